@@ -1,0 +1,45 @@
+# Two commands: `make run` (set up and serve the app on the embedded default) and
+# `make test` (set up and run every test). Both are idempotent.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1:8000
+SCALE ?= national
+
+.PHONY: run test setup venv messages browser lint bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+messages: venv
+	cd $(CURDIR) && $(PY) manage.py compilemessages --ignore=.venv -v0
+
+setup: venv messages
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_demo
+
+run: setup
+	$(PY) manage.py runserver $(HOST)
+
+# Browser journeys need Debian's Chromium; install it when missing and allowed to.
+browser:
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && apt-get update -q && apt-get install -y -q chromium; } \
+		|| echo "Chromium missing: install it with 'apt-get install chromium' to run the browser tests."
+
+test: venv messages browser
+	$(BIN)/pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

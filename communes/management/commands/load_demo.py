@@ -1,0 +1,23 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from communes.demo import demo_spec, load_demo_units, load_demo_users
+from criteria.demo import load_demo_assessments, load_illustrative_thresholds
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu từ các tài liệu nguồn (idempotent). Load the demo data."
+
+    def handle(self, *args, **options):
+        # The national catalogue first (it brings the regions), then the units, then the
+        # catalogue again for the province-scoped sets whose province now exists.
+        call_command("load_catalogue", verbosity=0)
+        spec = demo_spec()
+        with transaction.atomic():
+            communes = load_demo_units(spec)
+            call_command("load_catalogue", stdout=self.stdout)
+            load_demo_users(spec)
+            load_illustrative_thresholds()
+            load_demo_assessments(communes)
+        self.stdout.write(self.style.SUCCESS(f"Dữ liệu mẫu: {len(communes)} xã."))

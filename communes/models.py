@@ -1,0 +1,302 @@
+"""Administrative units (Province → District → Commune → Village), regions and roles.
+
+Every unit model has a `visible_to(user)` queryset method; views fetch units only through it
+(see `communes.access`), so a user never sees a unit outside the scope of their roles.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .text import fold
+
+
+class Region(models.Model):
+    """One of the socio-economic regions that 2021-2025 thresholds are keyed by."""
+
+    code = models.SlugField(_("mã"), max_length=20, unique=True)
+    name_vi = models.CharField(_("tên tiếng Việt"), max_length=120)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=120)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("vùng")
+        verbose_name_plural = _("vùng")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if get_language() == "en" else self.name_vi
+
+
+class UnitQuerySet(models.QuerySet):
+    """Scoping shared by all unit querysets; each model says how it reaches the role's unit."""
+
+    # Lookup paths from this model to the province, district, commune and village a role may
+    # be bound to. None means a role at that level cannot see rows of this model.
+    scope_paths: dict[str, str | None] = {}
+
+    def search(self, text: str):
+        return self.filter(search_name__contains=fold(text)) if text.strip() else self
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        condition = Q(pk__in=[])
+        for role in roles_of(user):
+            condition |= self._condition_for(role)
+        return self.filter(condition)
+
+    def _condition_for(self, role: Role) -> Q:
+        level, unit_id = role.unit_level, role.unit_id
+        path = self.scope_paths.get(level)
+        if path is None:
+            return Q(pk__in=[])
+        return Q(**{path: unit_id})
+
+
+class ProvinceQuerySet(UnitQuerySet):
+    scope_paths = {"province": "pk"}
+
+
+class DistrictQuerySet(UnitQuerySet):
+    scope_paths = {"province": "province_id", "district": "pk"}
+
+
+class CommuneQuerySet(UnitQuerySet):
+    scope_paths = {"province": "province_id", "district": "district_id", "commune": "pk"}
+
+
+class VillageQuerySet(UnitQuerySet):
+    scope_paths = {
+        "province": "commune__province_id",
+        "district": "commune__district_id",
+        "commune": "commune_id",
+        "village": "pk",
+    }
+
+
+class Unit(models.Model):
+    code = models.CharField(_("mã đơn vị hành chính"), max_length=20, unique=True)
+    name = models.CharField(_("tên"), max_length=120)
+    search_name = models.CharField(max_length=120, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # A derived search key, not business logic: keeps diacritic-insensitive search a
+        # plain indexed lookup on every database.
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class Province(Unit):
+    region = models.ForeignKey(
+        Region, verbose_name=_("vùng"), on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    objects = ProvinceQuerySet.as_manager()
+
+    class Meta(Unit.Meta):
+        verbose_name = _("tỉnh")
+        verbose_name_plural = _("tỉnh")
+
+
+class District(Unit):
+    province = models.ForeignKey(
+        Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="districts"
+    )
+
+    objects = DistrictQuerySet.as_manager()
+
+    class Meta(Unit.Meta):
+        verbose_name = _("huyện")
+        verbose_name_plural = _("huyện")
+
+
+class Commune(Unit):
+    province = models.ForeignKey(
+        Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="communes"
+    )
+    # Communes of provinces reorganised after 1 July 2025 have no district.
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("huyện"),
+        on_delete=models.PROTECT,
+        related_name="communes",
+        null=True,
+        blank=True,
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("vùng"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Để trống để dùng vùng của tỉnh."),
+    )
+    commune_group = models.PositiveSmallIntegerField(
+        _("nhóm xã (2026-2030)"), null=True, blank=True, choices=[(1, "1"), (2, "2"), (3, "3")]
+    )
+    is_especially_difficult = models.BooleanField(_("xã đặc biệt khó khăn"), default=False)
+    is_safe_zone = models.BooleanField(
+        _("xã an toàn khu thuộc huyện nghèo / vừa thoát nghèo"), default=False
+    )
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta(Unit.Meta):
+        verbose_name = _("xã")
+        verbose_name_plural = _("xã")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(commune_group__isnull=True) | Q(commune_group__in=[1, 2, 3]),
+                name="communes_commune_group_range",
+            )
+        ]
+
+    @property
+    def effective_region(self) -> Region | None:
+        return self.region or self.province.region
+
+    @property
+    def flags(self) -> frozenset[str]:
+        """The catalogue's flag names that apply to this commune."""
+        names = set()
+        if self.is_especially_difficult:
+            names.add("dac_biet_kho_khan")
+        if self.is_safe_zone:
+            names.add("atk_huyen_ngheo_2018_2020")
+        return frozenset(names)
+
+
+class Village(Unit):
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("xã"), on_delete=models.PROTECT, related_name="villages"
+    )
+
+    objects = VillageQuerySet.as_manager()
+
+    class Meta(Unit.Meta):
+        verbose_name = _("thôn")
+        verbose_name_plural = _("thôn")
+
+
+class Role(models.Model):
+    """A user's role, bound to exactly the one unit that role works at."""
+
+    class Kind(models.TextChoices):
+        COMMUNE_OFFICER = "commune_officer", _("Cán bộ NTM xã")
+        VILLAGE_HEAD = "village_head", _("Trưởng thôn")
+        DISTRICT_COMMITTEE = "district_committee", _("Ban Chỉ đạo huyện")
+        PROVINCE_OFFICE = "province_office", _("Văn phòng điều phối tỉnh")
+
+    # Which unit field each kind is bound to. A province office of a province without
+    # districts plays the district committee's part for its communes.
+    LEVEL_OF_KIND = {
+        Kind.COMMUNE_OFFICER: "commune",
+        Kind.VILLAGE_HEAD: "village",
+        Kind.DISTRICT_COMMITTEE: "district",
+        Kind.PROVINCE_OFFICE: "province",
+    }
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="roles",
+    )
+    kind = models.CharField(_("vai trò"), max_length=30, choices=Kind.choices)
+    province = models.ForeignKey(
+        Province, verbose_name=_("tỉnh"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    district = models.ForeignKey(
+        District, verbose_name=_("huyện"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("xã"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    village = models.ForeignKey(
+        Village, verbose_name=_("thôn"), on_delete=models.CASCADE, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("vai trò")
+        verbose_name_plural = _("vai trò")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="commune_officer",
+                        commune__isnull=False,
+                        province__isnull=True,
+                        district__isnull=True,
+                        village__isnull=True,
+                    )
+                    | Q(
+                        kind="village_head",
+                        village__isnull=False,
+                        province__isnull=True,
+                        district__isnull=True,
+                        commune__isnull=True,
+                    )
+                    | Q(
+                        kind="district_committee",
+                        district__isnull=False,
+                        province__isnull=True,
+                        commune__isnull=True,
+                        village__isnull=True,
+                    )
+                    | Q(
+                        kind="province_office",
+                        province__isnull=False,
+                        district__isnull=True,
+                        commune__isnull=True,
+                        village__isnull=True,
+                    )
+                ),
+                name="communes_role_bound_to_its_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_kind_display()} {self.unit}"
+
+    @property
+    def unit_level(self) -> str:
+        return self.LEVEL_OF_KIND[self.kind]
+
+    @property
+    def unit_id(self) -> int:
+        return getattr(self, f"{self.unit_level}_id")
+
+    @property
+    def unit(self):
+        return getattr(self, self.unit_level)
+
+
+def roles_of(user) -> list[Role]:
+    """The roles of `user` with their units, fetched once and kept on the user object for the
+    rest of the request."""
+    if not user.is_authenticated:
+        return []
+    if not hasattr(user, "_ntm_roles"):
+        user._ntm_roles = list(
+            Role.objects.filter(user=user).select_related(
+                "province", "district", "commune", "village", "village__commune"
+            )
+        )
+    return user._ntm_roles

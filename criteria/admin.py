@@ -1,0 +1,86 @@
+from django.contrib import admin
+
+from .models import (
+    Assessment,
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    CriterionResult,
+    Indicator,
+    IndicatorValue,
+    Threshold,
+)
+
+
+class CriterionGroupInline(admin.TabularInline):
+    model = CriterionGroup
+    extra = 0
+
+
+@admin.register(CriteriaSet)
+class CriteriaSetAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_vi", "unit_level", "classifier", "province", "prerequisite"]
+    list_filter = ["unit_level", "classifier", "province"]
+    search_fields = ["code", "name_vi", "name_en"]
+    inlines = [CriterionGroupInline]
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ["code", "name_vi", "kind", "unit", "order", "is_placeholder"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_vi", "criteria_set", "group", "is_detailed"]
+    list_filter = ["criteria_set", "is_detailed"]
+    search_fields = ["code", "name_vi", "name_en"]
+    list_select_related = ["criteria_set", "group"]
+    inlines = [IndicatorInline]
+
+
+class ThresholdInline(admin.TabularInline):
+    model = Threshold
+    extra = 0
+    fields = ["classifier_value", "year", "province", "value", "level", "flag", "source", "is_illustrative"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_vi", "criterion", "kind", "unit", "is_placeholder"]
+    list_filter = ["criterion__criteria_set", "kind", "is_placeholder"]
+    search_fields = ["code", "name_vi", "name_en"]
+    list_select_related = ["criterion", "criterion__criteria_set"]
+    inlines = [ThresholdInline]
+
+
+@admin.register(Threshold)
+class ThresholdAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "classifier_value", "year", "province", "value", "flag", "level", "source", "is_illustrative"]
+    list_filter = ["indicator__criterion__criteria_set", "province", "is_illustrative", "classifier_value"]
+    search_fields = ["indicator__code", "source"]
+    list_select_related = ["indicator", "province"]
+    autocomplete_fields = ["indicator"]
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = IndicatorValue
+    extra = 0
+    fields = ["indicator", "number", "flag", "level", "note", "status"]
+    readonly_fields = ["status"]
+    autocomplete_fields = ["indicator"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "year", "status", "criteria_met", "criteria_total", "title_qualified"]
+    list_filter = ["criteria_set", "year", "status", "title_qualified"]
+    search_fields = ["commune__search_name", "village__search_name"]
+    list_select_related = ["commune", "village", "criteria_set"]
+    raw_id_fields = ["commune", "village"]
+    readonly_fields = ["criteria_met", "criteria_total", "indicators_met", "indicators_total", "title_qualified"]
+    inlines = [IndicatorValueInline]
+
+
+admin.site.register(CriterionResult)

@@ -1,0 +1,246 @@
+"""Evaluation of indicator values against thresholds: pure functions, no ORM.
+
+The callers pass plain values (kinds, thresholds, a unit's classifier value and flags); the
+models turn rows into these values and store the results, which the dashboards then read.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import numberformat
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
+
+
+class Kind(enum.StrEnum):
+    BOOL = "bool"
+    PERCENT_MIN = "percent_min"
+    PERCENT_MAX = "percent_max"
+    NUMBER_MIN = "number_min"
+    NUMBER_MAX = "number_max"
+    LEVEL = "level"
+
+    @property
+    def is_numeric(self) -> bool:
+        return self in NUMERIC_KINDS
+
+    @property
+    def is_percent(self) -> bool:
+        return self in (Kind.PERCENT_MIN, Kind.PERCENT_MAX)
+
+    @property
+    def is_ceiling(self) -> bool:
+        return self in (Kind.PERCENT_MAX, Kind.NUMBER_MAX)
+
+
+NUMERIC_KINDS = frozenset({Kind.PERCENT_MIN, Kind.PERCENT_MAX, Kind.NUMBER_MIN, Kind.NUMBER_MAX})
+
+
+class Status(enum.StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    NO_VALUE = "no_value"
+    NO_THRESHOLD = "no_threshold"
+
+
+@dataclass(frozen=True)
+class ThresholdRow:
+    """One stored threshold. Blank classifier value and None year/province mean "any"."""
+
+    classifier_value: str
+    year: int | None
+    province_id: int | None
+    value: Decimal | None = None
+    level: str = ""
+    flag: bool | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    """A special rule: units with any of `flags` are evaluated as if their value were `use`."""
+
+    flags: frozenset[str]
+    use: str
+
+
+@dataclass(frozen=True)
+class Result:
+    status: Status
+    explanation: str
+    threshold: ThresholdRow | None = None
+    threshold_text: str = ""
+    value_text: str = ""
+
+    @property
+    def met(self) -> bool:
+        return self.status is Status.MET
+
+
+def classifier_value_for(own_value: str, flags: Iterable[str], rules: Sequence[FlagRule]) -> str:
+    """The classifier value a unit is evaluated under (the ĐBKK rule picks another region)."""
+    flag_set = frozenset(flags)
+    for rule in rules:
+        if rule.flags & flag_set:
+            return rule.use
+    return own_value
+
+
+def pick_threshold(
+    rows: Iterable[ThresholdRow], classifier_value: str, year: int, province_id: int | None
+) -> ThresholdRow | None:
+    """The threshold that applies: a province override beats the national row, then a row for
+    the exact year beats an all-years row, then an exact classifier value beats "any"."""
+    best, best_rank = None, None
+    for row in rows:
+        if row.classifier_value not in ("", classifier_value):
+            continue
+        if row.year is not None and row.year != year:
+            continue
+        if row.province_id is not None and row.province_id != province_id:
+            continue
+        rank = (row.province_id is not None, row.year is not None, row.classifier_value != "")
+        if best_rank is None or rank > best_rank:
+            best, best_rank = row, rank
+    return best
+
+
+def compare(kind: Kind, value, threshold: ThresholdRow, levels: Sequence[str] = ()) -> bool:
+    """True when `value` meets `threshold` for an indicator of `kind`."""
+    if kind is Kind.BOOL:
+        return bool(value) == bool(threshold.flag)
+    if kind is Kind.LEVEL:
+        return levels.index(value) >= levels.index(threshold.level)
+    if kind.is_ceiling:
+        return Decimal(value) <= threshold.value
+    return Decimal(value) >= threshold.value
+
+
+def format_number(value: Decimal | int | float) -> str:
+    """A number in the active language's format, without trailing zeros (2,21 / 1.234,5)."""
+    number = Decimal(value).normalize()
+    places = max(0, -number.as_tuple().exponent)
+    return numberformat.format(
+        number,
+        get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=places,
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+
+
+def format_value(kind: Kind, value, unit: str = "") -> str:
+    if value is None or value == "":
+        return "—"
+    if kind is Kind.BOOL:
+        return _("Đạt") if value else _("Chưa đạt")
+    if kind is Kind.LEVEL:
+        return str(value)
+    suffix = " %" if kind.is_percent else (f" {unit}" if unit else "")
+    return f"{format_number(value)}{suffix}"
+
+
+def format_threshold(kind: Kind, threshold: ThresholdRow | None, unit: str = "") -> str:
+    if threshold is None or not _threshold_is_set(kind, threshold):
+        return _("chưa có ngưỡng")
+    if kind is Kind.BOOL:
+        return _("Đạt") if threshold.flag else _("Không")
+    if kind is Kind.LEVEL:
+        return f"≥ {threshold.level}"
+    sign = "≤" if kind.is_ceiling else "≥"
+    return f"{sign} {format_value(kind, threshold.value, unit)}"
+
+
+def _threshold_is_set(kind: Kind, threshold: ThresholdRow) -> bool:
+    if kind is Kind.BOOL:
+        return threshold.flag is not None
+    if kind is Kind.LEVEL:
+        return bool(threshold.level)
+    return threshold.value is not None
+
+
+def evaluate_indicator(
+    *,
+    code: str,
+    kind: Kind,
+    value,
+    threshold: ThresholdRow | None,
+    classifier_label: str = "",
+    unit: str = "",
+    levels: Sequence[str] = (),
+) -> Result:
+    """Evaluate one value; the explanation reads like "17.1: 92 % < 95 % (Đồng bằng sông Hồng)
+    → chưa đạt"."""
+    where = f" ({classifier_label})" if classifier_label else ""
+    threshold_text = format_threshold(kind, threshold, unit)
+    if value is None or value == "":
+        text = _("%(code)s: chưa nhập giá trị") % {"code": code}
+        return Result(Status.NO_VALUE, text, threshold, threshold_text, "—")
+    shown = format_value(kind, value, unit)
+    if threshold is None or not _threshold_is_set(kind, threshold):
+        text = _("%(code)s: %(value)s — chưa có ngưỡng%(where)s") % {
+            "code": code,
+            "value": shown,
+            "where": where,
+        }
+        return Result(Status.NO_THRESHOLD, text, threshold, threshold_text, shown)
+    met = compare(kind, value, threshold, levels)
+    text = "%(code)s: %(value)s %(op)s %(threshold)s%(where)s → %(verdict)s" % {
+        "code": code,
+        "value": shown,
+        "op": _operator(kind, met),
+        "threshold": threshold_text.lstrip("≥≤ "),
+        "where": where,
+        "verdict": _("đạt") if met else _("chưa đạt"),
+    }
+    return Result(Status.MET if met else Status.NOT_MET, text, threshold, threshold_text, shown)
+
+
+def _operator(kind: Kind, met: bool) -> str:
+    if kind is Kind.BOOL:
+        return "=" if met else "≠"
+    if kind.is_ceiling:
+        return "≤" if met else ">"
+    return "≥" if met else "<"
+
+
+def criterion_status(statuses: Iterable[Status]) -> Status:
+    """A criterion is met when all its indicators are met; otherwise the worst reason shows:
+    a failed indicator, then a missing threshold, then a missing value."""
+    statuses = list(statuses)
+    if not statuses:
+        return Status.NO_THRESHOLD
+    for status in (Status.NOT_MET, Status.NO_THRESHOLD, Status.NO_VALUE):
+        if status in statuses:
+            return status
+    return Status.MET
+
+
+@dataclass(frozen=True)
+class Band:
+    code: str
+    label: str
+
+
+BANDS = ((15, "15-18"), (10, "10-14"), (5, "5-9"))
+
+
+def band(criteria_met: int, criteria_total: int = 19) -> Band:
+    """The official reporting band of a 19-criterion set: 19 / 15-18 / 10-14 / 5-9 / under 5."""
+    if criteria_met >= criteria_total:
+        return Band("all", str(criteria_total))
+    for lower, label in BANDS:
+        if criteria_met >= lower:
+            return Band(label, label)
+    return Band("under5", _("dưới 5"))
+
+
+def title_qualified(all_criteria_met: bool, prerequisite_qualified: bool | None) -> bool:
+    """A unit qualifies for a set's title when it meets every criterion of the set and, where
+    the set requires another set first (advanced requires NTM), qualifies for that one too."""
+    return all_criteria_met and (prerequisite_qualified is None or prerequisite_qualified)

@@ -1,0 +1,210 @@
+"""Loads criteria sets from the versioned YAML files in `criteria/catalogue/`.
+
+Idempotent, keyed by natural keys (set code, group code, criterion code, indicator code). The
+national thresholds of a loaded indicator are replaced by the file's; province overrides, which
+are entered in the admin or by demo data, are never touched. Unknown (null) thresholds create
+no row, so such an indicator evaluates as "threshold not set".
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from communes.models import Province, Region
+
+from .evaluation import Kind
+from .models import CriteriaSet, Criterion, CriterionGroup, Indicator, Threshold
+
+CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
+ANY = "*"
+
+# The stand-in indicator of a criterion whose indicators the sources do not give.
+PLACEHOLDER_NAME_VI = "Đạt theo quyết định hướng dẫn của tỉnh"
+PLACEHOLDER_NAME_EN = "Meets the province's implementing decision"
+
+
+class CatalogueError(ValueError):
+    pass
+
+
+def catalogue_files(directory: Path = CATALOGUE_DIR) -> list[Path]:
+    return sorted(directory.glob("*.yaml"))
+
+
+@transaction.atomic
+def load_catalogue_file(path: Path) -> list[CriteriaSet | str]:
+    """Load every set of one file. A province-scoped set whose province is not among the
+    administrative units yet is skipped and returned as its code, to be loaded later."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for code, names in (data.get("regions") or {}).items():
+        Region.objects.update_or_create(
+            code=code, defaults={"name_vi": names["name_vi"], "name_en": names["name_en"]}
+        )
+    return [_load_set(spec, path.name) for spec in data.get("criteria_sets", [])]
+
+
+def _load_set(spec: dict[str, Any], source_file: str) -> CriteriaSet | str:
+    province = None
+    if spec.get("province"):
+        province = Province.objects.filter(code=str(spec["province"])).first()
+        if province is None:
+            return spec["code"]
+    prerequisite = None
+    if spec.get("prerequisite"):
+        prerequisite = CriteriaSet.objects.get(code=spec["prerequisite"]["criteria_set"])
+    criteria_set, _ = CriteriaSet.objects.update_or_create(
+        code=spec["code"],
+        defaults={
+            "name_vi": spec["name_vi"],
+            "name_en": spec.get("name_en") or "",
+            "unit_level": spec["unit_level"],
+            "classifier": spec.get("classifier", CriteriaSet.Classifier.REGION),
+            "title_vi": spec.get("title_vi", ""),
+            "title_en": spec.get("title_en", ""),
+            "legal_basis": spec.get("legal_basis", ""),
+            "effective_from": _date(spec.get("effective_from")),
+            "province": province,
+            "prerequisite": prerequisite,
+            "flag_rules": [
+                {"flags": rule["applies_when_commune_flag_any"], "use": rule["use_region"]}
+                for rule in spec.get("special_rules", [])
+                if "use_region" in rule
+            ],
+            "status_note": spec.get("status_note") or spec.get("status", ""),
+            "source_file": source_file,
+        },
+    )
+    group_of = {}
+    for order, group in enumerate(spec.get("groups", []), start=1):
+        obj, _ = CriterionGroup.objects.update_or_create(
+            criteria_set=criteria_set,
+            code=group["code"],
+            defaults={"name_vi": group["name_vi"], "name_en": group.get("name_en", ""), "order": order},
+        )
+        for criterion_code in group.get("criteria", []):
+            group_of[str(criterion_code)] = obj
+    for order, criterion_spec in enumerate(spec["criteria"], start=1):
+        _load_criterion(criteria_set, criterion_spec, order, group_of.get(str(criterion_spec["code"])))
+    return criteria_set
+
+
+def _load_criterion(criteria_set, spec, order, group) -> None:
+    is_detailed = spec.get("is_detailed", True)
+    criterion, _ = Criterion.objects.update_or_create(
+        criteria_set=criteria_set,
+        code=str(spec["code"]),
+        defaults={
+            "name_vi": spec["name_vi"],
+            "name_en": spec.get("name_en", ""),
+            "order": order,
+            "group": group,
+            "is_detailed": is_detailed,
+            "note": spec.get("note", "") or "",
+        },
+    )
+    indicators = spec.get("indicators") or []
+    if not indicators and is_detailed:
+        indicators = [_placeholder(spec)]
+    for order_in, indicator_spec in enumerate(indicators, start=1):
+        _load_indicator(criterion, indicator_spec, order_in)
+
+
+def _placeholder(criterion_spec) -> dict[str, Any]:
+    return {
+        "code": str(criterion_spec["code"]),
+        "name_vi": PLACEHOLDER_NAME_VI,
+        "name_en": PLACEHOLDER_NAME_EN,
+        "kind": "bool",
+        "thresholds": {ANY: True},
+        "is_placeholder": True,
+        "note": "Chỉ tiêu tạm: nguồn chưa nêu các chỉ tiêu của tiêu chí này.",
+    }
+
+
+def _load_indicator(criterion, spec, order) -> None:
+    code = str(spec["code"])
+    try:
+        kind = Kind(spec["kind"])
+    except ValueError as error:
+        raise CatalogueError(f"chỉ tiêu {code}: loại giá trị không hợp lệ {spec['kind']!r}") from error
+    confidence = spec.get("confidence") or {}
+    indicator, _ = Indicator.objects.update_or_create(
+        criterion=criterion,
+        code=code,
+        defaults={
+            "name_vi": spec["name_vi"],
+            "name_en": spec.get("name_en", "") or "",
+            "kind": kind.value,
+            "unit": spec.get("unit") or "",
+            "levels": spec.get("levels") or [],
+            "order": order,
+            "is_placeholder": spec.get("is_placeholder", False),
+            "confidence": "; ".join(f"{k}: {v}" for k, v in confidence.items()),
+            "provisional": _provisional(spec),
+            "note": _note(spec),
+        },
+    )
+    if kind is Kind.LEVEL and not indicator.levels:
+        raise CatalogueError(f"chỉ tiêu {code}: loại 'level' cần danh sách 'levels'")
+    _replace_national_thresholds(indicator, kind, _threshold_specs(spec))
+
+
+def _threshold_specs(spec) -> list[tuple[int | None, str, Any]]:
+    rows = [(None, key, value) for key, value in (spec.get("thresholds") or {}).items()]
+    for year, by_value in (spec.get("thresholds_by_year") or {}).items():
+        rows += [(int(year), key, value) for key, value in (by_value or {}).items()]
+    return [(year, "" if key == ANY else str(key), value) for year, key, value in rows if value is not None]
+
+
+def _replace_national_thresholds(indicator, kind: Kind, specs) -> None:
+    keep = []
+    for year, classifier_value, raw in specs:
+        threshold, _ = Threshold.objects.update_or_create(
+            indicator=indicator,
+            classifier_value=classifier_value,
+            year=year,
+            province=None,
+            defaults=_threshold_value(indicator.code, kind, raw),
+        )
+        keep.append(threshold.pk)
+    indicator.thresholds.filter(province__isnull=True).exclude(pk__in=keep).delete()
+
+
+def _threshold_value(code: str, kind: Kind, raw) -> dict[str, Any]:
+    if kind is Kind.BOOL:
+        if not isinstance(raw, bool):
+            raise CatalogueError(f"chỉ tiêu {code}: ngưỡng có/không phải là true/false")
+        return {"flag": raw, "value": None, "level": ""}
+    if kind is Kind.LEVEL:
+        return {"level": str(raw), "value": None, "flag": None}
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise CatalogueError(f"chỉ tiêu {code}: ngưỡng số không hợp lệ {raw!r}")
+    return {"value": Decimal(str(raw)), "flag": None, "level": ""}
+
+
+def _provisional(spec) -> dict[str, Any]:
+    provisional = {}
+    if spec.get("provisional"):
+        provisional["all_years"] = spec["provisional"]
+    if spec.get("provisional_by_year"):
+        provisional["by_year"] = {str(k): v for k, v in spec["provisional_by_year"].items()}
+    return provisional
+
+
+def _note(spec) -> str:
+    parts = [spec.get("note") or ""] + list(spec.get("evidence") or [])
+    return "\n".join(str(part) for part in parts if part)
+
+
+def _date(value) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))

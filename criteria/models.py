@@ -1,0 +1,405 @@
+"""The criteria catalogue (sets, criteria, indicators, thresholds) and assessments.
+
+Catalogue rows are data loaded from the versioned files in `criteria/catalogue/` by
+`manage.py load_catalogue`; nothing here names a particular criterion.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import Commune, Province, Village
+
+from . import evaluation
+from .evaluation import Kind, Status
+
+
+class BilingualName(models.Model):
+    name_vi = models.CharField(_("tên tiếng Việt"), max_length=500)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name_vi
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CriteriaSet(BilingualName):
+    class UnitLevel(models.TextChoices):
+        COMMUNE = "commune", _("Xã")
+        VILLAGE = "village", _("Thôn / khu dân cư")
+
+    class Classifier(models.TextChoices):
+        REGION = "region", _("Vùng kinh tế - xã hội")
+        COMMUNE_GROUP = "commune_group", _("Nhóm xã")
+        NONE = "none", _("Không phân loại")
+
+    code = models.SlugField(_("mã bộ tiêu chí"), max_length=80, unique=True)
+    unit_level = models.CharField(_("cấp áp dụng"), max_length=10, choices=UnitLevel.choices)
+    classifier = models.CharField(
+        _("ngưỡng phân theo"), max_length=20, choices=Classifier.choices
+    )
+    title_vi = models.CharField(_("danh hiệu"), max_length=200, blank=True)
+    title_en = models.CharField(_("danh hiệu (tiếng Anh)"), max_length=200, blank=True)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
+    effective_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("tỉnh ban hành"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Để trống với bộ tiêu chí quốc gia."),
+    )
+    prerequisite = models.ForeignKey(
+        "self",
+        verbose_name=_("bộ tiêu chí phải đạt trước"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    # Special rules as data: [{"flags": [...], "use": "tdmnpb"}] (the ĐBKK rule).
+    flag_rules = models.JSONField(_("quy tắc đặc biệt"), default=list, blank=True)
+    status_note = models.TextField(_("ghi chú về mức độ tin cậy"), blank=True)
+    source_file = models.CharField(_("tệp nguồn"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("bộ tiêu chí")
+        verbose_name_plural = _("bộ tiêu chí")
+
+    @property
+    def title(self) -> str:
+        return self.title_en if get_language() == "en" and self.title_en else self.title_vi
+
+    def rules(self) -> list[evaluation.FlagRule]:
+        return [
+            evaluation.FlagRule(frozenset(rule["flags"]), rule["use"]) for rule in self.flag_rules
+        ]
+
+
+class CriterionGroup(BilingualName):
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="groups"
+    )
+    code = models.CharField(_("mã nhóm"), max_length=10)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["criteria_set", "order"]
+        verbose_name = _("nhóm tiêu chí")
+        verbose_name_plural = _("nhóm tiêu chí")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criteria_set", "code"], name="criteria_criteriongroup_unique_code"
+            )
+        ]
+
+
+class Criterion(BilingualName):
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="criteria"
+    )
+    group = models.ForeignKey(
+        CriterionGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="criteria"
+    )
+    code = models.CharField(_("số tiêu chí"), max_length=10)
+    order = models.PositiveSmallIntegerField(default=0)
+    # False where the sources name a criterion but not its content: it is shown as such and
+    # never evaluated as met.
+    is_detailed = models.BooleanField(_("đã có nội dung chi tiết"), default=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    evidence_checklist = models.JSONField(_("hồ sơ minh chứng cần có"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["criteria_set", "order"]
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = _("tiêu chí")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criteria_set", "code"], name="criteria_criterion_unique_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+
+class Indicator(BilingualName):
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("mã chỉ tiêu"), max_length=12)
+    kind = models.CharField(
+        _("loại giá trị"),
+        max_length=20,
+        choices=[
+            (Kind.BOOL.value, _("Có / không")),
+            (Kind.PERCENT_MIN.value, _("Tỷ lệ % tối thiểu")),
+            (Kind.PERCENT_MAX.value, _("Tỷ lệ % tối đa")),
+            (Kind.NUMBER_MIN.value, _("Số tối thiểu")),
+            (Kind.NUMBER_MAX.value, _("Số tối đa")),
+            (Kind.LEVEL.value, _("Mức chọn từ danh sách")),
+        ],
+    )
+    unit = models.CharField(_("đơn vị tính"), max_length=60, blank=True)
+    levels = models.JSONField(_("các mức (từ thấp đến cao)"), default=list, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    # True for the stand-in "meets the province's implementing decision" indicator of a
+    # criterion whose real indicators are not known yet.
+    is_placeholder = models.BooleanField(_("chỉ tiêu tạm"), default=False)
+    confidence = models.CharField(_("độ tin cậy của nội dung"), max_length=60, blank=True)
+    provisional = models.JSONField(
+        _("giá trị tham khảo (không phải ngưỡng pháp lý)"), default=dict, blank=True
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        ordering = ["criterion__criteria_set", "criterion__order", "order"]
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criterion", "code"], name="criteria_indicator_unique_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[kind.value for kind in Kind]),
+                name="criteria_indicator_known_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def value_kind(self) -> Kind:
+        return Kind(self.kind)
+
+
+class Threshold(models.Model):
+    """The level an indicator must reach for units of one classifier value.
+
+    A blank classifier value applies to every value; no year applies to every year; a
+    province marks a province's own (usually stricter) value, citing its decision.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="thresholds")
+    classifier_value = models.CharField(_("giá trị phân loại"), max_length=20, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
+    province = models.ForeignKey(
+        Province, verbose_name=_("tỉnh"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    value = models.DecimalField(_("ngưỡng số"), max_digits=14, decimal_places=4, null=True, blank=True)
+    level = models.CharField(_("mức tối thiểu"), max_length=100, blank=True)
+    flag = models.BooleanField(_("yêu cầu (có/không)"), null=True, blank=True)
+    source = models.CharField(_("nguồn / quyết định"), max_length=300, blank=True)
+    is_illustrative = models.BooleanField(_("giá trị minh họa"), default=False)
+
+    class Meta:
+        verbose_name = _("ngưỡng")
+        verbose_name_plural = _("ngưỡng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "classifier_value", "year", "province"],
+                name="criteria_threshold_unique_scope",
+                condition=Q(year__isnull=False, province__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "classifier_value", "year"],
+                name="criteria_threshold_unique_national_year",
+                condition=Q(year__isnull=False, province__isnull=True),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "classifier_value", "province"],
+                name="criteria_threshold_unique_province_all_years",
+                condition=Q(year__isnull=True, province__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "classifier_value"],
+                name="criteria_threshold_unique_national_all_years",
+                condition=Q(year__isnull=True, province__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} [{self.classifier_value or '*'}] {self.as_row()}"
+
+    def as_row(self) -> evaluation.ThresholdRow:
+        return evaluation.ThresholdRow(
+            classifier_value=self.classifier_value,
+            year=self.year,
+            province_id=self.province_id,
+            value=self.value,
+            level=self.level,
+            flag=self.flag,
+            source=self.source,
+        )
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(
+            Q(commune__in=Commune.objects.visible_to(user))
+            | Q(village__in=Village.objects.visible_to(user))
+        )
+
+
+class Assessment(models.Model):
+    """One unit's values for one criteria set and year, with the stored evaluation."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn")
+        SUBMITTED = "submitted", _("Đã gửi huyện")
+        RETURNED = "returned", _("Bị trả lại")
+        APPROVED = "approved", _("Đã phê duyệt")
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("xã"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assessments",
+    )
+    village = models.ForeignKey(
+        Village,
+        verbose_name=_("thôn"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assessments",
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=State.choices, default=State.DRAFT
+    )
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    # Stored evaluation, refreshed on every save; dashboards read these, never recompute.
+    criteria_met = models.PositiveSmallIntegerField(_("số tiêu chí đạt"), default=0)
+    criteria_total = models.PositiveSmallIntegerField(_("tổng số tiêu chí"), default=0)
+    indicators_met = models.PositiveSmallIntegerField(_("số chỉ tiêu đạt"), default=0)
+    indicators_total = models.PositiveSmallIntegerField(_("tổng số chỉ tiêu"), default=0)
+    title_qualified = models.BooleanField(_("đủ điều kiện đạt chuẩn"), default=False)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cập nhật"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(commune__isnull=False, village__isnull=True)
+                | Q(commune__isnull=True, village__isnull=False),
+                name="criteria_assessment_one_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["commune", "criteria_set", "year"],
+                name="criteria_assessment_unique_commune_year",
+                condition=Q(commune__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["village", "criteria_set", "year"],
+                name="criteria_assessment_unique_village_year",
+                condition=Q(village__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["criteria_set", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.criteria_set.code} — {self.year}"
+
+    @property
+    def unit(self):
+        return self.commune or self.village
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.State.APPROVED
+
+    @property
+    def band(self) -> evaluation.Band:
+        return evaluation.band(self.criteria_met, self.criteria_total or 19)
+
+
+class IndicatorValue(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    number = models.DecimalField(_("giá trị số"), max_digits=14, decimal_places=4, null=True, blank=True)
+    flag = models.BooleanField(_("giá trị có/không"), null=True, blank=True)
+    level = models.CharField(_("mức"), max_length=100, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    status = models.CharField(
+        _("kết quả"),
+        max_length=12,
+        choices=[
+            (Status.MET.value, _("Đạt")),
+            (Status.NOT_MET.value, _("Chưa đạt")),
+            (Status.NO_VALUE.value, _("Chưa nhập")),
+            (Status.NO_THRESHOLD.value, _("Chưa có ngưỡng")),
+        ],
+        default=Status.NO_VALUE.value,
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("giá trị chỉ tiêu")
+        verbose_name_plural = _("giá trị chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator"], name="criteria_indicatorvalue_unique"
+            )
+        ]
+
+    @property
+    def value(self):
+        kind = Kind(self.indicator.kind)
+        if kind is Kind.BOOL:
+            return self.flag
+        if kind is Kind.LEVEL:
+            return self.level or None
+        return self.number
+
+
+class CriterionResult(models.Model):
+    """Stored evaluation of one criterion in one assessment (read by dashboards)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="results")
+    status = models.CharField(max_length=12, default=Status.NO_VALUE.value)
+    indicators_met = models.PositiveSmallIntegerField(default=0)
+    indicators_total = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("kết quả tiêu chí")
+        verbose_name_plural = _("kết quả tiêu chí")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"], name="criteria_criterionresult_unique"
+            )
+        ]
+
+    @property
+    def met(self) -> bool:
+        return self.status == Status.MET
