@@ -93,7 +93,9 @@ def validate(rows: list[tuple[int, dict[str, str]]]) -> list[str]:
         for level in ("province", "district", "commune", "village"):
             code, name = row.get(f"{level}_code", ""), row.get(f"{level}_name", "")
             if bool(code) != bool(name):
-                errors.append(_("Dòng %(line)s: cần cả mã và tên ở cột %(level)s") % {"line": number, "level": level})
+                errors.append(
+                    _("Dòng %(line)s: cần cả mã và tên ở cột %(level)s") % {"line": number, "level": level}
+                )
             elif code:
                 seen = names.setdefault((level, code), (name, number))
                 if seen[0] != name:
@@ -106,7 +108,9 @@ def validate(rows: list[tuple[int, dict[str, str]]]) -> list[str]:
         if row.get("village_code") and not row.get("commune_code"):
             errors.append(_("Dòng %(line)s: thôn phải thuộc một xã") % {"line": number})
         if row.get("region") and row["region"] not in regions:
-            errors.append(_("Dòng %(line)s: vùng không hợp lệ “%(region)s”") % {"line": number, "region": row["region"]})
+            errors.append(
+                _("Dòng %(line)s: vùng không hợp lệ “%(region)s”") % {"line": number, "region": row["region"]}
+            )
     return errors
 
 

@@ -152,9 +152,7 @@ class Commune(Unit):
         _("nhóm xã (2026-2030)"), null=True, blank=True, choices=[(1, "1"), (2, "2"), (3, "3")]
     )
     is_especially_difficult = models.BooleanField(_("xã đặc biệt khó khăn"), default=False)
-    is_safe_zone = models.BooleanField(
-        _("xã an toàn khu thuộc huyện nghèo / vừa thoát nghèo"), default=False
-    )
+    is_safe_zone = models.BooleanField(_("xã an toàn khu thuộc huyện nghèo / vừa thoát nghèo"), default=False)
 
     objects = CommuneQuerySet.as_manager()
 

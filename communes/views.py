@@ -93,19 +93,22 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
 def district_detail(request: HttpRequest, code: str) -> HttpResponse:
     district = get_visible_or_404(District.objects.select_related("province"), request.user, code=code)
     criteria_set, sets = _selected_set(request, CriteriaSet.UnitLevel.COMMUNE, district.province_id)
-    return render(request, "communes/district_detail.html", _communes_table(request, district.communes.all(), criteria_set) | {
-        "district": district,
-        "sets": sets,
-    })
+    return render(
+        request,
+        "communes/district_detail.html",
+        _communes_table(request, district.communes.all(), criteria_set)
+        | {
+            "district": district,
+            "sets": sets,
+        },
+    )
 
 
 @login_required
 def province_detail(request: HttpRequest, code: str) -> HttpResponse:
     province = get_visible_or_404(Province, request.user, code=code)
     criteria_set, sets = _selected_set(request, CriteriaSet.UnitLevel.COMMUNE, province.id)
-    context = _communes_table(
-        request, province.communes.select_related("district"), criteria_set
-    )
+    context = _communes_table(request, province.communes.select_related("district"), criteria_set)
     return render(request, "communes/province_detail.html", context | {"province": province, "sets": sets})
 
 
@@ -113,7 +116,10 @@ def _communes_table(request, communes, criteria_set: CriteriaSet | None) -> dict
     """Communes with their stored evaluation for one set and year, in a fixed number of
     queries: the communes, and their assessments of that set and year."""
     latest = (
-        Assessment.objects.filter(criteria_set=criteria_set).order_by("-year").values_list("year", flat=True).first()
+        Assessment.objects.filter(criteria_set=criteria_set)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
     )
     year = _selected_year(request, latest or 0)
     communes = list(
@@ -125,5 +131,8 @@ def _communes_table(request, communes, criteria_set: CriteriaSet | None) -> dict
             )
         )
     )
-    rows = [(commune, commune.selected_assessments[0] if commune.selected_assessments else None) for commune in communes]
+    rows = [
+        (commune, commune.selected_assessments[0] if commune.selected_assessments else None)
+        for commune in communes
+    ]
     return {"rows": rows, "criteria_set": criteria_set, "year": year}

@@ -57,7 +57,17 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(Threshold)
 class ThresholdAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "classifier_value", "year", "province", "value", "flag", "level", "source", "is_illustrative"]
+    list_display = [
+        "indicator",
+        "classifier_value",
+        "year",
+        "province",
+        "value",
+        "flag",
+        "level",
+        "source",
+        "is_illustrative",
+    ]
     list_filter = ["indicator__criterion__criteria_set", "province", "is_illustrative", "classifier_value"]
     search_fields = ["indicator__code", "source"]
     list_select_related = ["indicator", "province"]
@@ -79,7 +89,13 @@ class AssessmentAdmin(admin.ModelAdmin):
     search_fields = ["commune__search_name", "village__search_name"]
     list_select_related = ["commune", "village", "criteria_set"]
     raw_id_fields = ["commune", "village"]
-    readonly_fields = ["criteria_met", "criteria_total", "indicators_met", "indicators_total", "title_qualified"]
+    readonly_fields = [
+        "criteria_met",
+        "criteria_total",
+        "indicators_met",
+        "indicators_total",
+        "title_qualified",
+    ]
     inlines = [IndicatorValueInline]
 
 

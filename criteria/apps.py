@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class CriteriaConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'criteria'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "criteria"

@@ -38,7 +38,11 @@ def load_illustrative_thresholds(path: Path = ILLUSTRATIVE_FILE) -> None:
                     classifier_value="",
                     year=year,
                     province=province,
-                    defaults={"value": Decimal(str(number)), "source": spec["source"], "is_illustrative": True},
+                    defaults={
+                        "value": Decimal(str(number)),
+                        "source": spec["source"],
+                        "is_illustrative": True,
+                    },
                 )
 
 
@@ -64,10 +68,15 @@ def _demo_assessment(catalogue: SetCatalogue, commune: Commune, year: int, unmet
     for criterion in catalogue.criteria:
         for position, indicator in enumerate(criterion.indicator_list):
             threshold = evaluation.pick_threshold(
-                catalogue.thresholds.get(indicator.pk, ()), context.classifier_value, year, context.province_id
+                catalogue.thresholds.get(indicator.pk, ()),
+                context.classifier_value,
+                year,
+                context.province_id,
             )
             fail = criterion.code in unmet and position == 0
-            rows.append(_demo_value(assessment, indicator, threshold, fail, f"{commune.code}:{indicator.code}"))
+            rows.append(
+                _demo_value(assessment, indicator, threshold, fail, f"{commune.code}:{indicator.code}")
+            )
     IndicatorValue.objects.bulk_create(rows)
     assessment_reevaluate(assessment=assessment)
 

@@ -25,14 +25,14 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         if get_language() == "en" and self.name_en:
             return self.name_en
         return self.name_vi
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CriteriaSet(BilingualName):
@@ -47,9 +47,7 @@ class CriteriaSet(BilingualName):
 
     code = models.SlugField(_("mã bộ tiêu chí"), max_length=80, unique=True)
     unit_level = models.CharField(_("cấp áp dụng"), max_length=10, choices=UnitLevel.choices)
-    classifier = models.CharField(
-        _("ngưỡng phân theo"), max_length=20, choices=Classifier.choices
-    )
+    classifier = models.CharField(_("ngưỡng phân theo"), max_length=20, choices=Classifier.choices)
     title_vi = models.CharField(_("danh hiệu"), max_length=200, blank=True)
     title_en = models.CharField(_("danh hiệu (tiếng Anh)"), max_length=200, blank=True)
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
@@ -84,15 +82,11 @@ class CriteriaSet(BilingualName):
         return self.title_en if get_language() == "en" and self.title_en else self.title_vi
 
     def rules(self) -> list[evaluation.FlagRule]:
-        return [
-            evaluation.FlagRule(frozenset(rule["flags"]), rule["use"]) for rule in self.flag_rules
-        ]
+        return [evaluation.FlagRule(frozenset(rule["flags"]), rule["use"]) for rule in self.flag_rules]
 
 
 class CriterionGroup(BilingualName):
-    criteria_set = models.ForeignKey(
-        CriteriaSet, on_delete=models.CASCADE, related_name="groups"
-    )
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="groups")
     code = models.CharField(_("mã nhóm"), max_length=10)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -108,9 +102,7 @@ class CriterionGroup(BilingualName):
 
 
 class Criterion(BilingualName):
-    criteria_set = models.ForeignKey(
-        CriteriaSet, on_delete=models.CASCADE, related_name="criteria"
-    )
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
     group = models.ForeignKey(
         CriterionGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="criteria"
     )
@@ -127,9 +119,7 @@ class Criterion(BilingualName):
         verbose_name = _("tiêu chí")
         verbose_name_plural = _("tiêu chí")
         constraints = [
-            models.UniqueConstraint(
-                fields=["criteria_set", "code"], name="criteria_criterion_unique_code"
-            )
+            models.UniqueConstraint(fields=["criteria_set", "code"], name="criteria_criterion_unique_code")
         ]
 
     def __str__(self) -> str:
@@ -168,9 +158,7 @@ class Indicator(BilingualName):
         verbose_name = _("chỉ tiêu")
         verbose_name_plural = _("chỉ tiêu")
         constraints = [
-            models.UniqueConstraint(
-                fields=["criterion", "code"], name="criteria_indicator_unique_code"
-            ),
+            models.UniqueConstraint(fields=["criterion", "code"], name="criteria_indicator_unique_code"),
             models.CheckConstraint(
                 condition=Q(kind__in=[kind.value for kind in Kind]),
                 name="criteria_indicator_known_kind",
@@ -248,8 +236,7 @@ class Threshold(models.Model):
 class AssessmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(
-            Q(commune__in=Commune.objects.visible_to(user))
-            | Q(village__in=Village.objects.visible_to(user))
+            Q(commune__in=Commune.objects.visible_to(user)) | Q(village__in=Village.objects.visible_to(user))
         )
 
 
@@ -262,9 +249,7 @@ class Assessment(models.Model):
         RETURNED = "returned", _("Bị trả lại")
         APPROVED = "approved", _("Đã phê duyệt")
 
-    criteria_set = models.ForeignKey(
-        CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT
-    )
+    criteria_set = models.ForeignKey(CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField(_("năm"))
     commune = models.ForeignKey(
         Commune,
@@ -282,9 +267,7 @@ class Assessment(models.Model):
         blank=True,
         related_name="assessments",
     )
-    status = models.CharField(
-        _("trạng thái"), max_length=12, choices=State.choices, default=State.DRAFT
-    )
+    status = models.CharField(_("trạng thái"), max_length=12, choices=State.choices, default=State.DRAFT)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     # Stored evaluation, refreshed on every save; dashboards read these, never recompute.
     criteria_met = models.PositiveSmallIntegerField(_("số tiêu chí đạt"), default=0)
@@ -367,9 +350,7 @@ class IndicatorValue(models.Model):
         verbose_name = _("giá trị chỉ tiêu")
         verbose_name_plural = _("giá trị chỉ tiêu")
         constraints = [
-            models.UniqueConstraint(
-                fields=["assessment", "indicator"], name="criteria_indicatorvalue_unique"
-            )
+            models.UniqueConstraint(fields=["assessment", "indicator"], name="criteria_indicatorvalue_unique")
         ]
 
     @property
@@ -399,6 +380,9 @@ class CriterionResult(models.Model):
                 fields=["assessment", "criterion"], name="criteria_criterionresult_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}/{self.criterion_id}: {self.status}"
 
     @property
     def met(self) -> bool:

@@ -127,7 +127,9 @@ class Evaluation:
         return None
 
 
-def evaluate(catalogue: SetCatalogue, context: UnitContext, year: int, values: dict[int, object]) -> Evaluation:
+def evaluate(
+    catalogue: SetCatalogue, context: UnitContext, year: int, values: dict[int, object]
+) -> Evaluation:
     """Evaluate `values` (indicator id → value) for a unit; no database access."""
     outcome = Evaluation()
     for criterion in catalogue.criteria:
@@ -135,7 +137,10 @@ def evaluate(catalogue: SetCatalogue, context: UnitContext, year: int, values: d
         for indicator in criterion.indicator_list:
             value = values.get(indicator.pk)
             threshold = evaluation.pick_threshold(
-                catalogue.thresholds.get(indicator.pk, ()), context.classifier_value, year, context.province_id
+                catalogue.thresholds.get(indicator.pk, ()),
+                context.classifier_value,
+                year,
+                context.province_id,
             )
             result = evaluation.evaluate_indicator(
                 code=indicator.code,
@@ -157,15 +162,14 @@ def evaluate(catalogue: SetCatalogue, context: UnitContext, year: int, values: d
 
 
 def assessment_values(assessment: Assessment) -> dict[int, IndicatorValue]:
-    return {
-        row.indicator_id: row
-        for row in assessment.values.select_related("indicator")
-    }
+    return {row.indicator_id: row for row in assessment.values.select_related("indicator")}
 
 
 def assessment_context(assessment: Assessment, regions: dict[str, Region] | None = None) -> UnitContext:
     commune = assessment.commune or assessment.village.commune
-    return unit_context(assessment.criteria_set, commune, regions if regions is not None else regions_by_code())
+    return unit_context(
+        assessment.criteria_set, commune, regions if regions is not None else regions_by_code()
+    )
 
 
 def assessment_evaluation(assessment: Assessment, catalogue: SetCatalogue | None = None) -> Evaluation:
@@ -180,7 +184,9 @@ def assessment_evaluation(assessment: Assessment, catalogue: SetCatalogue | None
 
 
 @transaction.atomic
-def assessment_store_evaluation(*, assessment: Assessment, outcome: Evaluation, rows: dict[int, IndicatorValue]) -> None:
+def assessment_store_evaluation(
+    *, assessment: Assessment, outcome: Evaluation, rows: dict[int, IndicatorValue]
+) -> None:
     """Write the evaluation (indicator statuses, criterion results, totals, title) in bulk."""
     changed = []
     for item in outcome.criteria:
@@ -209,7 +215,9 @@ def assessment_store_evaluation(*, assessment: Assessment, outcome: Evaluation, 
     assessment.criteria_total = outcome.criteria_total
     assessment.indicators_met = outcome.indicators_met
     assessment.indicators_total = outcome.indicators_total
-    assessment.title_qualified = evaluation.title_qualified(outcome.all_met, _prerequisite_qualified(assessment))
+    assessment.title_qualified = evaluation.title_qualified(
+        outcome.all_met, _prerequisite_qualified(assessment)
+    )
     Assessment.objects.filter(pk=assessment.pk).update(
         criteria_met=assessment.criteria_met,
         criteria_total=assessment.criteria_total,

@@ -9,9 +9,9 @@ from .services import assessment_reevaluate
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def reevaluate_assessment(assessment_id: int) -> int:
     """Recompute one assessment's stored evaluation; returns its criteria met."""
-    assessment = Assessment.objects.select_related("criteria_set", "commune__province", "village__commune__province").get(
-        pk=assessment_id
-    )
+    assessment = Assessment.objects.select_related(
+        "criteria_set", "commune__province", "village__commune__province"
+    ).get(pk=assessment_id)
     return assessment_reevaluate(assessment=assessment).criteria_met
 
 

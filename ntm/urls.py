@@ -11,4 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("communes.urls")),
+    path("assessments/", include("criteria.urls")),
+    path("plans/", include("plans.urls")),
+    path("reports/", include("reports.urls")),
 ]

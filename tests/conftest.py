@@ -9,7 +9,14 @@ from django.core.management import call_command
 from communes.models import Role
 from criteria.models import CriteriaSet
 
-from .factories import CommuneFactory, DistrictFactory, ProvinceFactory, UserFactory, VillageFactory, user_with_role
+from .factories import (
+    CommuneFactory,
+    DistrictFactory,
+    ProvinceFactory,
+    UserFactory,
+    VillageFactory,
+    user_with_role,
+)
 
 NTM_SET = "xa_ntm_2021_2025"
 ADVANCED_SET = "xa_ntm_nang_cao_2021_2025"

@@ -20,7 +20,11 @@ class ProvinceFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"P{n:03d}")
     name = factory.Sequence(lambda n: f"Tỉnh {n}")
-    region = factory.LazyFunction(lambda: Region.objects.get_or_create(code="btb", defaults={"name_vi": "Bắc Trung Bộ", "name_en": "North Central Coast"})[0])
+    region = factory.LazyFunction(
+        lambda: Region.objects.get_or_create(
+            code="btb", defaults={"name_vi": "Bắc Trung Bộ", "name_en": "North Central Coast"}
+        )[0]
+    )
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):

@@ -11,7 +11,7 @@ from criteria.loader import load_catalogue_file
 from criteria.models import Assessment, CriteriaSet, Criterion, Indicator, IndicatorValue, Threshold
 from criteria.services import assessment_reevaluate
 
-from .conftest import ADVANCED_SET, NTM_SET
+from .conftest import ADVANCED_SET
 from .factories import CommuneFactory, ProvinceFactory
 
 DATA = Path(__file__).parent / "data"
@@ -87,7 +87,11 @@ def test_stored_evaluation_counts_criteria_and_qualifies_titles(catalogue):
     indicators = Indicator.objects.filter(criterion__criteria_set=catalogue, kind="bool")
     values = {indicator.code: True for indicator in indicators} | {"2.1": Decimal(100)}
     assessment = make_assessment(catalogue, commune, 2024, values)
-    bool_only = Criterion.objects.filter(criteria_set=catalogue).exclude(indicators__kind__in=["percent_min", "percent_max", "number_min", "number_max"]).count()
+    bool_only = (
+        Criterion.objects.filter(criteria_set=catalogue)
+        .exclude(indicators__kind__in=["percent_min", "percent_max", "number_min", "number_max"])
+        .count()
+    )
     assert assessment.criteria_met == bool_only
     assert not assessment.title_qualified
     results = {r.criterion.code: r.status for r in assessment.results.select_related("criterion")}

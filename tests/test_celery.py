@@ -12,7 +12,9 @@ from .factories import CommuneFactory
 def test_a_real_worker_reevaluates_an_assessment(celery_worker_on_redis, catalogue):
     assessment = Assessment.objects.create(criteria_set=catalogue, commune=CommuneFactory(), year=2024)
     planning = Indicator.objects.filter(criterion__criteria_set=catalogue, criterion__code="1")
-    IndicatorValue.objects.bulk_create(IndicatorValue(assessment=assessment, indicator=i, flag=True) for i in planning)
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(assessment=assessment, indicator=i, flag=True) for i in planning
+    )
 
     result = reevaluate_assessment.delay(assessment.pk)
 

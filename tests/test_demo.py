@@ -8,7 +8,10 @@ from criteria.models import Assessment, IndicatorValue, Threshold
 
 
 def counts():
-    return [model.objects.count() for model in (Commune, Village, Role, Assessment, IndicatorValue, Threshold, get_user_model())]
+    return [
+        model.objects.count()
+        for model in (Commune, Village, Role, Assessment, IndicatorValue, Threshold, get_user_model())
+    ]
 
 
 def test_the_demo_loads_the_seed_communes_and_loading_it_again_duplicates_nothing(demo, tmp_path):
@@ -20,7 +23,12 @@ def test_the_demo_loads_the_seed_communes_and_loading_it_again_duplicates_nothin
     assert "Thịnh Bằng" in son_bang.villages.values_list("name", flat=True)
     duong_duc = Commune.objects.get(name="Dương Đức")
     assert set(duong_duc.villages.values_list("name", flat=True)) == {
-        "Thượng", "Cầu Đàm", "Cầu Ván", "Đồng Than", "Cống Phên", "Hồng Giang"
+        "Thượng",
+        "Cầu Đàm",
+        "Cầu Ván",
+        "Đồng Than",
+        "Cống Phên",
+        "Hồng Giang",
     }
     assert Commune.objects.get(name="Liên Minh").district.name == "Đức Thọ"
 
@@ -35,7 +43,9 @@ def test_illustrative_thresholds_are_province_rows_and_labelled(demo):
 def test_every_band_occurs_in_the_demo_and_duong_duc_has_12_advanced_criteria(demo):
     ntm_2024 = Assessment.objects.filter(criteria_set__code="xa_ntm_2021_2025", year=2024)
     assert {a.band.code for a in ntm_2024} == {"all", "15-18", "10-14", "5-9", "under5"}
-    advanced = Assessment.objects.get(criteria_set__code="xa_ntm_nang_cao_2021_2025", commune__name="Dương Đức")
+    advanced = Assessment.objects.get(
+        criteria_set__code="xa_ntm_nang_cao_2021_2025", commune__name="Dương Đức"
+    )
     assert advanced.criteria_met == 12 and not advanced.title_qualified
     assert not advanced.results.get(criterion__code="8").met
 

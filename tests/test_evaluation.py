@@ -116,7 +116,17 @@ def test_a_criterion_is_met_only_when_every_indicator_is_met():
 
 @pytest.mark.parametrize(
     ("met", "code"),
-    [(19, "all"), (18, "15-18"), (15, "15-18"), (14, "10-14"), (10, "10-14"), (9, "5-9"), (5, "5-9"), (4, "under5"), (0, "under5")],
+    [
+        (19, "all"),
+        (18, "15-18"),
+        (15, "15-18"),
+        (14, "10-14"),
+        (10, "10-14"),
+        (9, "5-9"),
+        (5, "5-9"),
+        (4, "under5"),
+        (0, "under5"),
+    ],
 )
 def test_it_puts_communes_in_the_official_bands(met, code):
     assert ev.band(met, 19).code == code

@@ -57,12 +57,19 @@ def test_the_commune_page_is_404_outside_the_scope_and_asks_strangers_to_log_in(
 def test_the_district_page_lists_its_communes_with_criteria_met(client, cast, catalogue):
     assess(catalogue, cast.commune_a)
     other = CommuneFactory(name="Sơn Tây", district=cast.district_a)
-    response = login(client, cast.district_member_a).get(reverse("communes:district", args=[cast.district_a.code]))
+    response = login(client, cast.district_member_a).get(
+        reverse("communes:district", args=[cast.district_a.code])
+    )
     page = response.content.decode()
     assert "Sơn Bằng" in page and "Sơn Tây" in page and "Liên Minh" not in page
     met = Assessment.objects.get(commune=cast.commune_a).criteria_met
     assert f'data-testid="met-{cast.commune_a.code}">{met}/19<' in page
-    assert login(client, cast.officer_a).get(reverse("communes:district", args=[cast.district_a.code])).status_code == 404
+    assert (
+        login(client, cast.officer_a)
+        .get(reverse("communes:district", args=[cast.district_a.code]))
+        .status_code
+        == 404
+    )
     assert other.name in page
 
 

@@ -9,12 +9,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_settings(**env):
-    environment = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG", "REDIS_URL"}}
+    environment = {
+        key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG", "REDIS_URL"}
+    }
     environment.update(env)
     code = "import django; django.setup(); from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER, settings.TIME_ZONE, settings.LANGUAGE_CODE)"
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=environment | {"DJANGO_SETTINGS_MODULE": "ntm.settings"},
-        capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment | {"DJANGO_SETTINGS_MODULE": "ntm.settings"},
+        capture_output=True,
+        text=True,
     )
 
 

@@ -90,7 +90,9 @@ def test_the_import_reads_excel_files(catalogue, tmp_path):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADER.strip().split(","))
-    sheet.append(["24", "Bắc Giang", "217", "Lạng Giang", "10900", "Dương Đức", "1090001", "Cống Phên", "tdmnpb"])
+    sheet.append(
+        ["24", "Bắc Giang", "217", "Lạng Giang", "10900", "Dương Đức", "1090001", "Cống Phên", "tdmnpb"]
+    )
     path = tmp_path / "units.xlsx"
     workbook.save(path)
     call_command("import_units", path, stdout=open(tmp_path / "out", "w"))

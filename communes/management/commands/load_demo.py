@@ -5,6 +5,9 @@ from django.db import transaction
 from communes.demo import demo_spec, load_demo_units, load_demo_users
 from criteria.demo import load_demo_assessments, load_illustrative_thresholds
 
+# Each app adds its own demo loader here; each takes the list of (commune, spec) pairs.
+APP_LOADERS = [load_demo_assessments]
+
 
 class Command(BaseCommand):
     help = "Nạp dữ liệu mẫu từ các tài liệu nguồn (idempotent). Load the demo data."
@@ -16,8 +19,10 @@ class Command(BaseCommand):
         spec = demo_spec()
         with transaction.atomic():
             communes = load_demo_units(spec)
-            call_command("load_catalogue", stdout=self.stdout)
+            call_command("load_catalogue", verbosity=0)
             load_demo_users(spec)
             load_illustrative_thresholds()
-            load_demo_assessments(communes)
+            for loader in APP_LOADERS:
+                loader(communes)
+        call_command("setup_schedule", verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Dữ liệu mẫu: {len(communes)} xã."))

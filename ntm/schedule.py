@@ -1,0 +1,8 @@
+"""The one place that defines the periodic tasks and their default times.
+
+`manage.py setup_schedule` writes these into django-celery-beat's tables once; after that the
+times are edited in the admin (Periodic tasks) and never overwritten.
+"""
+
+# name: (task, crontab fields in Asia/Ho_Chi_Minh)
+DEFAULT_SCHEDULE: dict[str, tuple[str, dict[str, str]]] = {}
