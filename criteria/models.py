@@ -353,6 +353,9 @@ class IndicatorValue(models.Model):
             models.UniqueConstraint(fields=["assessment", "indicator"], name="criteria_indicatorvalue_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.assessment_id}/{self.indicator_id}: {self.value}"
+
     @property
     def value(self):
         kind = Kind(self.indicator.kind)
