@@ -23,13 +23,14 @@ NTM_SET = "xa_ntm_2021_2025"
 ADVANCED_SET = "xa_ntm_nang_cao_2021_2025"
 
 
-def load_illustrative_thresholds(path: Path = ILLUSTRATIVE_FILE) -> None:
+def load_illustrative_thresholds(path: Path = ILLUSTRATIVE_FILE, province_codes: list[str] | None = None) -> None:
+    """Store the illustrative thresholds for the demo provinces (or for `province_codes`)."""
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
     indicators = {
         indicator.code: indicator
         for indicator in Indicator.objects.filter(criterion__criteria_set__code=spec["criteria_set"])
     }
-    for province in Province.objects.filter(code__in=spec["provinces"]):
+    for province in Province.objects.filter(code__in=province_codes or spec["provinces"]):
         for code, value in spec["thresholds"].items():
             by_year = value if isinstance(value, dict) else {None: value}
             for year, number in by_year.items():
