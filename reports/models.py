@@ -37,3 +37,61 @@ class EvaluationSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id} {self.iso_year}-W{self.iso_week:02d}: {self.criteria_met}"
+
+
+class ProvinceTarget(models.Model):
+    """A province's own target counted over its districts, communes and villages (seed 003:
+    "at least 38 communes NTM, of which 15 advanced and 5 model; no commune under 15 criteria;
+    85 % of villages NTM"). Where a kind counts titles, `criteria_set` names the set whose
+    title is counted; without it the target is shown but its actual value is not tracked."""
+
+    class Kind(models.TextChoices):
+        DISTRICTS_NTM = "districts_ntm", _("Số huyện đạt chuẩn NTM (tối thiểu)")
+        DISTRICTS_ADVANCED = "districts_advanced", _("Số huyện đạt chuẩn NTM nâng cao (tối thiểu)")
+        COMMUNES_NTM = "communes_ntm", _("Số xã đạt chuẩn NTM (tối thiểu)")
+        COMMUNES_ADVANCED = "communes_advanced", _("Số xã đạt chuẩn NTM nâng cao (tối thiểu)")
+        COMMUNES_MODEL = "communes_model", _("Số xã đạt chuẩn NTM kiểu mẫu (tối thiểu)")
+        COMMUNES_UNDER_15 = "communes_under_15", _("Số xã dưới 15 tiêu chí (tối đa)")
+        VILLAGES_NTM_PERCENT = "villages_ntm_percent", _("Tỷ lệ thôn đạt chuẩn NTM (%, tối thiểu)")
+        VILLAGES_MODEL_PERCENT = "villages_model_percent", _("Tỷ lệ thôn đạt chuẩn NTM kiểu mẫu (%, tối thiểu)")
+
+    # Kinds whose target is a ceiling (the actual value must not exceed it).
+    CEILING_KINDS = frozenset({Kind.COMMUNES_UNDER_15})
+    PERCENT_KINDS = frozenset({Kind.VILLAGES_NTM_PERCENT, Kind.VILLAGES_MODEL_PERCENT})
+
+    province = models.ForeignKey(
+        "communes.Province", verbose_name=_("tỉnh"), on_delete=models.CASCADE, related_name="targets"
+    )
+    year = models.PositiveSmallIntegerField(_("đến năm"))
+    kind = models.CharField(_("loại chỉ tiêu"), max_length=30, choices=Kind.choices)
+    value = models.DecimalField(_("giá trị chỉ tiêu"), max_digits=8, decimal_places=2)
+    criteria_set = models.ForeignKey(
+        "criteria.CriteriaSet",
+        verbose_name=_("bộ tiêu chí tính danh hiệu"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    source = models.CharField(_("văn bản nguồn"), max_length=300)
+    is_illustrative = models.BooleanField(_("giá trị minh họa"), default=False)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu của tỉnh")
+        verbose_name_plural = _("chỉ tiêu của tỉnh")
+        ordering = ["province", "year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year", "kind"], name="reports_provincetarget_unique_kind"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="reports_provincetarget_value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.year} {self.kind}: {self.value}"
+
+    @property
+    def is_ceiling(self) -> bool:
+        return self.kind in self.CEILING_KINDS
+
+    @property
+    def is_percent(self) -> bool:
+        return self.kind in self.PERCENT_KINDS
