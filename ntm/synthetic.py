@@ -1,0 +1,216 @@
+"""A synthetic dataset at district, province or national scale, for the benchmark.
+
+Units get codes starting with "S" so they never mix with real or demo units. Every step
+inserts in bulk and creates only what is missing, so running the generator again for the same
+scale changes nothing. Thresholds the national catalogue lacks are the demo's illustrative
+province values, so that every band of criteria met occurs.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+
+from django.core.management import call_command
+from django.db import transaction
+
+from communes.models import Commune, District, Province, Region, Village
+from communes.text import fold
+from criteria import evaluation
+from criteria.demo import NTM_SET, _demo_value, load_illustrative_thresholds
+from criteria.models import Assessment, CriteriaSet, CriterionResult, IndicatorValue
+from criteria.services import SetCatalogue, evaluate, set_catalogue, unit_context
+
+
+@dataclass(frozen=True)
+class Scale:
+    provinces: int
+    districts: int
+    communes: int
+    villages_per_commune: int
+
+
+SCALES = {
+    "district": Scale(provinces=1, districts=1, communes=15, villages_per_commune=7),
+    "province": Scale(provinces=1, districts=10, communes=150, villages_per_commune=7),
+    "national": Scale(provinces=63, districts=700, communes=10_000, villages_per_commune=7),
+}
+YEAR = 2024
+# Share of communes by the number of criteria they meet, so that every band occurs.
+MET_DISTRIBUTION = [(19, 0.35), (17, 0.2), (15, 0.1), (12, 0.15), (7, 0.12), (3, 0.08)]
+BATCH = 5000
+
+
+def generate(scale_name: str, *, seed: int = 2024, log=print) -> dict[str, int]:
+    scale = SCALES[scale_name]
+    call_command("load_catalogue", verbosity=0)
+    rng = random.Random(seed)
+    provinces = _provinces(scale)
+    log(f"provinces: {len(provinces)}")
+    load_illustrative_thresholds(province_codes=[p.code for p in provinces])
+    districts = _districts(scale, provinces)
+    communes = _communes(scale, districts, rng)
+    log(f"districts: {len(districts)}, communes: {len(communes)}")
+    villages = _villages(scale, communes)
+    log(f"villages: {villages}")
+    assessments = _assessments(communes, rng)
+    log(f"assessments created: {assessments}")
+    return {
+        "provinces": len(provinces),
+        "districts": len(districts),
+        "communes": len(communes),
+        "villages": villages,
+    }
+
+
+def _provinces(scale: Scale) -> list[Province]:
+    regions = list(Region.objects.order_by("code"))
+    wanted = [
+        Province(
+            code=f"S{i:02d}",
+            name=f"Tỉnh mẫu {i:02d}",
+            search_name=fold(f"Tỉnh mẫu {i:02d}"),
+            region=regions[i % len(regions)],
+        )
+        for i in range(1, scale.provinces + 1)
+    ]
+    Province.objects.bulk_create(wanted, ignore_conflicts=True)
+    return list(Province.objects.filter(code__in=[p.code for p in wanted]).order_by("code"))
+
+
+def _districts(scale: Scale, provinces: list[Province]) -> list[District]:
+    wanted = []
+    for i in range(scale.districts):
+        province = provinces[i % len(provinces)]
+        name = f"Huyện mẫu {i + 1:03d}"
+        wanted.append(
+            District(
+                code=f"S{province.code[1:]}{i + 1:03d}", name=name, search_name=fold(name), province=province
+            )
+        )
+    District.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=BATCH)
+    return list(
+        District.objects.filter(code__in=[d.code for d in wanted]).select_related("province").order_by("code")
+    )
+
+
+def _communes(scale: Scale, districts: list[District], rng: random.Random) -> list[Commune]:
+    wanted = []
+    for i in range(scale.communes):
+        district = districts[i % len(districts)]
+        name = f"Xã mẫu {i + 1:05d}"
+        wanted.append(
+            Commune(
+                code=f"SX{i + 1:05d}",
+                name=name,
+                search_name=fold(name),
+                district=district,
+                province=district.province,
+                is_especially_difficult=rng.random() < 0.1,
+            )
+        )
+    Commune.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=BATCH)
+    return list(
+        Commune.objects.filter(code__in=[c.code for c in wanted])
+        .select_related("province__region", "region", "district")
+        .order_by("code")
+    )
+
+
+def _villages(scale: Scale, communes: list[Commune]) -> int:
+    wanted = []
+    for number, commune in enumerate(communes):
+        for k in range(1, scale.villages_per_commune + 1):
+            name = f"Thôn {k}"
+            wanted.append(
+                Village(code=f"SV{number + 1:05d}{k:02d}", name=name, search_name=fold(name), commune=commune)
+            )
+    Village.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=BATCH)
+    return len(wanted)
+
+
+def _met_target(rng: random.Random) -> int:
+    pick, total = rng.random(), 0.0
+    for met, share in MET_DISTRIBUTION:
+        total += share
+        if pick < total:
+            return met
+    return MET_DISTRIBUTION[-1][0]
+
+
+def _assessments(communes: list[Commune], rng: random.Random) -> int:
+    criteria_set = CriteriaSet.objects.get(code=NTM_SET)
+    catalogue = set_catalogue(criteria_set)
+    regions = {region.code: region for region in Region.objects.all()}
+    existing = set(
+        Assessment.objects.filter(criteria_set=criteria_set, year=YEAR, commune__in=communes).values_list(
+            "commune_id", flat=True
+        )
+    )
+    todo = [c for c in communes if c.pk not in existing]
+    by_province: dict[int, SetCatalogue] = {}
+    for start in range(0, len(todo), 1000):
+        with transaction.atomic():
+            _assessment_batch(todo[start : start + 1000], criteria_set, catalogue, by_province, regions, rng)
+    return len(todo)
+
+
+def _province_catalogue(catalogue: SetCatalogue, province_id: int) -> SetCatalogue:
+    """The catalogue with only the thresholds that can apply in one province (fast lookups)."""
+    rows = {
+        indicator_id: [row for row in rows if row.province_id in (None, province_id)]
+        for indicator_id, rows in catalogue.thresholds.items()
+    }
+    return replace(catalogue, thresholds=rows)
+
+
+def _assessment_batch(communes, criteria_set, catalogue, by_province, regions, rng) -> None:
+    assessments = Assessment.objects.bulk_create(
+        [Assessment(criteria_set=criteria_set, commune=commune, year=YEAR) for commune in communes]
+    )
+    values, results = [], []
+    for assessment, commune in zip(assessments, communes, strict=True):
+        local = by_province.setdefault(
+            commune.province_id, _province_catalogue(catalogue, commune.province_id)
+        )
+        context = unit_context(criteria_set, commune, regions)
+        unmet = set(rng.sample([c.code for c in local.criteria], len(local.criteria) - _met_target(rng)))
+        rows = {}
+        for criterion in local.criteria:
+            for position, indicator in enumerate(criterion.indicator_list):
+                threshold = evaluation.pick_threshold(
+                    local.thresholds.get(indicator.pk, ()),
+                    context.classifier_value,
+                    YEAR,
+                    context.province_id,
+                )
+                fail = criterion.code in unmet and position == 0
+                rows[indicator.pk] = _demo_value(
+                    assessment, indicator, threshold, fail, f"{commune.code}:{indicator.code}"
+                )
+        outcome = evaluate(local, context, YEAR, {pk: row.value for pk, row in rows.items()})
+        for item in outcome.criteria:
+            for indicator, _value, result in item.results:
+                rows[indicator.pk].status = result.status.value
+            results.append(
+                CriterionResult(
+                    assessment=assessment,
+                    criterion=item.criterion,
+                    status=item.status.value,
+                    indicators_met=item.indicators_met,
+                    indicators_total=item.indicators_total,
+                )
+            )
+        values.extend(rows.values())
+        assessment.criteria_met = outcome.criteria_met
+        assessment.criteria_total = outcome.criteria_total
+        assessment.indicators_met = outcome.indicators_met
+        assessment.indicators_total = outcome.indicators_total
+        assessment.title_qualified = outcome.all_met
+    IndicatorValue.objects.bulk_create(values, batch_size=BATCH)
+    CriterionResult.objects.bulk_create(results, batch_size=BATCH)
+    Assessment.objects.bulk_update(
+        assessments,
+        ["criteria_met", "criteria_total", "indicators_met", "indicators_total", "title_qualified"],
+        batch_size=BATCH,
+    )
