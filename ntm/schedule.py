@@ -5,4 +5,10 @@ times are edited in the admin (Periodic tasks) and never overwritten.
 """
 
 # name: (task, crontab fields in Asia/Ho_Chi_Minh)
-DEFAULT_SCHEDULE: dict[str, tuple[str, dict[str, str]]] = {}
+DEFAULT_SCHEDULE: dict[str, tuple[str, dict[str, str]]] = {
+    # Friday 06:30, before the weekly roll-up reads the week's snapshots.
+    "weekly-evaluation-snapshots": (
+        "reports.tasks.take_weekly_snapshots",
+        {"minute": "30", "hour": "6", "day_of_week": "5"},
+    ),
+}
