@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -95,3 +96,70 @@ class ProvinceTarget(models.Model):
     @property
     def is_percent(self) -> bool:
         return self.kind in self.PERCENT_KINDS
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only the person who asked for an export sees it and downloads its file."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class ExportJob(models.Model):
+    """A large Excel export built by a Celery worker; its file is kept through the storage API
+    and listed on the owner's downloads page."""
+
+    class Kind(models.TextChoices):
+        PROVINCE_SUMMARY = "province_summary", _("Bảng tổng hợp kết quả các xã của tỉnh")
+        DISTRICT_SUMMARY = "district_summary", _("Bảng tổng hợp kết quả các xã của huyện")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo")
+        DONE = "done", _("Hoàn thành")
+        FAILED = "failed", _("Lỗi")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    kind = models.CharField(_("loại bảng"), max_length=30, choices=Kind.choices)
+    # Codes, not ids: {"unit": "42", "set": "xa_ntm_2021_2025", "year": 2024}.
+    parameters = models.JSONField(_("tham số"), default=dict)
+    title = models.CharField(_("tên bảng"), max_length=300)
+    language = models.CharField(_("ngôn ngữ"), max_length=10, default="vi")
+    status = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    file = models.FileField(_("tệp"), upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(_("tên tệp"), max_length=200, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    created_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("yêu cầu xuất Excel")
+        verbose_name_plural = _("yêu cầu xuất Excel")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="reports_exportjob_progress_range"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | ~models.Q(file=""),
+                name="reports_exportjob_done_has_file",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.State.QUEUED, self.State.RUNNING)
