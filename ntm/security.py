@@ -1,0 +1,49 @@
+"""Login protection hooks for django-axes: which logins it watches, the client's address, and
+the lockout page."""
+
+from axes.backends import AxesStandaloneBackend
+from axes.helpers import get_cool_off, get_lockout_message
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+class RequestLockoutBackend(AxesStandaloneBackend):
+    """Refuse logins of a locked-out username and address; ignore calls without a request.
+
+    An attacker can only guess passwords through a web request. Calls without one come from
+    our own code (management commands, the test client), which axes would otherwise reject.
+    """
+
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs
+    ):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: behind our proxy, the last X-Forwarded-For entry, which the proxy
+    appended itself (the entries before it come from the client and can be forged)."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.BEHIND_PROXY and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """The login page again, with the lockout message instead of a bare error page."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    form = AuthenticationForm(request, initial={"username": username})
+    cool_off = get_cool_off(request)
+    context = {
+        "form": form,
+        "lockout_message": get_lockout_message(),
+        "cool_off_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
+        "next": request.POST.get("next", request.GET.get("next", "")),
+    }
+    return render(request, "registration/login.html", context, status=429)
