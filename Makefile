@@ -41,5 +41,11 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The benchmark needs PostgreSQL and Redis: DATABASE_URL and REDIS_URL (defaults: this machine's).
+bench: venv
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ntm_bench} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/10} \
+	SCALE=$(SCALE) $(PY) bench/run.py
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -29,6 +29,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect(target())
 
 
+@login_required
+def about(request: HttpRequest) -> HttpResponse:
+    """What the tool is and which catalogue it carries; also the benchmark's framework floor."""
+    return render(request, "communes/about.html")
+
+
 def _selected_set(request, unit_level: str, province_id: int) -> tuple[CriteriaSet | None, list[CriteriaSet]]:
     """The criteria sets a unit can be assessed against, and the one the page shows."""
     sets = list(
