@@ -23,7 +23,9 @@ NTM_SET = "xa_ntm_2021_2025"
 ADVANCED_SET = "xa_ntm_nang_cao_2021_2025"
 
 
-def load_illustrative_thresholds(path: Path = ILLUSTRATIVE_FILE, province_codes: list[str] | None = None) -> None:
+def load_illustrative_thresholds(
+    path: Path = ILLUSTRATIVE_FILE, province_codes: list[str] | None = None
+) -> None:
     """Store the illustrative thresholds for the demo provinces (or for `province_codes`)."""
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
     indicators = {

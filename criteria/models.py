@@ -6,11 +6,15 @@ Catalogue rows are data loaded from the versioned files in `criteria/catalogue/`
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from communes.models import Commune, Province, Village
 
@@ -286,6 +290,7 @@ class Assessment(models.Model):
     )
 
     objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-year"]
@@ -322,6 +327,15 @@ class Assessment(models.Model):
         return self.status == self.State.APPROVED
 
     @property
+    def is_editable(self) -> bool:
+        """Values change only while the commune holds the assessment (draft or returned)."""
+        return self.status in (self.State.DRAFT, self.State.RETURNED)
+
+    @property
+    def commune_of_unit(self) -> Commune:
+        return self.commune or self.village.commune
+
+    @property
     def band(self) -> evaluation.Band:
         return evaluation.band(self.criteria_met, self.criteria_total or 19)
 
@@ -344,7 +358,12 @@ class IndicatorValue(models.Model):
         ],
         default=Status.NO_VALUE.value,
     )
+    # The assessment version this value last changed in: a refused save lists the values
+    # changed after the version the user started from.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "status"])
 
     class Meta:
         verbose_name = _("giá trị chỉ tiêu")
@@ -390,3 +409,70 @@ class CriterionResult(models.Model):
     @property
     def met(self) -> bool:
         return self.status == Status.MET
+
+
+def _evidence_path(instance: Evidence, filename: str) -> str:
+    """A safe stored name: the user's file name is kept only in `original_name`."""
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"evidence/{instance.assessment_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """A file that documents one indicator's value; served only through a permission check."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("tệp"), upload_to=_evidence_path, max_length=200)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=200)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    # The item of the criterion's evidence checklist this file documents, if any.
+    checklist_item = models.CharField(_("mục hồ sơ"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("minh chứng")
+        verbose_name_plural = _("minh chứng")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Transition(models.Model):
+    """One workflow step of an assessment: who moved it from which status to which, and why."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("từ trạng thái"), max_length=12, choices=Assessment.State.choices)
+    to_status = models.CharField(_("sang trạng thái"), max_length=12, choices=Assessment.State.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("chuyển trạng thái")
+        verbose_name_plural = _("chuyển trạng thái")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(to_status="returned") | ~Q(reason=""),
+                name="criteria_transition_return_needs_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}: {self.from_status} → {self.to_status}"

@@ -5,23 +5,31 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Prefetch
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from communes.models import Commune, Region
+from communes.models import Commune, Region, Role, roles_of
 
-from . import evaluation
+from . import evaluation, files
 from .evaluation import Kind, Result, Status
 from .models import (
     Assessment,
     CriteriaSet,
     Criterion,
     CriterionResult,
+    Evidence,
     Indicator,
     IndicatorValue,
     Threshold,
+    Transition,
 )
+from .parsing import check_value, rounded
 
 
 @dataclass
@@ -267,3 +275,342 @@ def assessment_reevaluate(*, assessment: Assessment) -> Evaluation:
     )
     assessment_store_evaluation(assessment=assessment, outcome=outcome, rows=rows)
     return outcome
+
+
+# --- Entry, workflow and evidence -------------------------------------------------------
+
+
+class AssessmentLocked(Exception):
+    """The assessment is not held by the commune (submitted or approved): values are frozen."""
+
+    def __init__(self, assessment: Assessment):
+        self.assessment = assessment
+        super().__init__(
+            _("Hồ sơ đã phê duyệt và bị khóa.")
+            if assessment.is_locked
+            else _("Hồ sơ đang chờ huyện xem xét, không sửa được.")
+        )
+
+
+@dataclass(frozen=True)
+class OtherChange:
+    """A value another user changed after the version the refused save started from."""
+
+    indicator_code: str
+    indicator_name: str
+    old: str
+    new: str
+    note_changed: bool
+    by: str
+    at: object
+
+
+class AssessmentConflict(Exception):
+    """A save started from an older version; `changes` lists what the others changed since."""
+
+    def __init__(self, assessment: Assessment, changes: list[OtherChange]):
+        self.assessment = assessment
+        self.changes = changes
+        super().__init__(_("Người khác đã lưu hồ sơ này sau khi bạn mở trang."))
+
+
+class InvalidTransition(Exception):
+    pass
+
+
+def can_edit(user, assessment: Assessment) -> bool:
+    """Commune officers edit their commune and its villages; village heads their village."""
+    if user.is_superuser:
+        return True
+    commune_id = assessment.commune_id or assessment.village.commune_id
+    for role in roles_of(user):
+        if role.kind == Role.Kind.COMMUNE_OFFICER and role.commune_id == commune_id:
+            return True
+        if (
+            role.kind == Role.Kind.VILLAGE_HEAD
+            and assessment.village_id
+            and role.village_id == assessment.village_id
+        ):
+            return True
+    return False
+
+
+def can_review(user, assessment: Assessment) -> bool:
+    """The district committee of the unit's district approves; without a district, the province
+    office does."""
+    if user.is_superuser:
+        return True
+    commune = assessment.commune_of_unit
+    for role in roles_of(user):
+        if commune.district_id and role.kind == Role.Kind.DISTRICT_COMMITTEE:
+            if role.district_id == commune.district_id:
+                return True
+        if not commune.district_id and role.kind == Role.Kind.PROVINCE_OFFICE:
+            if role.province_id == commune.province_id:
+                return True
+    return False
+
+
+def _assign(row: IndicatorValue, kind: Kind, value) -> None:
+    row.flag = value if kind is Kind.BOOL else None
+    row.level = (value or "") if kind is Kind.LEVEL else ""
+    row.number = parse_rounded(value) if kind.is_numeric and value is not None else None
+
+
+def parse_rounded(value) -> Decimal:
+    return rounded(Decimal(value))
+
+
+def _check_values(catalogue: SetCatalogue, values: dict[int, dict]) -> dict[int, Indicator]:
+    """The indicators of `values`; raise ValidationError naming each bad indicator."""
+    indicators = {indicator.pk: indicator for indicator in catalogue.indicators}
+    errors = {}
+    for indicator_id, entry in values.items():
+        indicator = indicators.get(indicator_id)
+        if indicator is None:
+            errors[str(indicator_id)] = _("Chỉ tiêu không thuộc bộ tiêu chí này.")
+            continue
+        problem = check_value(Kind(indicator.kind), entry.get("value"), indicator.levels)
+        if problem:
+            errors[indicator.code] = f"{indicator.code}: {problem}"
+    if errors:
+        raise ValidationError(errors)
+    return indicators
+
+
+def _other_changes(assessment: Assessment, since_version: int) -> list[OtherChange]:
+    records = (
+        IndicatorValue.history.filter(assessment_id=assessment.pk, version__gt=since_version)
+        .select_related("indicator", "history_user")
+        .order_by("history_date", "history_id")
+    )
+    changes = []
+    for record in records:
+        previous = record.prev_record
+        kind = Kind(record.indicator.kind)
+        old = evaluation.format_value(kind, _record_value(kind, previous), record.indicator.unit)
+        new = evaluation.format_value(kind, _record_value(kind, record), record.indicator.unit)
+        changes.append(
+            OtherChange(
+                indicator_code=record.indicator.code,
+                indicator_name=record.indicator.name,
+                old=old,
+                new=new,
+                note_changed=(previous.note if previous else "") != record.note,
+                by=_user_label(record.history_user),
+                at=record.history_date,
+            )
+        )
+    return changes
+
+
+def _record_value(kind: Kind, record):
+    if record is None:
+        return None
+    if kind is Kind.BOOL:
+        return record.flag
+    if kind is Kind.LEVEL:
+        return record.level or None
+    return record.number
+
+
+def _user_label(user) -> str:
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+def assessment_save(
+    *,
+    assessment: Assessment,
+    user,
+    values: dict[int, dict],
+    expected_version: int | None,
+    reason: str = "",
+    catalogue: SetCatalogue | None = None,
+) -> Evaluation:
+    """Write typed values (indicator id → {"value", "note"}) in bulk, in one transaction.
+
+    Refuses a frozen assessment (AssessmentLocked) and a save started from an older version
+    (AssessmentConflict, listing what the others changed); bumps the version, keeps history
+    with `reason`, and stores the new evaluation.
+    """
+    catalogue = catalogue or set_catalogue(assessment.criteria_set)
+    indicators = _check_values(catalogue, values)
+    with transaction.atomic():
+        current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if not current.is_editable:
+            assessment.status = current.status
+            raise AssessmentLocked(current)
+        if expected_version is not None and expected_version != current.version:
+            raise AssessmentConflict(current, _other_changes(current, expected_version))
+        new_version = current.version + 1
+        rows = {row.indicator_id: row for row in IndicatorValue.objects.filter(assessment=assessment)}
+        created, updated = _apply(assessment, indicators, rows, values, new_version)
+        common = {"default_user": user, "default_change_reason": reason or None}
+        if created:
+            for row in bulk_create_with_history(created, IndicatorValue, **common):
+                rows[row.indicator_id] = row
+        if updated:
+            bulk_update_with_history(
+                updated, IndicatorValue, ["number", "flag", "level", "note", "version"], **common
+            )
+        for row in rows.values():
+            row.indicator = indicators.get(row.indicator_id) or row.indicator
+        outcome = evaluate(
+            catalogue,
+            assessment_context(assessment),
+            assessment.year,
+            {indicator_id: row.value for indicator_id, row in rows.items()},
+        )
+        assessment_store_evaluation(assessment=assessment, outcome=outcome, rows=rows)
+        if created or updated:
+            assessment.version = new_version
+            assessment.status = current.status
+            assessment.updated_by = user
+            assessment._change_reason = reason or None
+            assessment.save(update_fields=["version", "updated_by", "updated_at"])
+    return outcome
+
+
+def _apply(assessment, indicators, rows, values, new_version) -> tuple[list, list]:
+    created, updated = [], []
+    for indicator_id, entry in values.items():
+        indicator = indicators[indicator_id]
+        kind = Kind(indicator.kind)
+        row = rows.get(indicator_id)
+        note = (entry.get("note") or "").strip()
+        if row is None:
+            if entry.get("value") is None and not note:
+                continue
+            row = IndicatorValue(assessment=assessment, indicator=indicator)
+            target = created
+        else:
+            target = updated
+        before = (row.number, row.flag, row.level, row.note)
+        _assign(row, kind, entry.get("value"))
+        row.note = note
+        if row.pk is None or before != (row.number, row.flag, row.level, row.note):
+            row.version = new_version
+            target.append(row)
+    return created, updated
+
+
+def _transition(
+    *, assessment: Assessment, user, to: str, allowed_from: tuple[str, ...], reason: str = ""
+) -> None:
+    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if current.status not in allowed_from:
+        raise InvalidTransition(
+            _("Không thể chuyển hồ sơ từ “%(from)s” sang “%(to)s”.")
+            % {"from": current.get_status_display(), "to": Assessment.State(to).label}
+        )
+    Transition.objects.create(
+        assessment=assessment, from_status=current.status, to_status=to, by=user, reason=reason
+    )
+    assessment.status = to
+    assessment.version = current.version + 1
+    assessment.updated_by = user
+    assessment._change_reason = reason or None
+    assessment.save(update_fields=["status", "version", "updated_by", "updated_at"])
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Cần nêu lý do.")})
+    return reason
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, user) -> None:
+    _require(can_edit(user, assessment))
+    S = Assessment.State
+    _transition(assessment=assessment, user=user, to=S.SUBMITTED, allowed_from=(S.DRAFT, S.RETURNED))
+
+
+@transaction.atomic
+def assessment_approve(*, assessment: Assessment, user, reason: str = "") -> None:
+    _require(can_review(user, assessment))
+    S = Assessment.State
+    _transition(assessment=assessment, user=user, to=S.APPROVED, allowed_from=(S.SUBMITTED,), reason=reason)
+
+
+@transaction.atomic
+def assessment_return(*, assessment: Assessment, user, reason: str) -> None:
+    reason = _require_reason(reason)
+    _require(can_review(user, assessment))
+    S = Assessment.State
+    _transition(assessment=assessment, user=user, to=S.RETURNED, allowed_from=(S.SUBMITTED,), reason=reason)
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: Assessment, user, reason: str) -> None:
+    """An approved assessment goes back to the commune (as returned, so the reason shows)."""
+    reason = _require_reason(reason)
+    _require(can_review(user, assessment))
+    S = Assessment.State
+    _transition(assessment=assessment, user=user, to=S.RETURNED, allowed_from=(S.APPROVED,), reason=reason)
+
+
+@transaction.atomic
+def assessment_bulk_approve(*, assessments: list[Assessment], user, reason: str = "") -> int:
+    """Approve several submitted assessments at once; all or none."""
+    for assessment in assessments:
+        assessment_approve(assessment=assessment, user=user, reason=reason)
+    return len(assessments)
+
+
+def evidence_add(
+    *, assessment: Assessment, indicator: Indicator, user, upload, checklist_item: str = ""
+) -> Evidence:
+    """Store an uploaded file after checking its size and its type by content."""
+    _require(can_edit(user, assessment))
+    if not assessment.is_editable:
+        raise AssessmentLocked(assessment)
+    if indicator.criterion.criteria_set_id != assessment.criteria_set_id:
+        raise ValidationError({"file": _("Chỉ tiêu không thuộc bộ tiêu chí này.")})
+    detected = files.check_upload(upload)
+    evidence = Evidence(
+        assessment=assessment,
+        indicator=indicator,
+        original_name=files.display_name(upload.name),
+        content_type=detected.content_type,
+        size=upload.size,
+        checklist_item=checklist_item if checklist_item in checklist_names(indicator.criterion) else "",
+        uploaded_by=user,
+    )
+    evidence._history_user = user
+    upload.seek(0)
+    evidence.file.save(f"upload{detected.extension}", File(upload), save=False)
+    evidence.save()
+    return evidence
+
+
+def evidence_remove(*, evidence: Evidence, user) -> None:
+    _require(can_edit(user, evidence.assessment))
+    if not evidence.assessment.is_editable:
+        raise AssessmentLocked(evidence.assessment)
+    evidence._history_user = user
+    # The stored file stays: the history of the assessment still names it.
+    evidence.delete()
+
+
+def checklist_names(criterion: Criterion) -> list[str]:
+    return [item["name"] for item in checklist_items(criterion)]
+
+
+def checklist_items(criterion: Criterion) -> list[dict]:
+    """The criterion's dossier checklist as [{"name", "illustrative"}]; plain strings allowed."""
+    items = []
+    for item in criterion.evidence_checklist or []:
+        if isinstance(item, str):
+            items.append({"name": item, "illustrative": False})
+        elif isinstance(item, dict) and item.get("name"):
+            items.append({"name": str(item["name"]), "illustrative": bool(item.get("illustrative"))})
+    return items

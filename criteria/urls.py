@@ -1,7 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "criteria"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views.create, name="create"),
+    path("review/", views.review, name="review"),
+    path("<int:pk>/", views.entry, name="entry"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/approve/", views.approve, name="approve"),
+    path("<int:pk>/return/", views.return_, name="return"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("<int:pk>/history/", views.history, name="history"),
+    path("<int:pk>/history/<int:indicator_id>/", views.indicator_history, name="indicator_history"),
+    path("<int:pk>/evidence/<int:indicator_id>/", views.evidence_upload, name="evidence_upload"),
+    path("evidence/<int:evidence_id>/", views.evidence_file, name="evidence"),
+    path("evidence/<int:evidence_id>/delete/", views.evidence_delete, name="evidence_delete"),
+]

@@ -1,0 +1,125 @@
+"""Forms of the entry page and the workflow actions. Forms only read and check input; the
+services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .evaluation import Kind
+from .models import Indicator
+from .parsing import ParseError, check_number, parse_number
+from .services import SetCatalogue
+
+BOOL_CHOICES = [("", "—"), ("1", _("Có / Đạt")), ("0", _("Không / Chưa đạt"))]
+
+
+class NumberField(forms.CharField):
+    """A number typed the Vietnamese or English way, checked against the indicator's kind."""
+
+    def __init__(self, *, kind: Kind, **kwargs):
+        self.kind = kind
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            number = parse_number(text)
+        except ParseError as error:
+            raise forms.ValidationError(str(error)) from error
+        problem = check_number(self.kind, number)
+        if problem:
+            raise forms.ValidationError(problem)
+        return number
+
+
+class BoolField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=BOOL_CHOICES, coerce=lambda value: value == "1", empty_value=None, **kwargs)
+
+
+def value_field(indicator: Indicator) -> forms.Field:
+    kind = Kind(indicator.kind)
+    attrs = {"data-indicator": indicator.pk, "class": "form-control form-control-sm value-input"}
+    label = f"{indicator.code} {indicator.name}"
+    if kind is Kind.BOOL:
+        attrs["class"] = "form-select form-select-sm value-input"
+        return BoolField(required=False, label=label, widget=forms.Select(attrs=attrs))
+    if kind is Kind.LEVEL:
+        attrs["class"] = "form-select form-select-sm value-input"
+        choices = [("", "—")] + [(level, level) for level in indicator.levels]
+        return forms.TypedChoiceField(
+            choices=choices, required=False, empty_value=None, label=label, widget=forms.Select(attrs=attrs)
+        )
+    attrs |= {"inputmode": "decimal", "autocomplete": "off"}
+    return NumberField(kind=kind, required=False, label=label, widget=forms.TextInput(attrs=attrs))
+
+
+class EntryForm(forms.Form):
+    """One value and one note per indicator of the set, plus the version the page was opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Ghi chú cho lần lưu này"), required=False, max_length=300)
+
+    def __init__(self, *args, catalogue: SetCatalogue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = catalogue.indicators
+        for indicator in self.indicators:
+            self.fields[f"v_{indicator.pk}"] = value_field(indicator)
+            self.fields[f"n_{indicator.pk}"] = forms.CharField(
+                label=_("Ghi chú"),
+                required=False,
+                max_length=2000,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm note-input"}),
+            )
+
+    def values(self) -> dict[int, dict]:
+        return {
+            indicator.pk: {
+                "value": self.cleaned_data.get(f"v_{indicator.pk}"),
+                "note": self.cleaned_data.get(f"n_{indicator.pk}", ""),
+            }
+            for indicator in self.indicators
+        }
+
+
+def initial_for(rows: dict, version: int) -> dict:
+    """Initial form data from stored rows, numbers shown the way the active language writes them."""
+    from .evaluation import format_number
+
+    initial: dict = {"version": version}
+    for indicator_id, row in rows.items():
+        kind = Kind(row.indicator.kind)
+        value = row.value
+        if kind is Kind.BOOL:
+            value = "" if value is None else ("1" if value else "0")
+        elif kind.is_numeric and value is not None:
+            value = format_number(value).replace("\u00a0", "")
+        initial[f"v_{indicator_id}"] = value
+        initial[f"n_{indicator_id}"] = row.note
+    return initial
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RequiredReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Cần nêu lý do.")},
+    )
+
+
+class EvidenceForm(forms.Form):
+    checklist_item = forms.CharField(required=False, max_length=300)
+
+
+class CreateForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
