@@ -1,1 +1,359 @@
-# Create your models here.
+"""Yearly plans of a commune, work items split across villages, and weekly village reports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import Commune, District, Province, Village
+from criteria.models import CriteriaSet, Criterion
+
+from . import deadlines
+
+
+class DeadlineRule(models.Model):
+    """When the weekly village report is due, set for a district or for a whole province (a
+    district's rule wins; without any rule the default is Thursday 14:30)."""
+
+    province = models.OneToOneField(
+        Province, verbose_name=_("tỉnh"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    district = models.OneToOneField(
+        District, verbose_name=_("huyện"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("thứ trong tuần"),
+        default=deadlines.DEFAULT_WEEKDAY,
+        choices=[
+            (0, _("Thứ Hai")),
+            (1, _("Thứ Ba")),
+            (2, _("Thứ Tư")),
+            (3, _("Thứ Năm")),
+            (4, _("Thứ Sáu")),
+            (5, _("Thứ Bảy")),
+            (6, _("Chủ nhật")),
+        ],
+    )
+    time = models.TimeField(_("giờ"), default=deadlines.DEFAULT_TIME)
+
+    class Meta:
+        verbose_name = _("hạn báo cáo tuần")
+        verbose_name_plural = _("hạn báo cáo tuần")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(province__isnull=False, district__isnull=True)
+                | Q(province__isnull=True, district__isnull=False),
+                name="plans_deadlinerule_one_unit",
+            ),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="plans_deadlinerule_weekday_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district or self.province}: {self.get_weekday_display()} {self.time:%H:%M}"
+
+    @classmethod
+    def for_commune(cls, commune: Commune) -> tuple[int, time]:
+        """The weekday and time that apply to the villages of `commune` (one query)."""
+        rules = list(
+            cls.objects.filter(Q(district_id=commune.district_id) | Q(province_id=commune.province_id))
+        )
+        rule = next((r for r in rules if r.district_id), None) or next(iter(rules), None)
+        if rule is None:
+            return deadlines.DEFAULT_WEEKDAY, deadlines.DEFAULT_TIME
+        return rule.weekday, rule.time
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Plans of the communes the user sees, and of the commune of a village head's village."""
+        return self.filter(
+            Q(commune__in=Commune.objects.visible_to(user))
+            | Q(commune__in=Village.objects.visible_to(user).values("commune_id"))
+        )
+
+
+class Plan(models.Model):
+    class Title(models.TextChoices):
+        KEEP_NTM = "keep_ntm", _("Giữ vững xã nông thôn mới")
+        REACH_NTM = "reach_ntm", _("Đạt chuẩn nông thôn mới")
+        ADVANCED = "advanced", _("Đạt chuẩn nông thôn mới nâng cao")
+        MODEL = "model", _("Đạt chuẩn nông thôn mới kiểu mẫu")
+
+    commune = models.ForeignKey(Commune, verbose_name=_("xã"), on_delete=models.CASCADE, related_name="plans")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    name = models.CharField(_("tên kế hoạch"), max_length=300)
+    document_number = models.CharField(_("số văn bản"), max_length=60, blank=True)
+    document_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    target_title = models.CharField(_("danh hiệu phấn đấu"), max_length=20, choices=Title.choices)
+    target_set = models.ForeignKey(
+        CriteriaSet,
+        verbose_name=_("bộ tiêu chí mục tiêu"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        limit_choices_to={"unit_level": CriteriaSet.UnitLevel.COMMUNE},
+    )
+    target_criteria_met = models.PositiveSmallIntegerField(
+        _("số tiêu chí phấn đấu đạt"), null=True, blank=True
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "commune__name"]
+        verbose_name = _("kế hoạch năm")
+        verbose_name_plural = _("kế hoạch năm")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "year"], name="plans_plan_unique_commune_year"),
+            models.CheckConstraint(
+                condition=Q(target_criteria_met__isnull=True) | Q(target_set__isnull=False),
+                name="plans_plan_target_needs_set",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune} — {self.year}"
+
+
+class CriterionDeadline(models.Model):
+    """A criterion the plan wants met by a quarter of its year ("criterion 08 by Q4")."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="criterion_deadlines")
+    criterion = models.ForeignKey(Criterion, verbose_name=_("tiêu chí"), on_delete=models.CASCADE)
+    quarter = models.PositiveSmallIntegerField(
+        _("hoàn thành trong quý"), choices=[(1, "I"), (2, "II"), (3, "III"), (4, "IV")]
+    )
+
+    class Meta:
+        ordering = ["quarter", "criterion__order"]
+        verbose_name = _("hạn hoàn thành tiêu chí")
+        verbose_name_plural = _("hạn hoàn thành tiêu chí")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "criterion"], name="plans_criteriondeadline_unique"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="plans_criteriondeadline_quarter_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion} — Q{self.quarter}"
+
+
+class VillageTarget(models.Model):
+    class Kind(models.TextChoices):
+        KEEP_MODEL = "keep_model", _("Giữ vững thôn kiểu mẫu")
+        REACH_MODEL = "reach_model", _("Đạt chuẩn thôn kiểu mẫu")
+        KEEP_NTM = "keep_ntm", _("Giữ vững thôn nông thôn mới")
+        REACH_NTM = "reach_ntm", _("Đạt chuẩn thôn nông thôn mới")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="village_targets")
+    village = models.ForeignKey(Village, verbose_name=_("thôn"), on_delete=models.CASCADE)
+    kind = models.CharField(_("mục tiêu"), max_length=20, choices=Kind.choices)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["kind", "village__name"]
+        verbose_name = _("mục tiêu của thôn")
+        verbose_name_plural = _("mục tiêu của thôn")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "village"], name="plans_villagetarget_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village}: {self.get_kind_display()}"
+
+
+class SocioTarget(models.Model):
+    """A free socio-economic target: poverty rate 2,21 %, health insurance 99,7 %..."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="socio_targets")
+    name = models.CharField(_("chỉ tiêu"), max_length=300)
+    value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=3)
+    unit = models.CharField(_("đơn vị"), max_length=40, blank=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("chỉ tiêu kinh tế - xã hội")
+        verbose_name_plural = _("chỉ tiêu kinh tế - xã hội")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value} {self.unit}"
+
+
+class CampaignWave(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="waves")
+    name = models.CharField(_("đợt"), max_length=120)
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("đợt cao điểm")
+        verbose_name_plural = _("đợt cao điểm")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="plans_campaignwave_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.start:%d/%m/%Y}–{self.end:%d/%m/%Y})"
+
+    def contains_week(self, monday: date) -> bool:
+        return self.start <= monday + timedelta(days=6) and monday <= self.end
+
+
+class WorkItem(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="work_items")
+    name = models.CharField(_("nội dung công việc"), max_length=300)
+    unit = models.CharField(_("đơn vị tính"), max_length=40)
+    quantity = models.DecimalField(_("khối lượng"), max_digits=14, decimal_places=3)
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("tiêu chí liên quan"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("hạng mục công việc")
+        verbose_name_plural = _("hạng mục công việc")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="plans_workitem_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.quantity} {self.unit})"
+
+
+class Allocation(models.Model):
+    """The part of a work item assigned to one village."""
+
+    work_item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="allocations")
+    village = models.ForeignKey(Village, verbose_name=_("thôn"), on_delete=models.CASCADE)
+    quantity = models.DecimalField(_("khối lượng giao"), max_digits=14, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("phân bổ cho thôn")
+        verbose_name_plural = _("phân bổ cho thôn")
+        constraints = [
+            models.UniqueConstraint(fields=["work_item", "village"], name="plans_allocation_unique"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="plans_allocation_quantity_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_item.name} → {self.village}: {self.quantity}"
+
+
+class WeeklyReport(models.Model):
+    """One village's report for one ISO week (identified by its Monday)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="weekly_reports")
+    village = models.ForeignKey(Village, verbose_name=_("thôn"), on_delete=models.CASCADE)
+    week = models.DateField(_("tuần (thứ Hai)"))
+    notes = models.TextField(_("kết quả, ghi chú"), blank=True)
+    next_week_plan = models.TextField(_("kế hoạch tuần tới"), blank=True)
+    # The deadline in force when the report was first submitted, so later rule changes do not
+    # rewrite history; timeliness is always judged from the first submission.
+    deadline = models.DateTimeField(_("hạn nộp"))
+    submitted_at = models.DateTimeField(_("nộp lúc"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nộp"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("sửa lần cuối"))
+
+    class Meta:
+        ordering = ["-week", "village__name"]
+        verbose_name = _("báo cáo tuần của thôn")
+        verbose_name_plural = _("báo cáo tuần của thôn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "village", "week"], name="plans_weeklyreport_unique_week"
+            ),
+        ]
+        indexes = [models.Index(fields=["plan", "week"])]
+
+    def __str__(self) -> str:
+        return f"{self.village} — {deadlines.iso_label(self.week)}"
+
+    @property
+    def is_late(self) -> bool:
+        return self.submitted_at >= self.deadline
+
+    def state(self, now: datetime) -> deadlines.ReportState:
+        return deadlines.report_state(self.submitted_at, self.deadline, now)
+
+
+class ReportLine(models.Model):
+    report = models.ForeignKey(WeeklyReport, on_delete=models.CASCADE, related_name="lines")
+    work_item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="report_lines")
+    quantity = models.DecimalField(_("khối lượng thực hiện"), max_digits=14, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("kết quả theo hạng mục")
+        verbose_name_plural = _("kết quả theo hạng mục")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "work_item"], name="plans_reportline_unique"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="plans_reportline_quantity_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} / {self.work_item_id}: {self.quantity}"
+
+
+class ReportEdit(models.Model):
+    """An edit of a report after its first submission: who, when, whether after the deadline,
+    and the old and new values of what changed."""
+
+    report = models.ForeignKey(WeeklyReport, on_delete=models.CASCADE, related_name="edits")
+    edited_at = models.DateTimeField(_("sửa lúc"))
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sửa"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    after_deadline = models.BooleanField(_("sửa sau hạn"))
+    changes = models.JSONField(_("thay đổi"), default=dict)
+
+    class Meta:
+        ordering = ["edited_at"]
+        verbose_name = _("lần sửa báo cáo")
+        verbose_name_plural = _("lần sửa báo cáo")
+
+    def __str__(self) -> str:
+        return f"{self.report} @ {self.edited_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderSent(models.Model):
+    """Claims one reminder per village and week, so a rerun of the task sends nothing twice."""
+
+    village = models.ForeignKey(Village, on_delete=models.CASCADE)
+    week = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("nhắc báo cáo đã gửi")
+        verbose_name_plural = _("nhắc báo cáo đã gửi")
+        constraints = [
+            models.UniqueConstraint(fields=["village", "week"], name="plans_remindersent_unique_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} — {deadlines.iso_label(self.week)}"

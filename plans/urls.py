@@ -1,7 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "plans"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("communes/<str:code>/", views.commune_plans, name="commune"),
+    path("communes/<str:code>/new/", views.plan_create, name="create"),
+    path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/edit/", views.plan_edit, name="edit"),
+    path("<int:pk>/allocations/", views.allocation_grid, name="allocations"),
+    path("<int:pk>/weekly/", views.weekly_overview, name="overview"),
+    path("<int:pk>/villages/<str:code>/", views.village_plan, name="village"),
+    path("<int:pk>/villages/<str:code>/weeks/<int:year>/<int:week>/", views.weekly_report, name="report"),
+]

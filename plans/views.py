@@ -1,1 +1,259 @@
-# Create your views here.
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communes.access import get_visible_or_404
+from communes.models import Commune
+
+from . import deadlines, selectors, services
+from .access import (
+    can_manage,
+    can_report,
+    get_plan_or_404,
+    get_plan_village_or_404,
+    require_commune_view,
+    require_manage,
+    require_report,
+)
+from .forms import AllocationGridForm, PlanEditor, PlanForm, WeeklyReportForm
+from .models import Allocation, Plan, WeeklyReport
+
+
+@login_required
+def commune_plans(request: HttpRequest, code: str) -> HttpResponse:
+    commune = get_visible_or_404(Commune.objects.select_related("district"), request.user, code=code)
+    return render(
+        request,
+        "plans/commune_plans.html",
+        {
+            "commune": commune,
+            "plans": commune.plans.all(),
+            "can_manage": can_manage(request.user, commune.pk),
+        },
+    )
+
+
+@login_required
+def plan_create(request: HttpRequest, code: str) -> HttpResponse:
+    commune = get_visible_or_404(Commune, request.user, code=code)
+    require_manage(request.user, commune.pk)
+    form = PlanForm(request.POST or None, commune=commune, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_create(commune=commune, form=form)
+        messages.success(request, _("Đã tạo kế hoạch năm %(year)s.") % {"year": plan.year})
+        return redirect("plans:edit", plan.pk)
+    return render(request, "plans/plan_create.html", {"commune": commune, "form": form})
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_or_404(request.user, pk)
+    deadline_rows, assessment = selectors.plan_criterion_status(plan, timezone.localdate())
+    context = {
+        "plan": plan,
+        "deadline_rows": deadline_rows,
+        "assessment": assessment,
+        "target_total": plan.target_set.criteria.count() if plan.target_set_id else None,
+        "village_targets": plan.village_targets.select_related("village"),
+        "socio_targets": plan.socio_targets.all(),
+        "waves": plan.waves.all(),
+        "progress": selectors.plan_progress(plan),
+        "can_manage": can_manage(request.user, plan.commune_id),
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_or_404(request.user, pk)
+    require_manage(request.user, plan.commune_id)
+    editor = PlanEditor(plan, request.POST or None)
+    if request.method == "POST":
+        if editor.is_valid():
+            services.plan_update(editor=editor)
+            messages.success(request, _("Đã lưu kế hoạch."))
+            return redirect("plans:detail", plan.pk)
+        messages.error(request, _("Chưa lưu: kiểm tra các ô được đánh dấu bên dưới."))
+    return render(request, "plans/plan_edit.html", {"plan": plan, "editor": editor})
+
+
+@login_required
+def allocation_grid(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_or_404(request.user, pk)
+    require_commune_view(request.user, plan)
+    if request.method == "POST":
+        require_manage(request.user, plan.commune_id)
+    items = list(plan.work_items.all())
+    villages = list(plan.commune.villages.all())
+    allocations = list(Allocation.objects.filter(work_item__plan=plan))
+    form = AllocationGridForm(request.POST or None, items=items, villages=villages, allocations=allocations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_save(plan=plan, cells=form.cells())
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã lưu bảng phân bổ."))
+            return redirect("plans:allocations", plan.pk)
+    context = {
+        "plan": plan,
+        "form": form,
+        "rows": _grid_rows(form, items, villages),
+        "villages": villages,
+        "can_manage": can_manage(request.user, plan.commune_id),
+    }
+    return render(request, "plans/allocations.html", context)
+
+
+def _grid_rows(form: AllocationGridForm, items, villages) -> list[dict]:
+    """Each item with its cells (bound fields) and the difference between its cells and total."""
+    rows = []
+    for item in items:
+        fields = [form[form.cell_name(item.pk, village.pk)] for village in villages]
+        values = [_cell_value(field) for field in fields]
+        allocated = deadlines.total(value for value in values if value is not None)
+        rows.append(
+            {"item": item, "fields": fields, "allocated": allocated, "difference": allocated - item.quantity}
+        )
+    return rows
+
+
+def _cell_value(bound_field):
+    try:
+        return bound_field.field.to_python(bound_field.value())
+    except ValidationError:
+        return None
+
+
+def _parse_week(text: str | None) -> date | None:
+    try:
+        year, week = (text or "").split("-W")
+        return deadlines.iso_week_monday(int(year), int(week))
+    except ValueError:
+        return None
+
+
+@login_required
+def weekly_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_or_404(request.user, pk)
+    require_commune_view(request.user, plan)
+    now = timezone.now()
+    last_week = _parse_week(request.GET.get("week")) or selectors.plan_default_week(plan, now)
+    overview = selectors.weekly_overview(plan, last_week, now)
+    context = {
+        "plan": plan,
+        "overview": overview,
+        "previous": deadlines.iso_label(last_week - deadlines.timedelta(weeks=selectors.OVERVIEW_WEEKS)),
+        "next": deadlines.iso_label(last_week + deadlines.timedelta(weeks=selectors.OVERVIEW_WEEKS)),
+        "waves": list(plan.waves.all()),
+    }
+    return render(request, "plans/overview.html", context)
+
+
+@login_required
+def village_plan(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    plan = get_plan_or_404(request.user, pk)
+    village = get_plan_village_or_404(request.user, plan, code)
+    now = timezone.now()
+    reports = list(
+        WeeklyReport.objects.filter(plan=plan, village=village).prefetch_related("edits").order_by("-week")
+    )
+    context = {
+        "plan": plan,
+        "village": village,
+        "progress": selectors.village_progress(plan, village),
+        "reports": [(report, report.state(now)) for report in reports],
+        "this_week": deadlines.current_week(now),
+        "can_report": can_report(request.user, village),
+        "in_plan_year": deadlines.current_week(now).isocalendar().year == plan.year,
+    }
+    return render(request, "plans/village.html", context)
+
+
+@login_required
+def weekly_report(request: HttpRequest, pk: int, code: str, year: int, week: int) -> HttpResponse:
+    plan = get_plan_or_404(request.user, pk)
+    village = get_plan_village_or_404(request.user, plan, code)
+    require_report(request.user, village)
+    try:
+        monday = deadlines.iso_week_monday(year, week)
+    except ValueError as error:
+        raise Http404 from error
+    now = timezone.now()
+    allocations = list(
+        Allocation.objects.filter(work_item__plan=plan, village=village, quantity__gt=0)
+        .select_related("work_item")
+        .order_by("work_item__order", "work_item_id")
+    )
+    report = WeeklyReport.objects.filter(plan=plan, village=village, week=monday).first()
+    form = WeeklyReportForm(request.POST or None, allocations=allocations, initial=_report_initial(report))
+    week_error = _week_error(plan, monday, now)
+    if request.method == "POST" and not week_error and form.is_valid():
+        try:
+            report = services.weekly_report_submit(
+                plan=plan,
+                village=village,
+                week=monday,
+                quantities=form.quantities(),
+                notes=form.cleaned_data["notes"],
+                next_week_plan=form.cleaned_data["next_week_plan"],
+                user=request.user,
+                now=now,
+            )
+        except ValidationError as error:
+            week_error = " ".join(error.messages)
+        else:
+            _report_message(request, report, now)
+            return redirect("plans:village", plan.pk, village.code)
+    context = {
+        "plan": plan,
+        "village": village,
+        "form": form,
+        "week": monday,
+        "week_label": deadlines.iso_label(monday),
+        "week_end": monday + deadlines.timedelta(days=6),
+        "deadline": report.deadline if report else services.report_deadline_for(plan, monday),
+        "report": report,
+        "state": report.state(now) if report else None,
+        "week_error": week_error,
+    }
+    return render(request, "plans/report_form.html", context, status=400 if week_error else 200)
+
+
+def _week_error(plan: Plan, monday: date, now) -> str:
+    try:
+        services.report_week_check(plan=plan, week=monday, now=now)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return ""
+
+
+def _report_initial(report: WeeklyReport | None) -> dict:
+    if report is None:
+        return {}
+    initial = {f"item_{line.work_item_id}": line.quantity for line in report.lines.all()}
+    return initial | {"notes": report.notes, "next_week_plan": report.next_week_plan}
+
+
+def _report_message(request: HttpRequest, report: WeeklyReport, now) -> None:
+    state = report.state(now)
+    if state.timeliness == deadlines.Timeliness.ON_TIME:
+        messages.success(
+            request,
+            _("Đã nhận báo cáo tuần %(week)s: đúng hạn.") % {"week": deadlines.iso_label(report.week)},
+        )
+    else:
+        messages.warning(
+            request,
+            _("Đã nhận báo cáo tuần %(week)s: nộp muộn so với hạn.")
+            % {"week": deadlines.iso_label(report.week)},
+        )

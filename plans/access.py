@@ -1,0 +1,51 @@
+"""Who may do what with plans. Reading goes through `get_visible_or_404` (404 outside the user's
+units); writing inside one's scope additionally needs the right role (403 otherwise)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from communes.access import get_visible_or_404, user_roles
+from communes.models import Commune, Role, Village
+
+from .models import Plan
+
+
+def get_plan_or_404(user, pk: int) -> Plan:
+    return get_visible_or_404(
+        Plan.objects.select_related("commune__district", "commune__province", "target_set"), user, pk=pk
+    )
+
+
+def require_commune_view(user, plan: Plan) -> None:
+    """Commune-wide pages (allocation grid, overview) are for the commune's officer and the
+    district and province above it; a village head sees only their own village's pages."""
+    get_visible_or_404(Commune.objects.only("pk"), user, pk=plan.commune_id)
+
+
+def get_plan_village_or_404(user, plan: Plan, code: str) -> Village:
+    return get_visible_or_404(
+        Village.objects.select_related("commune"), user, code=code, commune_id=plan.commune_id
+    )
+
+
+def can_manage(user, commune_id: int) -> bool:
+    if user.is_superuser:
+        return True
+    return any(r.kind == Role.Kind.COMMUNE_OFFICER and r.commune_id == commune_id for r in user_roles(user))
+
+
+def can_report(user, village: Village) -> bool:
+    if can_manage(user, village.commune_id):
+        return True
+    return any(r.kind == Role.Kind.VILLAGE_HEAD and r.village_id == village.pk for r in user_roles(user))
+
+
+def require_manage(user, commune_id: int) -> None:
+    if not can_manage(user, commune_id):
+        raise PermissionDenied
+
+
+def require_report(user, village: Village) -> None:
+    if not can_report(user, village):
+        raise PermissionDenied

@@ -1,0 +1,231 @@
+"""Demo plans from the seed documents: Sơn Bằng's 2023 campaign (seed 004) with its work items,
+village allocations and a few weeks of village reports, and Dương Đức's 2024 plan (seed 001).
+
+Idempotent and non-destructive: a plan that already exists (perhaps edited in the running
+demo) is left as it is.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from communes.models import Commune, Role
+from criteria.models import CriteriaSet, Criterion
+
+from . import deadlines
+from .models import CampaignWave, CriterionDeadline, Plan, SocioTarget, VillageTarget, WorkItem
+from .services import allocation_save, weekly_report_submit
+
+SON_BANG = "943901"
+DUONG_DUC = "921701"
+NTM_SET = "xa_ntm_2021_2025"
+ADVANCED_SET = "xa_ntm_nang_cao_2021_2025"
+
+# Seed 004, section II.1: item, unit, total, criterion of the NTM set. The seed's per-village
+# table ("bảng chỉ tiêu cụ thể giao cho từng thôn") is not attached, so the split across
+# Thịnh Bằng, Thôn 2, Thôn 3, Thôn 4, Thôn 5 below is ILLUSTRATIVE: it only adds up to each
+# total (road widening is one road per village, as the seed says).
+SON_BANG_ITEMS: list[tuple[str, str, str, str | None, list[str]]] = [
+    ("Trồng hàng rào xanh", "m", "3200", "17", ["800", "600", "600", "600", "600"]),
+    ("Vận động thu gom, xử lý rác thải", "hộ", "883", "17", ["195", "172", "170", "176", "170"]),
+    ("Hệ thống xử lý nước thải theo quy định", "hộ", "88", "17", ["20", "17", "17", "17", "17"]),
+    ("Cứng hóa giao thông", "km", "0.38", "2", ["0.10", "0.07", "0.07", "0.07", "0.07"]),
+    (
+        "Giải tỏa, mở rộng nền đường (5 tuyến, mỗi thôn 1 tuyến)",
+        "km",
+        "0.7",
+        "2",
+        ["0.14", "0.14", "0.14", "0.14", "0.14"],
+    ),
+    ("Phá bỏ nhà vệ sinh 1, 2 ngăn, xây nhà vệ sinh tự hoại", "cái", "25", "17", ["5", "5", "5", "5", "5"]),
+    ("Xây hố ủ phân công trình chăn nuôi", "công trình", "24", "17", ["6", "5", "5", "4", "4"]),
+    ("Cải tạo vườn hộ", "vườn", "35", None, ["7", "7", "7", "7", "7"]),
+    ("Chỉnh trang vườn hộ", "vườn", "121", None, ["25", "24", "24", "24", "24"]),
+]
+SON_BANG_VILLAGES = ["Thịnh Bằng", "Thôn 2", "Thôn 3", "Thôn 4", "Thôn 5"]
+
+# Illustrative weekly reports in the first wave: per village, for ISO weeks 12-15 of 2023, the
+# day offset from Monday and the local time of submission, or None for a missing report. The
+# deadline is Thursday (offset 3) 14:30.
+SON_BANG_REPORTS: dict[str, list[tuple[int, time] | None]] = {
+    "Thịnh Bằng": [(2, time(16, 0)), (3, time(9, 15)), (2, time(17, 30)), (3, time(14, 29))],
+    "Thôn 2": [(3, time(10, 0)), (3, time(17, 45)), (1, time(20, 0)), (3, time(11, 0))],
+    "Thôn 3": [(2, time(8, 30)), None, (4, time(8, 10)), (3, time(13, 0))],
+    "Thôn 4": [(3, time(15, 5)), (2, time(19, 0)), (3, time(8, 0)), None],
+    "Thôn 5": [None, None, (3, time(14, 0)), (5, time(9, 40))],
+}
+REPORT_WEEKS = [12, 13, 14, 15]
+
+
+@transaction.atomic
+def load_demo_plans(communes: list[tuple[Commune, dict[str, Any]]]) -> None:
+    by_code = {commune.code: commune for commune, _spec in communes}
+    if SON_BANG in by_code:
+        _son_bang_2023(by_code[SON_BANG])
+    if DUONG_DUC in by_code:
+        _duong_duc_2024(by_code[DUONG_DUC])
+
+
+def _criterion(set_code: str, code: str) -> Criterion:
+    return Criterion.objects.get(criteria_set__code=set_code, code=code)
+
+
+def _son_bang_2023(commune: Commune) -> None:
+    plan, created = Plan.objects.get_or_create(
+        commune=commune,
+        year=2023,
+        defaults={
+            "name": "Kế hoạch phát động phong trào xây dựng nông thôn mới năm 2023",
+            "document_number": "01/KH-BCĐ",
+            "document_date": date(2023, 3, 9),
+            "target_title": Plan.Title.KEEP_NTM,
+            "target_set": CriteriaSet.objects.get(code=NTM_SET),
+            "target_criteria_met": 19,
+            "note": "Cao điểm 90 ngày, 2 đợt; báo cáo tuần trước 14 giờ 30 thứ Năm.",
+        },
+    )
+    if not created:
+        return
+    villages = {village.name: village for village in commune.villages.all()}
+    CampaignWave.objects.bulk_create(
+        [
+            CampaignWave(plan=plan, name="Đợt 1", start=date(2023, 3, 15), end=date(2023, 5, 15)),
+            CampaignWave(plan=plan, name="Đợt 2", start=date(2023, 7, 1), end=date(2023, 8, 1)),
+        ]
+    )
+    VillageTarget.objects.bulk_create(
+        [
+            VillageTarget(
+                plan=plan,
+                village=villages[name],
+                kind=VillageTarget.Kind.KEEP_MODEL,
+                note="Giữ vững 10 tiêu chí (QĐ 33), đạt theo QĐ 39/2022/QĐ-UBND",
+            )
+            for name in SON_BANG_VILLAGES[1:]
+        ]
+        + [
+            VillageTarget(
+                plan=plan,
+                village=villages["Thịnh Bằng"],
+                kind=VillageTarget.Kind.REACH_MODEL,
+                note="Khu dân cư NTM kiểu mẫu",
+            )
+        ]
+    )
+    cells = {}
+    for order, (name, unit, quantity, criterion, split) in enumerate(SON_BANG_ITEMS, start=1):
+        item = WorkItem.objects.create(
+            plan=plan,
+            name=name,
+            unit=unit,
+            quantity=Decimal(quantity),
+            criterion=_criterion(NTM_SET, criterion) if criterion else None,
+            order=order,
+        )
+        for village_name, part in zip(SON_BANG_VILLAGES, split, strict=True):
+            cells[(item.pk, villages[village_name].pk)] = Decimal(part)
+    allocation_save(plan=plan, cells=cells)
+    _son_bang_reports(plan, villages)
+
+
+def _son_bang_reports(plan: Plan, villages: dict) -> None:
+    items = list(plan.work_items.prefetch_related("allocations"))
+    heads = {role.village_id: role.user for role in Role.objects.filter(village__in=villages.values())}
+    officer = Role.objects.filter(commune=plan.commune).select_related("user").first()
+    for village_name, moments in SON_BANG_REPORTS.items():
+        village = villages[village_name]
+        for number, moment in zip(REPORT_WEEKS, moments, strict=True):
+            if moment is None:
+                continue
+            monday = deadlines.iso_week_monday(2023, number)
+            submitted = datetime.combine(
+                monday + timedelta(days=moment[0]), moment[1], tzinfo=deadlines.VN_TZ
+            )
+            quantities = _week_quantities(items, village.pk, number)
+            user = heads.get(village.pk) or (officer.user if officer else None)
+            weekly_report_submit(
+                plan=plan,
+                village=village,
+                week=monday,
+                quantities=quantities,
+                notes=f"Tuần {number}: ra quân theo kế hoạch đợt 1.",
+                next_week_plan="Tiếp tục trồng hàng rào xanh, vận động thu gom rác thải.",
+                user=user,
+                now=submitted,
+            )
+    # One report corrected the day after its deadline, so the demo shows a late edit.
+    correction = _week_quantities(items, villages["Thôn 2"].pk, 12)
+    correction[items[0].pk] += 20
+    weekly_report_submit(
+        plan=plan,
+        village=villages["Thôn 2"],
+        week=deadlines.iso_week_monday(2023, 12),
+        quantities=correction,
+        notes="Tuần 12: ra quân theo kế hoạch đợt 1. Bổ sung 20 m hàng rào xanh.",
+        next_week_plan="Tiếp tục trồng hàng rào xanh, vận động thu gom rác thải.",
+        user=officer.user if officer else None,
+        now=datetime(2023, 3, 24, 9, 0, tzinfo=deadlines.VN_TZ),
+    )
+
+
+def _week_quantities(items: list[WorkItem], village_id: int, week: int) -> dict[int, Decimal]:
+    """About a tenth of each allocation a week, varying with the week (illustrative)."""
+    share = Decimal(8 + week % 4 * 2) / 100
+    quantities = {}
+    for item in items:
+        allocation = next((a for a in item.allocations.all() if a.village_id == village_id), None)
+        if allocation and allocation.quantity:
+            places = Decimal("0.01") if allocation.quantity < 1 else Decimal(1)
+            quantities[item.pk] = (allocation.quantity * share).quantize(places)
+    return quantities
+
+
+DUONG_DUC_SOCIO = [
+    ("Tỷ lệ hộ nghèo (chuẩn Nghị định 07/2021/NĐ-CP)", "2.21", "%"),
+    ("Tỷ lệ lao động qua đào tạo", "76", "%"),
+    ("Tỷ lệ dân số nông thôn sử dụng nước hợp vệ sinh", "100", "%"),
+    ("Trường học đạt chuẩn quốc gia (duy trì)", "3", "trường"),
+    ("Tỷ lệ gia đình đạt tiêu chuẩn gia đình văn hóa", "96", "%"),
+    ("Tỷ lệ làng đạt danh hiệu làng văn hóa", "80", "%"),
+    ("Tỷ lệ người dân có bảo hiểm y tế", "99.7", "%"),
+    ("Sản phẩm OCOP 4 sao", "1", "sản phẩm"),
+]
+
+
+def _duong_duc_2024(commune: Commune) -> None:
+    plan, created = Plan.objects.get_or_create(
+        commune=commune,
+        year=2024,
+        defaults={
+            "name": "Kế hoạch triển khai thực hiện Chương trình MTQG xây dựng nông thôn mới năm 2024",
+            # The seed is the issued text with its number and day left blank ("Số: /KH-UBND",
+            # "ngày tháng 3 năm 2024").
+            "document_number": "…/KH-UBND",
+            "document_date": None,
+            "target_title": Plan.Title.KEEP_NTM,
+            "target_set": CriteriaSet.objects.get(code=ADVANCED_SET),
+            "target_criteria_met": 13,
+            "note": "Ban hành tháng 3/2024; báo cáo hằng quý, 6 tháng.",
+        },
+    )
+    if not created:
+        return
+    CriterionDeadline.objects.create(plan=plan, criterion=_criterion(ADVANCED_SET, "8"), quarter=4)
+    villages = {village.name: village for village in commune.villages.all()}
+    VillageTarget.objects.bulk_create(
+        [
+            VillageTarget(plan=plan, village=villages[name], kind=VillageTarget.Kind.KEEP_MODEL)
+            for name in ("Thượng", "Cầu Đàm", "Cầu Ván", "Đồng Than")
+        ]
+        + [VillageTarget(plan=plan, village=villages["Cống Phên"], kind=VillageTarget.Kind.REACH_MODEL)]
+    )
+    SocioTarget.objects.bulk_create(
+        [
+            SocioTarget(plan=plan, name=name, value=Decimal(value), unit=unit, order=order)
+            for order, (name, value, unit) in enumerate(DUONG_DUC_SOCIO, start=1)
+        ]
+    )

@@ -1,0 +1,317 @@
+"""Forms of the plans app. Numbers are typed the Vietnamese way ("3.200", "0,38")."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import Village
+from criteria.evaluation import format_number
+from criteria.models import CriteriaSet, Criterion
+
+from . import deadlines
+from .models import Allocation, CampaignWave, CriterionDeadline, Plan, SocioTarget, VillageTarget, WorkItem
+
+NUMBER_HELP = _("Ví dụ: 3.200 hoặc 0,38")
+
+
+class VNDecimalField(forms.CharField):
+    """A decimal typed with a thousands dot and a decimal comma; shown the same way."""
+
+    default_error_messages = {"invalid": _("Nhập một số, ví dụ 3.200 hoặc 0,38.")}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("max_digits", None)
+        kwargs.pop("decimal_places", None)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value) -> Decimal | None:
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return deadlines.parse_vn_number(str(value or ""))
+        except ValueError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+    def prepare_value(self, value):
+        return (
+            format_number(value)
+            if isinstance(value, Decimal | int) and not isinstance(value, bool)
+            else value
+        )
+
+
+class ObjectChoiceField(forms.TypedChoiceField):
+    """A choice among objects loaded once for a whole formset (no query per form)."""
+
+    def __init__(self, objects: dict[int, object], **kwargs):
+        choices = [("", "—")] + [(pk, str(obj)) for pk, obj in objects.items()]
+        super().__init__(choices=choices, coerce=lambda pk: objects[int(pk)], empty_value=None, **kwargs)
+
+    def prepare_value(self, value):
+        return getattr(value, "pk", value)
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "name",
+            "year",
+            "document_number",
+            "document_date",
+            "target_title",
+            "target_set",
+            "target_criteria_met",
+            "note",
+        ]
+        widgets = {
+            "document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commune = commune
+        self.instance.commune = commune
+        self.fields["target_set"].queryset = CriteriaSet.objects.filter(
+            unit_level=CriteriaSet.UnitLevel.COMMUNE
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("target_criteria_met") is not None and not cleaned.get("target_set"):
+            self.add_error("target_set", _("Chọn bộ tiêu chí cho số tiêu chí phấn đấu đạt."))
+        year = cleaned.get("year")
+        if (
+            year
+            and Plan.objects.filter(commune=self.commune, year=year).exclude(pk=self.instance.pk).exists()
+        ):
+            self.add_error("year", _("Xã đã có kế hoạch năm %(year)s.") % {"year": year})
+        return cleaned
+
+
+class WorkItemForm(forms.ModelForm):
+    class Meta:
+        model = WorkItem
+        fields = ["name", "unit", "quantity", "criterion", "order"]
+        field_classes = {"quantity": VNDecimalField}
+
+    def __init__(self, *args, criteria: dict[int, Criterion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"] = ObjectChoiceField(criteria, required=False, label=_("tiêu chí liên quan"))
+
+    def clean_quantity(self):
+        quantity = self.cleaned_data["quantity"]
+        if quantity is not None and quantity <= 0:
+            raise ValidationError(_("Khối lượng phải lớn hơn 0."))
+        return quantity
+
+
+class CriterionDeadlineForm(forms.ModelForm):
+    class Meta:
+        model = CriterionDeadline
+        fields = ["criterion", "quarter"]
+
+    def __init__(self, *args, criteria: dict[int, Criterion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"] = ObjectChoiceField(criteria, label=_("tiêu chí"))
+
+
+class VillageTargetForm(forms.ModelForm):
+    class Meta:
+        model = VillageTarget
+        fields = ["village", "kind", "note"]
+
+    def __init__(self, *args, villages: dict[int, Village], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"] = ObjectChoiceField(villages, label=_("thôn"))
+
+
+class SocioTargetForm(forms.ModelForm):
+    class Meta:
+        model = SocioTarget
+        fields = ["name", "value", "unit", "order"]
+        field_classes = {"value": VNDecimalField}
+
+
+class CampaignWaveForm(forms.ModelForm):
+    class Meta:
+        model = CampaignWave
+        fields = ["name", "start", "end"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return cleaned
+
+
+def _formset(model, form, extra: int = 1):
+    return forms.inlineformset_factory(Plan, model, form=form, extra=extra, can_delete=True)
+
+
+WorkItemFormSet = _formset(WorkItem, WorkItemForm, extra=2)
+CriterionDeadlineFormSet = _formset(CriterionDeadline, CriterionDeadlineForm)
+VillageTargetFormSet = _formset(VillageTarget, VillageTargetForm)
+SocioTargetFormSet = _formset(SocioTarget, SocioTargetForm, extra=2)
+CampaignWaveFormSet = _formset(CampaignWave, CampaignWaveForm)
+
+
+class AllocationGridForm(forms.Form):
+    """Work items × villages; one number per cell, named after its row and column."""
+
+    def __init__(
+        self, *args, items: list[WorkItem], villages: list[Village], allocations: list[Allocation], **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.items, self.villages = items, villages
+        current = {(a.work_item_id, a.village_id): a.quantity for a in allocations}
+        for item in items:
+            for village in villages:
+                message = _("Ô «%(item)s» × «%(village)s»: nhập một số, ví dụ 3.200 hoặc 0,38.") % {
+                    "item": item.name,
+                    "village": village.name,
+                }
+                self.fields[self.cell_name(item.pk, village.pk)] = VNDecimalField(
+                    required=False,
+                    label=f"{item.name} — {village.name}",
+                    initial=current.get((item.pk, village.pk)),
+                    error_messages={"invalid": message},
+                    widget=forms.TextInput(
+                        attrs={"class": "form-control form-control-sm cell", "data-item": item.pk, "size": 6}
+                    ),
+                )
+
+    @staticmethod
+    def cell_name(item_id: int, village_id: int) -> str:
+        return f"c_{item_id}_{village_id}"
+
+    def cells(self) -> dict[tuple[int, int], Decimal | None]:
+        return {
+            (item.pk, village.pk): self.cleaned_data.get(self.cell_name(item.pk, village.pk))
+            for item in self.items
+            for village in self.villages
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if value is not None and value < 0:
+                self.add_error(
+                    name, _("%(cell)s: khối lượng không được âm.") % {"cell": self.fields[name].label}
+                )
+        return cleaned
+
+
+class WeeklyReportForm(forms.Form):
+    notes = forms.CharField(
+        label=_("Kết quả, ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_week_plan = forms.CharField(
+        label=_("Kế hoạch tuần tới"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, allocations: list[Allocation], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allocations = allocations
+        for allocation in allocations:
+            item = allocation.work_item
+            self.fields[f"item_{item.pk}"] = VNDecimalField(
+                required=False,
+                label=f"{item.name} ({item.unit})",
+                help_text=_("Giao cho thôn: %(quantity)s %(unit)s")
+                % {"quantity": format_number(allocation.quantity), "unit": item.unit},
+                error_messages={
+                    "invalid": _("«%(item)s»: nhập một số, ví dụ 3.200 hoặc 0,38.") % {"item": item.name}
+                },
+            )
+        self.order_fields([f"item_{a.work_item_id}" for a in allocations] + ["notes", "next_week_plan"])
+
+    def clean(self):
+        cleaned = super().clean()
+        for allocation in self.allocations:
+            value = cleaned.get(f"item_{allocation.work_item_id}")
+            if value is not None and value < 0:
+                self.add_error(f"item_{allocation.work_item_id}", _("Khối lượng không được âm."))
+        return cleaned
+
+    def quantities(self) -> dict[int, Decimal]:
+        return {
+            allocation.work_item_id: self.cleaned_data[f"item_{allocation.work_item_id}"]
+            for allocation in self.allocations
+            if self.cleaned_data.get(f"item_{allocation.work_item_id}") is not None
+        }
+
+
+class PlanEditor:
+    """The plan's main form and its five inline tables, validated and saved together."""
+
+    def __init__(self, plan: Plan, data=None):
+        self.plan = plan
+        criteria = plan_criteria_choices(plan)
+        villages = {village.pk: village for village in plan.commune.villages.all()}
+        self.form = PlanForm(data, instance=plan, commune=plan.commune, prefix="plan")
+        self.formsets = [
+            (
+                _("Hạng mục công việc"),
+                WorkItemFormSet(data, instance=plan, prefix="items", form_kwargs={"criteria": criteria}),
+            ),
+            (_("Đợt cao điểm"), CampaignWaveFormSet(data, instance=plan, prefix="waves")),
+            (
+                _("Hạn hoàn thành tiêu chí"),
+                CriterionDeadlineFormSet(
+                    data, instance=plan, prefix="deadlines", form_kwargs={"criteria": criteria}
+                ),
+            ),
+            (
+                _("Mục tiêu của thôn"),
+                VillageTargetFormSet(
+                    data, instance=plan, prefix="villages", form_kwargs={"villages": villages}
+                ),
+            ),
+            (_("Chỉ tiêu kinh tế - xã hội"), SocioTargetFormSet(data, instance=plan, prefix="socio")),
+        ]
+
+        for _title, formset in self.formsets:
+            for form in formset.forms:
+                _small_widgets(form)
+
+    def is_valid(self) -> bool:
+        results = [self.form.is_valid()] + [formset.is_valid() for _title, formset in self.formsets]
+        return all(results)
+
+
+def _small_widgets(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
+            continue
+        css = (
+            "form-select form-select-sm"
+            if isinstance(widget, forms.Select)
+            else "form-control form-control-sm"
+        )
+        widget.attrs["class"] = css
+
+
+def plan_criteria_choices(plan: Plan) -> dict[int, Criterion]:
+    """The criteria of the plan's target set (or of the national commune sets), plus any
+    criterion a work item already points to; loaded once for all the plan's tables."""
+    if plan.target_set_id:
+        scope = Q(criteria_set_id=plan.target_set_id)
+    else:
+        scope = Q(criteria_set__unit_level=CriteriaSet.UnitLevel.COMMUNE, criteria_set__province__isnull=True)
+    if plan.pk:
+        scope |= Q(pk__in=plan.work_items.exclude(criterion=None).values("criterion_id"))
+    rows = Criterion.objects.filter(scope).order_by("criteria_set__code", "order")
+    return {criterion.pk: criterion for criterion in rows}

@@ -1,0 +1,164 @@
+"""Reads of the plans app: progress, the weekly overview grid and criterion deadline status, each
+in a fixed number of queries whatever the number of villages, items and reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Sum
+
+from communes.models import Village
+from criteria.models import Assessment, CriterionResult
+
+from . import deadlines
+from .models import (
+    Allocation,
+    CriterionDeadline,
+    DeadlineRule,
+    Plan,
+    ReportEdit,
+    ReportLine,
+    WeeklyReport,
+    WorkItem,
+)
+
+OVERVIEW_WEEKS = 8
+
+
+@dataclass
+class ItemProgress:
+    item: WorkItem
+    target: Decimal
+    done: Decimal
+
+    @property
+    def percent(self) -> Decimal | None:
+        return deadlines.percent(self.done, self.target)
+
+
+def _done_by_item(lines) -> dict[int, Decimal]:
+    return {row["work_item"]: row["done"] for row in lines.values("work_item").annotate(done=Sum("quantity"))}
+
+
+def plan_progress(plan: Plan) -> list[ItemProgress]:
+    """Per work item of the commune: quantity done over all villages and weeks (two queries)."""
+    done = _done_by_item(ReportLine.objects.filter(report__plan=plan))
+    return [
+        ItemProgress(item, item.quantity, done.get(item.pk, Decimal(0)))
+        for item in plan.work_items.select_related("criterion")
+    ]
+
+
+def village_progress(plan: Plan, village: Village) -> list[ItemProgress]:
+    """Per work item allocated to the village: quantity done against its allocation."""
+    done = _done_by_item(ReportLine.objects.filter(report__plan=plan, report__village=village))
+    allocations = Allocation.objects.filter(work_item__plan=plan, village=village, quantity__gt=0)
+    return [
+        ItemProgress(allocation.work_item, allocation.quantity, done.get(allocation.work_item_id, Decimal(0)))
+        for allocation in allocations.select_related("work_item").order_by("work_item__order", "work_item_id")
+    ]
+
+
+@dataclass
+class Cell:
+    week: date
+    state: deadlines.ReportState
+    report: WeeklyReport | None = None
+
+    @property
+    def edited_late(self) -> bool:
+        return bool(self.report and self.report.edited_late)
+
+
+@dataclass
+class OverviewRow:
+    village: Village
+    cells: list[Cell]
+
+
+@dataclass
+class Overview:
+    weeks: list[date]
+    rows: list[OverviewRow]
+    totals: list[tuple[WorkItem, Decimal]]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def last_week(self) -> date:
+        return self.weeks[-1]
+
+
+def plan_default_week(plan: Plan, now: datetime) -> date:
+    """The week the overview opens on: this week during the plan's year, otherwise the last
+    week with a report, otherwise the plan's first week."""
+    current = deadlines.current_week(now)
+    if current.isocalendar().year == plan.year:
+        return current
+    latest = plan.weekly_reports.order_by("-week").values_list("week", flat=True).first()
+    if latest:
+        return latest
+    wave = plan.waves.first()
+    return deadlines.week_monday(wave.start) if wave else deadlines.iso_week_monday(plan.year, 1)
+
+
+def weekly_overview(plan: Plan, last_week: date, now: datetime, count: int = OVERVIEW_WEEKS) -> Overview:
+    """Villages × `count` weeks ending with `last_week`: on time / late / missing / pending, and
+    the quantities reported for `last_week` per work item."""
+    weeks = deadlines.weeks_ending(last_week, count)
+    weekday, at = DeadlineRule.for_commune(plan.commune)
+    reports = {
+        (report.village_id, report.week): report
+        for report in plan.weekly_reports.filter(week__range=(weeks[0], weeks[-1])).annotate(
+            edited_late=Exists(ReportEdit.objects.filter(report=OuterRef("pk"), after_deadline=True))
+        )
+    }
+    rows = []
+    for village in plan.commune.villages.all():
+        cells = []
+        for week in weeks:
+            report = reports.get((village.pk, week))
+            if report is None:
+                state = deadlines.report_state(None, deadlines.report_deadline(week, weekday, at), now)
+            else:
+                state = report.state(now)
+            cells.append(Cell(week, state, report))
+        rows.append(OverviewRow(village, cells))
+    done = _done_by_item(ReportLine.objects.filter(report__plan=plan, report__week=last_week))
+    totals = [(item, done.get(item.pk, Decimal(0))) for item in plan.work_items.all()]
+    counts = {kind.value: 0 for kind in deadlines.Timeliness}
+    for row in rows:
+        counts[row.cells[-1].state.timeliness.value] += 1
+    return Overview(weeks, rows, totals, counts)
+
+
+@dataclass
+class DeadlineRow:
+    deadline: CriterionDeadline
+    status: deadlines.DeadlineStatus
+
+
+def plan_criterion_status(plan: Plan, today: date) -> tuple[list[DeadlineRow], Assessment | None]:
+    """Each criterion deadline with its status from the live stored evaluation of the
+    commune's assessment of the plan's set and year (three queries)."""
+    assessment = None
+    if plan.target_set_id:
+        assessment = Assessment.objects.filter(
+            commune_id=plan.commune_id, criteria_set_id=plan.target_set_id, year=plan.year
+        ).first()
+    met = set()
+    if assessment is not None:
+        met = set(
+            CriterionResult.objects.filter(assessment=assessment, status="met").values_list(
+                "criterion_id", flat=True
+            )
+        )
+    rows = [
+        DeadlineRow(
+            item,
+            deadlines.criterion_deadline_status(item.criterion_id in met, plan.year, item.quarter, today),
+        )
+        for item in plan.criterion_deadlines.select_related("criterion")
+    ]
+    return rows, assessment

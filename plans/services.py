@@ -1,0 +1,274 @@
+"""Writes of the plans app: allocations, weekly reports and reminders. Keyword-only arguments;
+each service validates before it writes and writes in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from communes.models import Role, Village
+from criteria.evaluation import format_number
+
+from . import deadlines
+from .models import (
+    Allocation,
+    DeadlineRule,
+    Plan,
+    ReminderSent,
+    ReportEdit,
+    ReportLine,
+    WeeklyReport,
+    WorkItem,
+)
+
+
+def plan_allowed_villages(plan: Plan) -> dict[int, Village]:
+    return {village.pk: village for village in plan.commune.villages.all()}
+
+
+def allocation_difference_messages(items: list[WorkItem], differences: dict[int, Decimal]) -> list[str]:
+    messages = []
+    for item in items:
+        if item.pk not in differences:
+            continue
+        difference = differences[item.pk]
+        values = {
+            "item": item.name,
+            "diff": format_number(abs(difference)),
+            "unit": item.unit,
+            "total": format_number(item.quantity),
+        }
+        if difference < 0:
+            text = _(
+                "Hàng «%(item)s»: tổng phân bổ còn thiếu %(diff)s %(unit)s so với khối lượng %(total)s %(unit)s."
+            )
+        else:
+            text = _(
+                "Hàng «%(item)s»: tổng phân bổ thừa %(diff)s %(unit)s so với khối lượng %(total)s %(unit)s."
+            )
+        messages.append(text % values)
+    return messages
+
+
+@transaction.atomic
+def allocation_save(*, plan: Plan, cells: dict[tuple[int, int], Decimal | None]) -> int:
+    """Replace the plan's allocation grid with `cells` ((item id, village id) → quantity, blank
+    meaning none). Every row must add up to its item's quantity, else nothing is written."""
+    items = list(plan.work_items.all())
+    villages = plan_allowed_villages(plan)
+    item_ids = {item.pk for item in items}
+    filled = {key: value for key, value in cells.items() if value is not None}
+    if any(item_id not in item_ids or village_id not in villages for item_id, village_id in filled):
+        raise ValidationError(_("Bảng phân bổ có ô không thuộc kế hoạch này."))
+    if any(value < 0 for value in filled.values()):
+        raise ValidationError(_("Khối lượng phân bổ không được âm."))
+    differences = deadlines.row_differences({item.pk: item.quantity for item in items}, filled)
+    if differences:
+        raise ValidationError(allocation_difference_messages(items, differences))
+    # The grid is the whole truth for the plan: rows not in it are removed.
+    Allocation.objects.filter(work_item__plan=plan).delete()
+    Allocation.objects.bulk_create(
+        [
+            Allocation(work_item_id=item_id, village_id=village_id, quantity=quantity)
+            for (item_id, village_id), quantity in filled.items()
+        ]
+    )
+    return len(filled)
+
+
+def report_week_check(*, plan: Plan, week: date, now: datetime) -> None:
+    """Refuse a week that has not started yet and a week outside the plan's year."""
+    if deadlines.is_future_week(week, now):
+        raise ValidationError(
+            _("Không thể báo cáo cho tuần %(week)s: tuần này chưa bắt đầu.")
+            % {"week": deadlines.iso_label(week)}
+        )
+    if week.isocalendar().year != plan.year:
+        raise ValidationError(
+            _("Tuần %(week)s không thuộc năm kế hoạch %(year)s.")
+            % {"week": deadlines.iso_label(week), "year": plan.year}
+        )
+
+
+def report_deadline_for(plan: Plan, week: date) -> datetime:
+    weekday, at = DeadlineRule.for_commune(plan.commune)
+    return deadlines.report_deadline(week, weekday, at)
+
+
+def weekly_report_submit(
+    *,
+    plan: Plan,
+    village: Village,
+    week: date,
+    quantities: dict[int, Decimal],
+    notes: str,
+    next_week_plan: str,
+    user,
+    now: datetime | None = None,
+) -> WeeklyReport:
+    """Create or edit a village's report for a week. The first submission fixes its deadline
+    and timeliness; a later edit is kept with its old and new values (flagged after the deadline)."""
+    now = now or timezone.now()
+    report_week_check(plan=plan, week=week, now=now)
+    allocated = set(
+        Allocation.objects.filter(work_item__plan=plan, village=village, quantity__gt=0).values_list(
+            "work_item_id", flat=True
+        )
+    )
+    if set(quantities) - allocated:
+        raise ValidationError(_("Chỉ báo cáo được các hạng mục đã giao cho thôn."))
+    try:
+        return _report_write(plan, village, week, quantities, notes, next_week_plan, user, now)
+    except IntegrityError:
+        # Two first submissions at the same moment: the second becomes an edit of the first.
+        return _report_write(plan, village, week, quantities, notes, next_week_plan, user, now)
+
+
+@transaction.atomic
+def _report_write(plan, village, week, quantities, notes, next_week_plan, user, now) -> WeeklyReport:
+    report = WeeklyReport.objects.select_for_update().filter(plan=plan, village=village, week=week).first()
+    if report is None:
+        report = WeeklyReport.objects.create(
+            plan=plan,
+            village=village,
+            week=week,
+            notes=notes,
+            next_week_plan=next_week_plan,
+            deadline=report_deadline_for(plan, week),
+            submitted_at=now,
+            submitted_by=user,
+            updated_at=now,
+        )
+        _lines_write(report, quantities)
+        return report
+    changes = _report_changes(report, quantities, notes, next_week_plan)
+    if changes:
+        report.notes, report.next_week_plan, report.updated_at = notes, next_week_plan, now
+        report.save(update_fields=["notes", "next_week_plan", "updated_at"])
+        _lines_write(report, quantities)
+        ReportEdit.objects.create(
+            report=report,
+            edited_at=now,
+            edited_by=user,
+            after_deadline=now >= report.deadline,
+            changes=changes,
+        )
+    return report
+
+
+def _lines_write(report: WeeklyReport, quantities: dict[int, Decimal]) -> None:
+    report.lines.exclude(work_item_id__in=list(quantities)).delete()
+    ReportLine.objects.bulk_create(
+        [
+            ReportLine(report=report, work_item_id=item_id, quantity=value)
+            for item_id, value in quantities.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["report", "work_item"],
+        update_fields=["quantity"],
+    )
+
+
+def _report_changes(report: WeeklyReport, quantities: dict[int, Decimal], notes: str, next_plan: str) -> dict:
+    """Old and new values of what an edit changes, as JSON-friendly strings."""
+    changes: dict = {}
+    if report.notes != notes:
+        changes["notes"] = [report.notes, notes]
+    if report.next_week_plan != next_plan:
+        changes["next_week_plan"] = [report.next_week_plan, next_plan]
+    old = {line.work_item_id: line.quantity for line in report.lines.all()}
+    for item_id in sorted(set(old) | set(quantities)):
+        before, after = old.get(item_id), quantities.get(item_id)
+        if before != after:
+            changes.setdefault("quantities", {})[str(item_id)] = [
+                None if before is None else str(before),
+                None if after is None else str(after),
+            ]
+    return changes
+
+
+def weekly_reminders_send(*, now: datetime | None = None) -> int:
+    """E-mail (in Vietnamese) the heads of villages that have work allocated in a plan of this
+    year and no report for the current week. Each village is reminded at most once a week."""
+    now = now or timezone.now()
+    week = deadlines.current_week(now)
+    pending = _villages_without_report(week)
+    heads = Role.objects.filter(kind=Role.Kind.VILLAGE_HEAD, village_id__in=pending).select_related(
+        "user", "village__commune"
+    )
+    by_village: dict[int, list[Role]] = {}
+    for role in heads:
+        if role.user.email and role.user.is_active:
+            by_village.setdefault(role.village_id, []).append(role)
+    sent = 0
+    for village_id, roles in by_village.items():
+        _claimed, created = ReminderSent.objects.get_or_create(
+            village_id=village_id, week=week, defaults={"recipients": len(roles)}
+        )
+        if created:
+            sent += sum(_reminder_mail(role, pending[village_id], week) for role in roles)
+    return sent
+
+
+def _villages_without_report(week: date) -> dict[int, Plan]:
+    """Village id → the plan it has to report on, for villages still missing this week."""
+    allocated = Allocation.objects.filter(
+        work_item__plan__year=week.isocalendar().year, quantity__gt=0
+    ).select_related("work_item__plan__commune")
+    reported = set(WeeklyReport.objects.filter(week=week).values_list("plan_id", "village_id"))
+    pending: dict[int, Plan] = {}
+    for allocation in allocated:
+        plan = allocation.work_item.plan
+        if (plan.pk, allocation.village_id) not in reported:
+            pending.setdefault(allocation.village_id, plan)
+    return pending
+
+
+def _reminder_mail(role: Role, plan: Plan, week: date) -> int:
+    user, village = role.user, role.village
+    with translation.override("vi"):
+        deadline = timezone.localtime(report_deadline_for(plan, week))
+        context = {
+            "name": user.get_full_name() or user.username,
+            "village": village.name,
+            "commune": village.commune.name,
+            "week": deadlines.iso_label(week),
+            "deadline": formats.date_format(deadline, "l d/m/Y H:i"),
+            "url": getattr(settings, "SITE_URL", "")
+            + reverse("plans:report", args=[plan.pk, village.code, *week.isocalendar()[:2]]),
+        }
+        subject = _("Nhắc báo cáo tuần %(week)s — thôn %(village)s") % context
+        body = (
+            _(
+                "Kính gửi %(name)s,\n\nThôn %(village)s (xã %(commune)s) chưa gửi báo cáo kết quả "
+                "tuần %(week)s. Hạn nộp: %(deadline)s.\nVui lòng báo cáo tại: %(url)s\n\nNTM Tracker"
+            )
+            % context
+        )
+    return send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def plan_create(*, commune, form) -> Plan:
+    plan = form.save(commit=False)
+    plan.commune = commune
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, editor) -> Plan:
+    """Save the plan's main form and its tables together, or nothing."""
+    plan = editor.form.save()
+    for _title, formset in editor.formsets:
+        formset.instance = plan
+        formset.save()
+    return plan

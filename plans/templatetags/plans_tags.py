@@ -1,0 +1,48 @@
+"""Template filters for plans: Vietnamese numbers, ISO weeks and lateness."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext as _
+
+from criteria.evaluation import format_number
+
+from .. import deadlines
+
+register = template.Library()
+
+
+@register.filter
+def vn_number(value) -> str:
+    if value is None or value == "":
+        return ""
+    return format_number(Decimal(value))
+
+
+@register.filter
+def iso_week(monday: date) -> str:
+    return deadlines.iso_label(monday)
+
+
+@register.filter
+def week_range(monday: date) -> str:
+    return f"{monday:%d/%m}–{monday + timedelta(days=6):%d/%m/%Y}"
+
+
+@register.filter
+def duration(delta: timedelta | None) -> str:
+    """ "1 ngày 2 giờ 5 phút", leaving out the zero parts; under a minute reads "dưới 1 phút"."""
+    if delta is None:
+        return ""
+    days, hours, minutes = deadlines.duration_parts(delta)
+    parts = []
+    if days:
+        parts.append(_("%(n)d ngày") % {"n": days})
+    if hours:
+        parts.append(_("%(n)d giờ") % {"n": hours})
+    if minutes:
+        parts.append(_("%(n)d phút") % {"n": minutes})
+    return " ".join(parts) or _("dưới 1 phút")
