@@ -4,9 +4,11 @@ the lockout page."""
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off, get_lockout_message
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import ngettext
 
 
 class RequestLockoutBackend(AxesStandaloneBackend):
@@ -47,3 +49,14 @@ def lockout_response(
         "next": request.POST.get("next", request.GET.get("next", "")),
     }
     return render(request, "registration/login.html", context, status=429)
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with our own message: Django's Vietnamese catalogue lacks it."""
+
+    def get_error_message(self) -> str:
+        return ngettext(
+            "Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự.",
+            "Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
