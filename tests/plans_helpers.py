@@ -1,0 +1,35 @@
+"""Helpers for the plans tests: a plan with work items allocated to villages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from plans.models import Plan, WorkItem
+from plans.services import allocation_save
+
+from .factories import VillageFactory
+
+
+def make_plan(
+    commune, year: int = 2024, items=(("Trồng hàng rào xanh", "m", "3200"),), villages=None
+) -> Plan:
+    """A plan of `commune` whose items are split evenly over its villages (the last village
+    takes the remainder)."""
+    plan = Plan.objects.create(commune=commune, year=year, name=f"Kế hoạch {year}", target_title="keep_ntm")
+    villages = list(villages if villages is not None else commune.villages.all())
+    cells = {}
+    for order, (name, unit, quantity) in enumerate(items):
+        item = WorkItem.objects.create(
+            plan=plan, name=name, unit=unit, quantity=Decimal(quantity), order=order
+        )
+        share = (item.quantity / len(villages)).quantize(Decimal("0.001")) if villages else Decimal(0)
+        for position, village in enumerate(villages):
+            last = position == len(villages) - 1
+            cells[(item.pk, village.pk)] = item.quantity - share * (len(villages) - 1) if last else share
+    if cells:
+        allocation_save(plan=plan, cells=cells)
+    return plan
+
+
+def add_villages(commune, count: int) -> list:
+    return [VillageFactory(commune=commune) for _ in range(count)]
