@@ -1,7 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views, views_exports  # noqa: F401
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("exports/communes/<str:code>/assessment.xlsx", views_exports.commune_table, name="commune_table"),
+    path("exports/districts/<str:code>/summary.xlsx", views_exports.district_summary, name="district_summary"),
+    path("exports/provinces/<str:code>/summary/", views_exports.province_summary, name="province_summary"),
+    path("downloads/", views_exports.downloads, name="downloads"),
+    path("downloads/status.json", views_exports.downloads_status, name="downloads_status"),
+    path("downloads/<int:pk>/file/", views_exports.job_file, name="job_file"),
+]

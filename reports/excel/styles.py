@@ -1,0 +1,225 @@
+"""Shared look of every exported table: title rows, headers, number formats, print setup, and
+the one way text enters a cell (`safe_text`), so no exported text can become a formula."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import math
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from criteria.evaluation import Kind
+
+# Government documents are set in Times New Roman (Decree 30/2020/NĐ-CP, appendix I).
+FONT_NAME = "Times New Roman"
+FONT_SIZE = 12
+# A column of width 52 holds about 70 characters of 12 pt Times New Roman text; a little
+# less is assumed so that an estimate never cuts a line off.
+CHARS_PER_WIDTH = 1.2
+LINE_HEIGHT = 16.5  # points per line of 12 pt text with Vietnamese stacked diacritics
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="E2EFDA")
+GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
+MET_FILL = PatternFill("solid", fgColor="C6EFCE")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+# A spreadsheet reads text starting with these as a formula (= + - @), or, after a paste into
+# another program, as the start of one (tab, carriage return): OWASP's CSV-injection list.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+PERCENT_FORMATS = {0: "0%", 1: "0.0%"}
+NUMBER_FORMATS = {0: "#,##0", 1: "#,##0.0"}
+AVERAGE_FORMAT = "0.0"
+COUNT_FORMAT = "#,##0"
+
+
+def font(
+    *, bold: bool = False, italic: bool = False, size: int = FONT_SIZE, underline: str | None = None
+) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic, underline=underline)
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_PREFIXES)
+
+
+def safe_text(cell: Cell, text: object) -> Cell:
+    """Store `text` in `cell` as a plain string, never as a formula.
+
+    openpyxl turns any string starting with "=" into a formula; forcing the data type back to
+    "s" writes it as a string. The quote prefix (Excel's leading apostrophe) keeps it text when
+    somebody later edits the cell. Characters XML cannot hold are dropped."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", str(text))
+    cell.value = value
+    cell.data_type = "s"
+    if is_formula_like(value):
+        cell.quotePrefix = True
+    return cell
+
+
+def put(ws: Worksheet, row: int, column: int, value: object, **style) -> Cell:
+    """Write one value: text through `safe_text`, numbers as numbers, None as an empty cell.
+    Keyword arguments set style attributes (font, alignment, border, fill, number_format)."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        safe_text(cell, value)
+    elif value is not None:
+        cell.value = value
+    cell.font = style.pop("font", font())
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def merge_text(ws: Worksheet, row: int, first: int, last: int, text: str, **style) -> Cell:
+    """Text spread over columns `first`..`last` of one row (a title line)."""
+    cell = put(ws, row, first, text, **({"alignment": CENTER} | style))
+    if last > first:
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    return cell
+
+
+def header_row(ws: Worksheet, row: int, headers: Sequence[str], *, first_column: int = 1) -> None:
+    for offset, text in enumerate(headers):
+        put(
+            ws,
+            row,
+            first_column + offset,
+            text,
+            font=font(bold=True),
+            alignment=CENTER,
+            border=BORDER,
+            fill=HEADER_FILL,
+        )
+
+
+def fit_row_height(ws: Worksheet, row: int, *, size: int = FONT_SIZE) -> None:
+    """Give a row of wrapped text the height its longest cell needs. LibreOffice does not
+    grow rows of a generated file by itself, and Excel does so only once the file is edited,
+    so the height is estimated here from each cell's text and column width."""
+    lines = 1
+    for cell in ws[row]:
+        if not isinstance(cell.value, str) or not (cell.alignment and cell.alignment.wrap_text):
+            continue
+        width = ws.column_dimensions[cell.column_letter].width or 10
+        per_line = max(1, int(width * CHARS_PER_WIDTH * FONT_SIZE / size))
+        needed = sum(max(1, math.ceil(len(part) / per_line)) for part in cell.value.split("\n"))
+        lines = max(lines, needed)
+    if lines > 1:
+        ws.row_dimensions[row].height = round(lines * LINE_HEIGHT * size / FONT_SIZE, 1)
+
+
+def column_numbers_row(ws: Worksheet, row: int, count: int) -> None:
+    """The "(1) (2) (3) …" row under the headers of official tables."""
+    for column in range(1, count + 1):
+        put(ws, row, column, f"({column})", font=font(italic=True, size=10), alignment=CENTER, border=BORDER)
+
+
+def set_widths(ws: Worksheet, widths: Iterable[float]) -> None:
+    for column, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+
+
+def hide_column(ws: Worksheet, column: int) -> None:
+    ws.column_dimensions[get_column_letter(column)].hidden = True
+
+
+def print_setup(ws: Worksheet, *, header_rows: tuple[int, int], freeze: str) -> None:
+    """A4 landscape, one page wide, header rows repeated on every page, headers frozen."""
+    ws.freeze_panes = freeze
+    ws.print_title_rows = f"{header_rows[0]}:{header_rows[1]}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.oddFooter.center.text = _("Trang &P/&N")
+
+
+def national_heading(
+    ws: Worksheet, *, left: Sequence[str], split: int, last: int, place: str, on: datetime.date
+) -> int:
+    """The two-sided heading of an official table: the issuing body on the left, the national
+    motto and "place, ngày … tháng … năm …" on the right. Returns the next free row."""
+    right = [_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), _("Độc lập - Tự do - Hạnh phúc")]
+    for offset, text in enumerate(left):
+        merge_text(ws, 1 + offset, 1, split, text, font=font(bold=offset == 0))
+    for offset, text in enumerate(right):
+        merge_text(
+            ws,
+            1 + offset,
+            split + 1,
+            last,
+            text,
+            font=font(bold=True, underline="single" if offset else None),
+        )
+    row = max(len(left), len(right)) + 1
+    merge_text(ws, row, split + 1, last, place_and_date(place, on), font=font(italic=True))
+    return row + 1
+
+
+def vietnamese_date(on: datetime.date) -> str:
+    """ "ngày 25 tháng 11 năm 2026"; days under 10 and months 1 and 2 take a leading zero, as
+    Decree 30/2020/NĐ-CP asks of dates in official documents ("ngày 05 tháng 02 năm 2026")."""
+    day = f"{on.day:02d}"
+    month = f"{on.month:02d}" if on.month <= 2 else str(on.month)
+    return _("ngày %(day)s tháng %(month)s năm %(year)s") % {"day": day, "month": month, "year": on.year}
+
+
+def place_and_date(place: str, on: datetime.date) -> str:
+    return f"{place}, {vietnamese_date(on)}"
+
+
+def number_format(kind: Kind, value: Decimal | None) -> str:
+    """The number format of an indicator value: percents as Excel percents, other numbers with
+    thousands grouping; as many decimals as the value has (up to 2), one when empty."""
+    places = 1 if value is None else min(2, max(0, -Decimal(value).normalize().as_tuple().exponent))
+    if kind.is_percent:
+        return PERCENT_FORMATS.get(places, "0.00%")
+    return NUMBER_FORMATS.get(places, "#,##0.00")
+
+
+def cell_number(kind: Kind, value: Decimal) -> Decimal:
+    """The number stored in the cell: Excel keeps percents as fractions (92.5 % is 0.925)."""
+    return Decimal(value) / 100 if kind.is_percent else Decimal(value)
+
+
+def metadata_sheet(wb: Workbook, values: dict[str, object]) -> Worksheet:
+    """A hidden sheet of key/value rows that identifies the template and its data, so an
+    uploaded copy can be checked before any of its cells is read."""
+    ws = wb.create_sheet("_meta")
+    ws.sheet_state = "hidden"
+    for row, (key, value) in enumerate(values.items(), start=1):
+        safe_text(ws.cell(row=row, column=1), key)
+        if isinstance(value, str):
+            safe_text(ws.cell(row=row, column=2), value)
+        else:
+            ws.cell(row=row, column=2, value=value)
+    return ws
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def ascii_filename(*parts: object) -> str:
+    """A download name any browser and file system accepts: "tong-hop_439_2024.xlsx"."""
+    text = "_".join(str(part) for part in parts)
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") + ".xlsx"

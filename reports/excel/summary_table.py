@@ -1,0 +1,280 @@
+"""The district (or province) summary: one row per commune, one column per criterion met or
+not, the count, the band, the title and the workflow status; then communes per band and the
+average criteria per commune. Built from the stored evaluation only (see `data.summary_data`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from communes.models import District
+from criteria.evaluation import Status
+
+from .data import SummaryData, SummaryLine, average, band_counts
+from .styles import (
+    AVERAGE_FORMAT,
+    BORDER,
+    CENTER,
+    COUNT_FORMAT,
+    GROUP_FILL,
+    MET_FILL,
+    WRAP,
+    fit_row_height,
+    font,
+    header_row,
+    hide_column,
+    merge_text,
+    metadata_sheet,
+    national_heading,
+    print_setup,
+    put,
+    set_widths,
+)
+
+TEMPLATE = "ntm.commune_summary"
+TEMPLATE_VERSION = 1
+HEADER_ROW = 8
+FIRST_DATA_ROW = HEADER_ROW + 2
+MET_MARK = "x"
+NOT_MET_MARK = "–"
+PROGRESS_EVERY = 200
+
+Progress = Callable[[int, int], None]
+
+
+class Layout:
+    """Column positions, which depend on the district column and the number of criteria."""
+
+    def __init__(self, data: SummaryData):
+        self.first_criterion = 4 if data.with_district else 3
+        self.criteria = len(data.criteria)
+        self.count = self.first_criterion + self.criteria
+        self.indicators, self.band, self.title, self.status = (self.count + offset for offset in (1, 2, 3, 4))
+        self.last = self.status
+        self.key = self.last + 1
+
+    def widths(self, with_district: bool) -> list[float]:
+        names = [6, 24] + ([18] if with_district else [])
+        return names + [4.5] * self.criteria + [9, 9, 9, 15, 15, 10]
+
+
+def build_summary_table(data: SummaryData, on_progress: Progress | None = None) -> Workbook:
+    layout = Layout(data)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Tổng hợp")
+    set_widths(ws, layout.widths(data.with_district))
+    _title(ws, data, layout)
+    _headers(ws, data, layout)
+    row = FIRST_DATA_ROW
+    for number, line in enumerate(data.lines, start=1):
+        _commune_row(ws, row, number, line, data, layout)
+        row += 1
+        if on_progress and number % PROGRESS_EVERY == 0:
+            on_progress(number, len(data.lines))
+    row = _per_criterion_row(ws, row, data, layout)
+    _band_table(ws, row + 1, data, layout)
+    hide_column(ws, layout.key)
+    freeze = f"{get_column_letter(layout.first_criterion)}{FIRST_DATA_ROW}"
+    print_setup(ws, header_rows=(HEADER_ROW, HEADER_ROW + 1), freeze=freeze)
+    ws.print_title_cols = f"A:{get_column_letter(layout.first_criterion - 1)}"
+    metadata_sheet(wb, _metadata(data))
+    return wb
+
+
+def unit_heading(unit) -> str:
+    if isinstance(unit, District):
+        return _("UBND HUYỆN %(name)s") % {"name": unit.name.upper()}
+    return _("UBND TỈNH %(name)s") % {"name": unit.name.upper()}
+
+
+def unit_label(unit) -> str:
+    if isinstance(unit, District):
+        return _("Huyện %(district)s, tỉnh %(province)s") % {
+            "district": unit.name,
+            "province": unit.province.name,
+        }
+    return _("Tỉnh %(province)s") % {"province": unit.name}
+
+
+def _title(ws: Worksheet, data: SummaryData, layout: Layout) -> None:
+    split = max(3, layout.last // 2)
+    left = [unit_heading(data.unit), _("BAN CHỈ ĐẠO CÁC CHƯƠNG TRÌNH MTQG")]
+    national_heading(ws, left=left, split=split, last=layout.last, place=data.unit.name, on=data.today)
+    title = _("BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ CỦA CÁC XÃ NĂM %(year)s") % {"year": data.year}
+    merge_text(ws, 4, 1, layout.last, title, font=font(bold=True, size=14))
+    merge_text(ws, 5, 1, layout.last, unit_label(data.unit), font=font(bold=True))
+    basis = f" ({data.criteria_set.legal_basis})" if data.criteria_set.legal_basis else ""
+    merge_text(ws, 6, 1, layout.last, f"{data.criteria_set.name}{basis}", font=font(italic=True))
+    legend = _("Ký hiệu: %(met)s = đạt; %(not_met)s = chưa đạt; ô trống = xã chưa có đánh giá") % {
+        "met": MET_MARK,
+        "not_met": NOT_MET_MARK,
+    }
+    merge_text(ws, 7, 1, layout.last, legend, font=font(italic=True, size=11))
+
+
+def _headers(ws: Worksheet, data: SummaryData, layout: Layout) -> None:
+    top, below = HEADER_ROW, HEADER_ROW + 1
+    names = [_("TT"), _("Tên xã")] + ([_("Huyện")] if data.with_district else [])
+    tail = [
+        _("Số tiêu chí đạt"),
+        _("Số chỉ tiêu đạt"),
+        _("Nhóm (số tiêu chí)"),
+        data.criteria_set.title or _("Danh hiệu"),
+        _("Trạng thái hồ sơ"),
+    ]
+    header_row(ws, top, names, first_column=1)
+    header_row(ws, below, [""] * len(names), first_column=1)
+    header_row(ws, top, [_("Tiêu chí")] + [""] * (layout.criteria - 1), first_column=layout.first_criterion)
+    header_row(ws, below, [c.code for c in data.criteria], first_column=layout.first_criterion)
+    header_row(ws, top, tail, first_column=layout.count)
+    header_row(ws, below, [""] * len(tail), first_column=layout.count)
+    for column in [*range(1, layout.first_criterion), *range(layout.count, layout.last + 1)]:
+        ws.merge_cells(start_row=top, start_column=column, end_row=below, end_column=column)
+    ws.merge_cells(
+        start_row=top, start_column=layout.first_criterion, end_row=top, end_column=layout.count - 1
+    )
+    put(ws, top, layout.key, "key")
+
+
+def _commune_row(
+    ws: Worksheet, row: int, number: int, line: SummaryLine, data: SummaryData, layout: Layout
+) -> None:
+    commune, assessment = line.commune, line.assessment
+    cells: list[object] = [number, commune.name] + (
+        [commune.district.name if commune.district else "—"] if data.with_district else []
+    )
+    for column, value in enumerate(cells, start=1):
+        put(ws, row, column, value, alignment=CENTER if column == 1 else WRAP, border=BORDER)
+    for offset, criterion in enumerate(data.criteria):
+        status = line.statuses.get(criterion.pk)
+        mark = None if assessment is None else (MET_MARK if status == Status.MET else NOT_MET_MARK)
+        fill = {"fill": MET_FILL} if mark == MET_MARK else {}
+        put(ws, row, layout.first_criterion + offset, mark, alignment=CENTER, border=BORDER, **fill)
+    tail = _tail(line)
+    for offset, value in enumerate(tail):
+        bold = offset == 0
+        put(ws, row, layout.count + offset, value, font=font(bold=bold), alignment=CENTER, border=BORDER)
+    put(ws, row, layout.key, f"commune:{commune.code}")
+    fit_row_height(ws, row)
+
+
+def _tail(line: SummaryLine) -> list[object]:
+    assessment = line.assessment
+    if assessment is None:
+        return [None, None, None, None, _("Chưa có đánh giá")]
+    return [
+        assessment.criteria_met,
+        assessment.indicators_met,
+        assessment.band.label,
+        _("Đủ điều kiện") if assessment.title_qualified else _("Chưa đủ điều kiện"),
+        assessment.get_status_display(),
+    ]
+
+
+def _per_criterion_row(ws: Worksheet, row: int, data: SummaryData, layout: Layout) -> int:
+    """ "Số xã đạt": how many communes meet each criterion."""
+    for column in range(1, layout.last + 1):
+        put(ws, row, column, None, border=BORDER, fill=GROUP_FILL)
+    merge_text(
+        ws,
+        row,
+        1,
+        layout.first_criterion - 1,
+        _("Số xã đạt"),
+        font=font(bold=True),
+        border=BORDER,
+        fill=GROUP_FILL,
+    )
+    for offset, criterion in enumerate(data.criteria):
+        met = sum(1 for line in data.assessed if line.statuses.get(criterion.pk) == Status.MET)
+        put(
+            ws,
+            row,
+            layout.first_criterion + offset,
+            met,
+            font=font(bold=True),
+            alignment=CENTER,
+            border=BORDER,
+            fill=GROUP_FILL,
+        )
+    put(ws, row, layout.key, "total:per_criterion")
+    return row + 1
+
+
+def _band_table(ws: Worksheet, row: int, data: SummaryData, layout: Layout) -> None:
+    """Communes per band with their share of the communes assessed, then the average."""
+    label_end, count_col, share_col = (
+        layout.first_criterion + 4,
+        layout.first_criterion + 5,
+        layout.first_criterion + 8,
+    )
+    merge_text(
+        ws, row, 2, share_col + 2, _("TỔNG HỢP THEO SỐ TIÊU CHÍ ĐẠT"), font=font(bold=True), alignment=WRAP
+    )
+    row += 1
+    for first, last, text in (
+        (2, label_end, _("Nhóm")),
+        (count_col, count_col + 2, _("Số xã")),
+        (share_col, share_col + 2, _("Tỷ lệ")),
+    ):
+        _boxed(ws, row, first, last, text, font=font(bold=True))
+    met_counts = [line.assessment.criteria_met for line in data.assessed]
+    assessed = len(met_counts)
+    criteria_total = len(data.criteria) or 19
+    rows = [
+        (f"band:{band.code}", _("%(band)s tiêu chí") % {"band": band.label}, band.communes)
+        for band in band_counts(met_counts, criteria_total)
+    ]
+    qualified = sum(1 for line in data.assessed if line.assessment.title_qualified)
+    rows += [
+        ("total:assessed", _("Số xã đã có đánh giá"), assessed),
+        ("total:not_assessed", _("Số xã chưa có đánh giá"), len(data.lines) - assessed),
+        ("total:qualified", _("Số xã đủ điều kiện danh hiệu"), qualified),
+    ]
+    for key, label, communes in rows:
+        row += 1
+        _boxed(ws, row, 2, label_end, label)
+        _boxed(ws, row, count_col, count_col + 2, communes, number_format=COUNT_FORMAT)
+        share = communes / assessed if assessed and key.startswith(("band:", "total:qualified")) else None
+        _boxed(ws, row, share_col, share_col + 2, share, number_format="0.0%")
+        put(ws, row, layout.key, key)
+    row += 1
+    _boxed(ws, row, 2, label_end, _("Bình quân số tiêu chí đạt/xã"), font=font(bold=True))
+    _boxed(
+        ws,
+        row,
+        count_col,
+        count_col + 2,
+        average(met_counts),
+        number_format=AVERAGE_FORMAT,
+        font=font(bold=True),
+    )
+    put(ws, row, layout.key, "total:average")
+
+
+def _boxed(ws: Worksheet, row: int, first: int, last: int, value, **style) -> None:
+    for column in range(first, last + 1):
+        put(ws, row, column, None, border=BORDER)
+    alignment = WRAP if isinstance(value, str) else CENTER
+    put(ws, row, first, value, **({"alignment": alignment, "border": BORDER} | style))
+    ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+
+def _metadata(data: SummaryData) -> dict[str, object]:
+    return {
+        "template": TEMPLATE,
+        "template_version": TEMPLATE_VERSION,
+        "unit_level": "district" if isinstance(data.unit, District) else "province",
+        "unit_code": data.unit.code,
+        "criteria_set_code": data.criteria_set.code,
+        "year": data.year,
+        "communes": len(data.lines),
+        "first_data_row": FIRST_DATA_ROW,
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+    }

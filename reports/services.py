@@ -1,0 +1,120 @@
+"""Services of the Excel exports: building a workbook for a unit, and running an export job."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from communes.models import Commune, District, Province
+from criteria.models import CriteriaSet
+
+from .excel import build_commune_table, build_summary_table, commune_table_data, summary_data
+from .excel.styles import ascii_filename, workbook_bytes
+from .models import ExportJob
+
+logger = logging.getLogger(__name__)
+
+
+def commune_table_export(*, commune: Commune, criteria_set: CriteriaSet, year: int) -> tuple[str, bytes]:
+    """The commune's self-assessment table as (file name, xlsx bytes)."""
+    workbook = build_commune_table(commune_table_data(commune=commune, criteria_set=criteria_set, year=year))
+    return ascii_filename("tu-danh-gia", commune.code, criteria_set.code, year), workbook_bytes(workbook)
+
+
+def summary_export(
+    *, unit: District | Province, criteria_set: CriteriaSet, year: int, on_progress=None
+) -> tuple[str, bytes]:
+    """The summary of a district's (or province's) communes as (file name, xlsx bytes)."""
+    data = summary_data(unit=unit, criteria_set=criteria_set, year=year)
+    workbook = build_summary_table(data, on_progress=on_progress)
+    return ascii_filename("tong-hop", unit.code, criteria_set.code, year), workbook_bytes(workbook)
+
+
+def export_job_create(
+    *, user, kind: str, unit: District | Province, criteria_set: CriteriaSet, year: int
+) -> ExportJob:
+    """Record the request and enqueue its job once the request's transaction commits."""
+    from .export_tasks import export_job_run
+
+    title = _("%(unit)s — %(set)s — năm %(year)s") % {
+        "unit": _unit_name(unit),
+        "set": criteria_set.name,
+        "year": year,
+    }
+    job = ExportJob.objects.create(
+        user=user,
+        kind=kind,
+        parameters={"unit": unit.code, "set": criteria_set.code, "year": year},
+        title=title[:300],
+        language=translation.get_language() or "vi",
+    )
+    transaction.on_commit(lambda: export_job_run.delay(job.pk))
+    return job
+
+
+def _unit_name(unit: District | Province) -> str:
+    if isinstance(unit, District):
+        return _("Huyện %(name)s") % {"name": unit.name}
+    return _("Tỉnh %(name)s") % {"name": unit.name}
+
+
+UNIT_OF_KIND = {ExportJob.Kind.PROVINCE_SUMMARY: Province, ExportJob.Kind.DISTRICT_SUMMARY: District}
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Build the job's file. A job already done is left as it is, so a task delivered twice
+    (acks_late after a lost worker) builds the file once more at most and never fails."""
+    job = ExportJob.objects.get(pk=job_id)
+    if job.status in (ExportJob.State.DONE, ExportJob.State.FAILED):
+        return job
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJob.State.RUNNING, started_at=timezone.now(), progress=5
+    )
+    try:
+        with translation.override(job.language):
+            name, content = _build(job)
+    except Exception as error:  # noqa: BLE001 - any failure must show on the downloads page
+        logger.exception("Export job %s failed", job.pk)
+        return _finish(job, status=ExportJob.State.FAILED, error=_failure_text(error))
+    job.file.save(name, ContentFile(content), save=False)
+    return _finish(job, status=ExportJob.State.DONE, filename=name)
+
+
+def _build(job: ExportJob) -> tuple[str, bytes]:
+    parameters = job.parameters
+    unit = UNIT_OF_KIND[job.kind].objects.select_related(*_related(job.kind)).get(code=parameters["unit"])
+    criteria_set = CriteriaSet.objects.get(code=parameters["set"])
+    _set_progress(job.pk, 15)
+
+    def on_progress(done: int, total: int) -> None:
+        _set_progress(job.pk, 15 + int(75 * done / max(total, 1)))
+
+    name, content = summary_export(
+        unit=unit, criteria_set=criteria_set, year=int(parameters["year"]), on_progress=on_progress
+    )
+    _set_progress(job.pk, 95)
+    return name, content
+
+
+def _related(kind: str) -> list[str]:
+    return ["province"] if kind == ExportJob.Kind.DISTRICT_SUMMARY else []
+
+
+def _set_progress(job_id: int, percent: int) -> None:
+    ExportJob.objects.filter(pk=job_id).update(progress=min(100, max(0, percent)))
+
+
+def _failure_text(error: Exception) -> str:
+    return _("Không tạo được tệp: %(error)s") % {"error": str(error)[:500] or error.__class__.__name__}
+
+
+def _finish(job: ExportJob, *, status: str, filename: str = "", error: str = "") -> ExportJob:
+    job.status = status
+    job.progress = 100 if status == ExportJob.State.DONE else job.progress
+    job.filename, job.error, job.finished_at = filename, error, timezone.now()
+    job.save(update_fields=["status", "progress", "file", "filename", "error", "finished_at"])
+    return job

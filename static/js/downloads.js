@@ -1,0 +1,42 @@
+// Polls the state of the user's export jobs while any is queued or running, and shows each
+// job's progress, status, error and download link as they change. No inline code: the page
+// passes the status URL and the link label through data attributes.
+(function () {
+  "use strict";
+  var table = document.getElementById("export-jobs");
+  if (!table) { return; }
+  var script = document.currentScript || document.querySelector("script[data-download-label]");
+  var label = (script && script.getAttribute("data-download-label")) || "Tải về";
+  var url = table.getAttribute("data-status-url");
+  var delay = 2000;
+
+  function update(job) {
+    var row = table.querySelector('tr[data-job="' + job.id + '"]');
+    if (!row) { return false; }
+    row.querySelector("progress").value = job.progress;
+    row.querySelector("progress").textContent = job.progress + "%";
+    row.querySelector('[data-role="status"]').textContent = job.status_label;
+    row.querySelector('[data-role="error"]').textContent = job.error;
+    var cell = row.querySelector('[data-role="file"]');
+    if (job.download_url && !cell.querySelector("a")) {
+      var link = document.createElement("a");
+      link.className = "btn btn-sm btn-success";
+      link.href = job.download_url;
+      link.textContent = label;
+      cell.appendChild(link);
+    }
+    if (job.active) { row.setAttribute("data-active", ""); } else { row.removeAttribute("data-active"); }
+    return true;
+  }
+
+  function poll() {
+    if (!table.querySelector("tr[data-active]")) { return; }
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { jobs: [] }; })
+      .then(function (data) { data.jobs.forEach(update); })
+      .catch(function () { delay = Math.min(delay * 2, 30000); })
+      .then(function () { window.setTimeout(poll, delay); });
+  }
+
+  window.setTimeout(poll, delay);
+})();
