@@ -1,12 +1,17 @@
 from django.urls import path
 
-from . import views, views_exports  # noqa: F401
+from . import views, views_exports
 
 app_name = "reports"
 
 urlpatterns: list = [
+    path("districts/<str:code>/", views.district_dashboard, name="district"),
+    path("provinces/<str:code>/", views.province_dashboard, name="province"),
+    path("communes/<str:code>/", views.commune_dashboard, name="commune"),
     path("exports/communes/<str:code>/assessment.xlsx", views_exports.commune_table, name="commune_table"),
-    path("exports/districts/<str:code>/summary.xlsx", views_exports.district_summary, name="district_summary"),
+    path(
+        "exports/districts/<str:code>/summary.xlsx", views_exports.district_summary, name="district_summary"
+    ),
     path("exports/provinces/<str:code>/summary/", views_exports.province_summary, name="province_summary"),
     path("downloads/", views_exports.downloads, name="downloads"),
     path("downloads/status.json", views_exports.downloads_status, name="downloads_status"),

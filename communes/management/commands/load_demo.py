@@ -5,9 +5,10 @@ from django.db import transaction
 from communes.demo import demo_spec, load_demo_units, load_demo_users
 from criteria.demo import load_demo_assessments, load_illustrative_thresholds
 from plans.demo import load_demo_plans
+from reports.demo import load_demo_reports
 
 # Each app adds its own demo loader here; each takes the list of (commune, spec) pairs.
-APP_LOADERS = [load_demo_assessments, load_demo_plans]
+APP_LOADERS = [load_demo_assessments, load_demo_plans, load_demo_reports]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,143 @@
+"""Demo data of the reports app: Hà Tĩnh's province targets and several past weeks of
+evaluation snapshots with a plausible rise over time and one regression. Idempotent and
+non-destructive: existing targets and snapshots are left as they are."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from communes.models import Commune, Province
+from criteria.models import Assessment, CriteriaSet, CriterionResult
+
+from .models import EvaluationSnapshot, ProvinceTarget
+from .snapshots import week_start
+
+DEMO_WEEKS = 8
+# How many fewer criteria the oldest demo week had than today; the gap closes week by week.
+DEMO_RISE = 3
+# Sơn Tây (Hương Sơn) met criterion 17 in last week's snapshot and no longer meets it: the one
+# regression the demo dashboards flag.
+REGRESSION = ("943902", "xa_ntm_2021_2025", "17")
+
+# Seed 003 (an action programme for resolution 16-NQ/TU) does not name its province; its
+# numbers are stored for Hà Tĩnh as illustrative targets, not as Hà Tĩnh's own.
+SEED_003_SOURCE = (
+    "Chương trình hành động thực hiện Nghị quyết 16-NQ/TU ngày 13/01/2022 (tài liệu nguồn 003; "
+    "số liệu minh họa, văn bản không nêu tên tỉnh)"
+)
+SEED_003_TARGETS: list[tuple[str, int, str | None]] = [
+    (ProvinceTarget.Kind.DISTRICTS_NTM, 4, None),
+    (ProvinceTarget.Kind.DISTRICTS_ADVANCED, 1, None),
+    (ProvinceTarget.Kind.COMMUNES_NTM, 38, "xa_ntm_2021_2025"),
+    (ProvinceTarget.Kind.COMMUNES_ADVANCED, 15, "xa_ntm_nang_cao_2021_2025"),
+    (ProvinceTarget.Kind.COMMUNES_MODEL, 5, None),
+    (ProvinceTarget.Kind.COMMUNES_UNDER_15, 0, "xa_ntm_2021_2025"),
+    (ProvinceTarget.Kind.VILLAGES_NTM_PERCENT, 85, None),
+    (ProvinceTarget.Kind.VILLAGES_MODEL_PERCENT, 5, "ha_tinh_kdc_kieu_mau_2022"),
+]
+
+
+def load_demo_reports(communes: list[tuple[Commune, dict[str, Any]]]) -> None:
+    load_demo_province_targets()
+    load_demo_snapshots([commune for commune, _spec in communes])
+
+
+def load_demo_province_targets(province_code: str = "42", year: int = 2025) -> None:
+    province = Province.objects.filter(code=province_code).first()
+    if province is None:
+        return
+    sets = {item.code: item for item in CriteriaSet.objects.all()}
+    for kind, value, set_code in SEED_003_TARGETS:
+        ProvinceTarget.objects.get_or_create(
+            province=province,
+            year=year,
+            kind=kind,
+            defaults={
+                "value": Decimal(value),
+                "criteria_set": sets.get(set_code) if set_code else None,
+                "source": SEED_003_SOURCE,
+                "is_illustrative": True,
+            },
+        )
+
+
+def demo_weeks(today: datetime.date) -> list[tuple[int, int]]:
+    """The ISO weeks of the demo snapshots: the last `DEMO_WEEKS` complete weeks, oldest first."""
+    last = today - datetime.timedelta(days=today.weekday() + 7)
+    days = [last - datetime.timedelta(weeks=n) for n in range(DEMO_WEEKS - 1, -1, -1)]
+    return [day.isocalendar()[:2] for day in days]
+
+
+def load_demo_snapshots(communes: list[Commune], today: datetime.date | None = None) -> None:
+    """Snapshots of each demo commune's latest-year assessments over the last weeks."""
+    today = today or timezone.localdate()
+    assessments = _latest_assessments(communes)
+    statuses: dict[int, dict[str, str]] = {a.pk: {} for a in assessments}
+    codes: dict[int, str] = {}
+    rows = (
+        CriterionResult.objects.filter(assessment__in=assessments)
+        .select_related("criterion")
+        .order_by("criterion__order")
+    )
+    for result in rows:
+        statuses[result.assessment_id][str(result.criterion_id)] = result.status
+        codes[result.criterion_id] = result.criterion.code
+    snapshots = []
+    weeks = demo_weeks(today)
+    for assessment in assessments:
+        for index, (iso_year, iso_week) in enumerate(weeks):
+            drop = round((len(weeks) - 1 - index) * DEMO_RISE / (len(weeks) - 1))
+            snapshots.append(
+                _demo_snapshot(
+                    assessment,
+                    statuses[assessment.pk],
+                    codes,
+                    iso_year,
+                    iso_week,
+                    drop,
+                    index == len(weeks) - 1,
+                )
+            )
+    EvaluationSnapshot.objects.bulk_create(snapshots, ignore_conflicts=True)
+
+
+def _latest_assessments(communes: list[Commune]) -> list[Assessment]:
+    assessments = list(
+        Assessment.objects.filter(commune__in=communes).select_related("commune", "criteria_set")
+    )
+    latest: dict[tuple[int, int], int] = {}
+    for a in assessments:
+        key = (a.commune_id, a.criteria_set_id)
+        latest[key] = max(latest.get(key, 0), a.year)
+    return [a for a in assessments if a.year == latest[(a.commune_id, a.criteria_set_id)]]
+
+
+def _demo_snapshot(assessment, current: dict[str, str], codes, iso_year, iso_week, drop: int, is_last: bool):
+    """The assessment `drop` criteria behind today (the last met ones not yet met), except
+    the regression commune, whose last snapshot still had its now-failed criterion met."""
+    statuses = dict(current)
+    met = [key for key, status in current.items() if status == "met"]
+    for key in met[len(met) - drop :] if drop else []:
+        statuses[key] = "not_met"
+    commune_code, set_code, criterion_code = REGRESSION
+    if is_last and (assessment.commune.code, assessment.criteria_set.code) == (commune_code, set_code):
+        for key in current:
+            if codes.get(int(key)) == criterion_code:
+                statuses[key] = "met"
+    criteria_met = sum(1 for status in statuses.values() if status == "met")
+    return EvaluationSnapshot(
+        assessment=assessment,
+        iso_year=iso_year,
+        iso_week=iso_week,
+        week_start=week_start(iso_year, iso_week),
+        criteria_met=criteria_met,
+        criteria_total=assessment.criteria_total,
+        indicators_met=max(0, assessment.indicators_met + criteria_met - assessment.criteria_met),
+        title_qualified=assessment.title_qualified and criteria_met == assessment.criteria_total,
+        status=assessment.status,
+        criterion_statuses=statuses,
+    )

@@ -1,0 +1,127 @@
+"""Dashboards with the demo data: figures checked against counts made by hand from
+communes/fixtures/demo.yaml (ntm_unmet per commune and year) and the plans demo (seed 004)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from reports.models import EvaluationSnapshot, ProvinceTarget
+
+NTM = "xa_ntm_2021_2025"
+ADVANCED = "xa_ntm_nang_cao_2021_2025"
+
+
+def page_of(client, username, url):
+    client.login(username=username, password="NtmDemo@2025")
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def block(page, name, end="</div>"):
+    """The text of an element with children: from its test id to the first `end`."""
+    return re.sub(r"<[^>]+>", "", page.split(f'data-testid="{name}"', 1)[1].split(end, 1)[0])
+
+
+def text_of(page, name):
+    match = re.search(rf'data-testid="{re.escape(name)}"[^>]*>(.*?)</', page, re.S)
+    assert match, name
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+@pytest.fixture
+def huong_son(client, demo):
+    return page_of(client, "bcd.huongson", reverse("reports:district", args=["439"]))
+
+
+def test_the_huong_son_dashboard_shows_each_communes_criteria_band_and_title(huong_son):
+    # 2024, NTM set: Sơn Bằng 0 unmet, Sơn Tây 2, Sơn Kim 1 5, Sơn Hồng 10, Sơn Lĩnh 16.
+    expected = {
+        "943901": ("19/19", "19"),
+        "943902": ("17/19", "15-18"),
+        "943903": ("14/19", "10-14"),
+        "943904": ("9/19", "5-9"),
+        "943905": ("3/19", "dưới 5"),
+    }
+    for code, (met, band) in expected.items():
+        assert text_of(huong_son, f"met-{code}") == met
+        assert text_of(huong_son, f"band-{code}") == band
+    assert text_of(huong_son, "title-943901").startswith("★")
+    for code in ("943902", "943903", "943904", "943905"):
+        assert text_of(huong_son, f"title-{code}") == "—"
+    assert "Liên Minh" not in huong_son and "Dương Đức" not in huong_son
+
+
+def test_the_huong_son_headline_figures_match_the_hand_counts(huong_son):
+    assert text_of(huong_son, "fig-communes") == "5"
+    assert text_of(huong_son, "fig-assessed") == "5"
+    assert text_of(huong_son, "fig-average") == "12,4"  # (19 + 17 + 14 + 9 + 3) / 5
+    for band in ("all", "15-18", "10-14", "5-9", "under5"):
+        assert text_of(huong_son, f"fig-band-{band}") == "1"
+    assert text_of(huong_son, f"fig-title-{NTM}") == "1"  # Sơn Bằng
+    assert text_of(huong_son, f"fig-title-{ADVANCED}") == "0"  # Sơn Bằng's advanced: 9/19
+    assert text_of(huong_son, "fig-villages") == "5"  # Sơn Bằng's five villages
+    assert text_of(huong_son, "fig-status-draft") == "5"
+
+
+def test_the_demo_regression_of_son_tay_is_flagged_on_the_district_dashboard(huong_son):
+    # Sơn Tây met criterion 17 in last week's demo snapshot; its stored evaluation fails it.
+    assert text_of(huong_son, "fig-regressed") == "1"
+    assert "cell-regressed" in huong_son
+    regressions = block(huong_son, "regressions")
+    assert "Sơn Tây" in regressions
+
+
+def test_the_son_bang_commune_dashboard_shows_its_criteria_chart_and_2023_plan(client, demo):
+    url = reverse("reports:commune", args=["943901"])
+    page = page_of(client, "canbo.sonbang", url)
+    assert text_of(page, "criteria-met") == "19/19"
+    for code in range(1, 20):
+        assert f'data-testid="criterion-{code}"' in page
+    assert "→ đạt" in page  # indicator explanations
+    assert 'data-testid="chart"' in page and 'data-testid="history-table"' in page
+    weeks = EvaluationSnapshot.objects.filter(
+        assessment__commune__code="943901", assessment__criteria_set__code=NTM, assessment__year=2024
+    )
+    assert weeks.count() == 8
+    # A plausible rise: three criteria short eight weeks ago, closing week by week.
+    assert list(weeks.order_by("week_start").values_list("criteria_met", flat=True)) == [
+        16,
+        16,
+        17,
+        17,
+        18,
+        18,
+        19,
+        19,
+    ]
+    page_2023 = page_of(client, "canbo.sonbang", url + "?year=2023")
+    assert text_of(page_2023, "criteria-met") == "18/19"  # 2023: criterion 17 unmet
+    # Seed 004's weekly reports, weeks 12-15 of 2023, in the 8 weeks ending with week 15:
+    # 5 villages × 8 weeks = 40 expected; 12 on time, 4 late, 24 missing.
+    assert text_of(page_2023, "compliance-on-time").startswith("12")
+    assert text_of(page_2023, "compliance-late") == "4"
+    assert text_of(page_2023, "compliance-missing") == "24"
+    assert 'data-testid="work-items"' in page_2023 and "Trồng hàng rào xanh" in page_2023
+
+
+def test_the_ha_tinh_overview_compares_the_province_targets_with_the_actual_counts(client, demo):
+    page = page_of(client, "vpdp.hatinh", reverse("reports:province", args=["42"]))
+    # 2024 NTM: Liên Minh 19, Tùng Ảnh 19, Đức Đồng 18; Hương Sơn as above.
+    assert text_of(page, "band-total-all") == "3"
+    assert text_of(page, "band-total-15-18") == "2"
+    assert text_of(page, "average-total") == "14,8"  # 118 / 8 = 14.75
+    assert text_of(page, "average-440") == "18,7"  # (19 + 19 + 18) / 3
+    assert text_of(page, f"title-total-{NTM}") == "3"
+    assert text_of(page, f"title-total-{ADVANCED}") == "1"  # Liên Minh
+    assert text_of(page, "villages-total") == "9"  # Liên Minh 4, Sơn Bằng 5
+    assert text_of(page, "actual-communes_ntm") == "3" and text_of(page, "gap-communes_ntm") == "35"
+    assert text_of(page, "actual-communes_advanced") == "1" and text_of(page, "gap-communes_advanced") == "14"
+    assert text_of(page, "actual-communes_under_15") == "3" and text_of(page, "gap-communes_under_15") == "3"
+    assert text_of(page, "actual-villages_model_percent") == "0 %"
+    assert text_of(page, "actual-communes_model") == "chưa theo dõi"
+    under_15 = block(page, "under-15", "</ul>")
+    assert [name in under_15 for name in ("Sơn Kim 1", "Sơn Hồng", "Sơn Lĩnh")] == [True] * 3
+    assert text_of(page, "under-15-count") == "3"
+    assert ProvinceTarget.objects.filter(province__code="42").count() == 8
