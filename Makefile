@@ -7,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 SCALE ?= national
 
-.PHONY: run test setup venv messages browser lint bench clean
+.PHONY: run test setup venv messages browser lint bench backup restore clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,15 @@ bench: venv
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ntm_bench} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/10} \
 	SCALE=$(SCALE) $(PY) bench/run.py
+
+# Backup and restore (README, "Backup and restore"): the database and the uploaded files.
+#   make backup [BACKUP=~/ntm-backups/<time>]    make restore BACKUP=<folder>
+backup: venv
+	$(PY) manage.py backup $${BACKUP:-$$HOME/ntm-backups/$$(date +%Y%m%d-%H%M%S)}
+
+restore: venv
+	@test -n "$(BACKUP)" || { echo "Name the backup folder: make restore BACKUP=<folder>"; exit 2; }
+	$(PY) manage.py restore $(BACKUP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
