@@ -36,8 +36,10 @@ def backup_create(*, directory: Path, database: dict, media_root: Path) -> dict:
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
         raise BackupError(f"{directory} is not empty: choose a new folder for the backup.")
-    directory.mkdir(parents=True, exist_ok=True)
+    if directory.resolve().is_relative_to(Path(media_root).resolve()):
+        raise BackupError(f"{directory} is inside MEDIA_ROOT: keep backups outside the uploaded files.")
     engine = database_engine(database)
+    directory.mkdir(parents=True, exist_ok=True)
     dump = directory / DUMPS[engine]
     if engine == "postgresql":
         _pg_dump(database, dump)

@@ -155,6 +155,8 @@ def test_backups_never_overwrite_and_restores_need_a_real_backup(data, media, tm
     call_command("backup", str(backup))
     with pytest.raises(CommandError, match="not empty"):
         call_command("backup", str(backup))
+    with pytest.raises(CommandError, match="inside MEDIA_ROOT"):
+        call_command("backup", str(media / "backup"))
     with pytest.raises(CommandError, match="manifest.json is missing"):
         call_command("restore", str(tmp_path / "media"), "--noinput")
     manifest = json.loads((backup / "manifest.json").read_text())
