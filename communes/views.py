@@ -60,10 +60,16 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
         Commune.objects.select_related("province__region", "district", "region"), request.user, code=code
     )
     criteria_set, sets = _selected_set(request, CriteriaSet.UnitLevel.COMMUNE, commune.province_id)
-    years = list(
-        Assessment.objects.filter(commune=commune, criteria_set=criteria_set)
-        .order_by("-year")
-        .values_list("year", flat=True)
+    # One query lists every assessment of the commune and its villages (returned first); the
+    # years of the selected set come from it.
+    unit_assessments = list(
+        Assessment.objects.of_commune_and_villages(commune)
+        .select_related("criteria_set", "village")
+        .returned_first()
+    )
+    years = sorted(
+        {item.year for item in unit_assessments if item.commune_id and item.criteria_set == criteria_set},
+        reverse=True,
     )
     year = _selected_year(request, years[0] if years else 0)
     assessment = (
@@ -84,6 +90,7 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
             "assessment": assessment,
             "outcome": outcome,
             "villages": commune.villages.all(),
+            "unit_assessments": unit_assessments,
         },
     )
 
@@ -91,8 +98,16 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     village = get_visible_or_404(Village.objects.select_related("commune__district"), request.user, code=code)
-    assessments = village.assessments.select_related("criteria_set").order_by("-year")
-    return render(request, "communes/village_detail.html", {"village": village, "assessments": assessments})
+    assessments = village.assessments.select_related("criteria_set").returned_first()
+    village_sets = CriteriaSet.objects.filter(
+        Q(province__isnull=True) | Q(province_id=village.commune.province_id),
+        unit_level=CriteriaSet.UnitLevel.VILLAGE,
+    )
+    return render(
+        request,
+        "communes/village_detail.html",
+        {"village": village, "assessments": assessments, "village_sets": village_sets},
+    )
 
 
 @login_required

@@ -243,6 +243,14 @@ class AssessmentQuerySet(models.QuerySet):
             Q(commune__in=Commune.objects.visible_to(user)) | Q(village__in=Village.objects.visible_to(user))
         )
 
+    def of_commune_and_villages(self, commune: Commune):
+        return self.filter(Q(commune=commune) | Q(village__commune=commune))
+
+    def returned_first(self):
+        """Returned assessments first (the commune has work to do), then newest years."""
+        returned = models.Case(models.When(status="returned", then=0), default=1)
+        return self.alias(returned_rank=returned).order_by("returned_rank", "-year", "village__name", "pk")
+
 
 class Assessment(models.Model):
     """One unit's values for one criteria set and year, with the stored evaluation."""
