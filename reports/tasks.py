@@ -20,7 +20,7 @@ def take_weekly_snapshots(iso_year: int | None = None, iso_week: int | None = No
 
 
 def parse_iso_week(text: str) -> tuple[int, int]:
-    """ "2024-W10" → (2024, 10); raises ValueError with a Vietnamese message otherwise."""
+    """Parse an ISO week such as 2024-W10 into (2024, 10); ValueError with a Vietnamese message."""
     try:
         year_text, week_text = text.strip().upper().split("-W")
         year, week = int(year_text), int(week_text)

@@ -1,0 +1,92 @@
+"""Dashboards: who may open them (404 outside the scope, login first) and their query budgets:
+the same number of queries with 2 and with 50 communes."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from .dashboard_helpers import add_communes, populate, snapshot_last_week
+
+
+def status_for(client, user, url) -> int:
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    return client.get(url).status_code
+
+
+@pytest.mark.parametrize(
+    "page, allowed, refused",
+    [
+        (
+            "district",
+            ["district_member_a", "province_office", "admin"],
+            ["officer_a", "officer_b", "village_head_a"],
+        ),
+        (
+            "province",
+            ["province_office", "admin"],
+            ["district_member_a", "officer_a", "officer_b", "village_head_a"],
+        ),
+        (
+            "commune",
+            ["officer_a", "district_member_a", "province_office", "admin"],
+            ["officer_b", "village_head_a"],
+        ),
+    ],
+)
+def test_each_dashboard_opens_for_its_roles_and_is_404_for_the_others(
+    client, cast, catalogue, page, allowed, refused
+):
+    populate(catalogue, cast.commune_a, 2024)
+    unit = {"district": cast.district_a, "province": cast.province, "commune": cast.commune_a}[page]
+    url = reverse(f"reports:{page}", args=[unit.code])
+    assert status_for(client, None, url) == 302
+    for name in allowed:
+        assert status_for(client, getattr(cast, name), url) == 200, name
+    for name in refused:
+        assert status_for(client, getattr(cast, name), url) == 404, name
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        assert response.status_code == 200
+    return len(queries)
+
+
+# Each budget names its queries, for a past year (the current year skips the query that finds
+# the last reported week). Common: session, user, roles, the unit.
+BUDGETS = {
+    # sets; latest year; commune figures (communes per district, band/status aggregate,
+    # titles per set, villages, village titles); village sets; report window (past year
+    # only); planned communes; villages per commune; report counts; scope rows (communes,
+    # assessments of the year, criteria, criterion results, previous snapshots, plans,
+    # deadlines, deadline criteria met).
+    "district": 24,
+    # The district page's queries, plus districts, province targets.
+    "province": 26,
+    # sets; latest year; scope rows (as above); catalogue (criteria, indicators, thresholds),
+    # values, regions; snapshots; report window, planned communes, villages, report counts;
+    # work items, allocations, report lines; village sets.
+    "commune": 29,
+}
+
+
+@pytest.mark.parametrize("year_kind", ["past", "current"])
+@pytest.mark.parametrize("page", ["district", "province", "commune"])
+def test_dashboards_cost_the_same_queries_with_2_and_50_communes(client, cast, catalogue, page, year_kind):
+    year = 2024 if year_kind == "past" else timezone.localdate().year
+    populate(catalogue, cast.commune_a, year, villages=2)
+    populate(catalogue, cast.commune_b, year)
+    snapshot_last_week()
+    client.force_login(cast.admin if page == "province" else cast.province_office)
+    unit = {"district": cast.district_a, "province": cast.province, "commune": cast.commune_a}[page]
+    url = reverse(f"reports:{page}", args=[unit.code]) + f"?year={year}"
+    small = count_queries(client, url)
+    add_communes(catalogue, cast.district_a, 48, year)
+    snapshot_last_week()
+    assert count_queries(client, url) == small
+    assert small == BUDGETS[page] - (year_kind == "current")
