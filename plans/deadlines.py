@@ -67,6 +67,7 @@ class Timeliness(enum.StrEnum):
     LATE = "late"
     MISSING = "missing"
     PENDING = "pending"  # not submitted, but the deadline has not passed yet
+    NOT_DUE = "not_due"  # a week outside the plan's reporting period
 
 
 @dataclass(frozen=True)

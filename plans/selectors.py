@@ -15,6 +15,7 @@ from criteria.models import Assessment, CriterionResult
 from . import deadlines
 from .models import (
     Allocation,
+    CampaignWave,
     CriterionDeadline,
     DeadlineRule,
     Plan,
@@ -84,10 +85,11 @@ class Overview:
     rows: list[OverviewRow]
     totals: list[tuple[WorkItem, Decimal]]
     counts: dict[str, int] = field(default_factory=dict)
+    waves: list[CampaignWave] = field(default_factory=list)
 
     @property
     def last_week(self) -> date:
-        return self.weeks[-1]
+        return self.weeks[0]
 
 
 def plan_default_week(plan: Plan, now: datetime) -> date:
@@ -106,31 +108,42 @@ def plan_default_week(plan: Plan, now: datetime) -> date:
 def weekly_overview(plan: Plan, last_week: date, now: datetime, count: int = OVERVIEW_WEEKS) -> Overview:
     """Villages × `count` weeks ending with `last_week`: on time / late / missing / pending, and
     the quantities reported for `last_week` per work item."""
-    weeks = deadlines.weeks_ending(last_week, count)
+    # Newest week first: on a phone the week that matters is visible without scrolling.
+    weeks = deadlines.weeks_ending(last_week, count)[::-1]
     weekday, at = DeadlineRule.for_commune(plan.commune)
     reports = {
         (report.village_id, report.week): report
-        for report in plan.weekly_reports.filter(week__range=(weeks[0], weeks[-1])).annotate(
+        for report in plan.weekly_reports.filter(week__range=(weeks[-1], weeks[0])).annotate(
             edited_late=Exists(ReportEdit.objects.filter(report=OuterRef("pk"), after_deadline=True))
         )
     }
+    waves = list(plan.waves.all())
+    first_due = _first_due_week(plan, waves)
     rows = []
     for village in plan.commune.villages.all():
         cells = []
         for week in weeks:
             report = reports.get((village.pk, week))
-            if report is None:
-                state = deadlines.report_state(None, deadlines.report_deadline(week, weekday, at), now)
-            else:
+            if report is not None:
                 state = report.state(now)
+            elif week < first_due or week.isocalendar().year != plan.year:
+                state = deadlines.ReportState(deadlines.Timeliness.NOT_DUE)
+            else:
+                state = deadlines.report_state(None, deadlines.report_deadline(week, weekday, at), now)
             cells.append(Cell(week, state, report))
         rows.append(OverviewRow(village, cells))
     done = _done_by_item(ReportLine.objects.filter(report__plan=plan, report__week=last_week))
     totals = [(item, done.get(item.pk, Decimal(0))) for item in plan.work_items.all()]
     counts = {kind.value: 0 for kind in deadlines.Timeliness}
     for row in rows:
-        counts[row.cells[-1].state.timeliness.value] += 1
-    return Overview(weeks, rows, totals, counts)
+        counts[row.cells[0].state.timeliness.value] += 1
+    return Overview(weeks, rows, totals, counts, waves)
+
+
+def _first_due_week(plan: Plan, waves: list[CampaignWave]) -> date:
+    """Reporting starts with the first campaign wave, or with the plan's year without waves."""
+    starts = [wave.start for wave in waves]
+    return deadlines.week_monday(min(starts)) if starts else deadlines.iso_week_monday(plan.year, 1)
 
 
 @dataclass

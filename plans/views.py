@@ -154,7 +154,7 @@ def weekly_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "overview": overview,
         "previous": deadlines.iso_label(last_week - deadlines.timedelta(weeks=selectors.OVERVIEW_WEEKS)),
         "next": deadlines.iso_label(last_week + deadlines.timedelta(weeks=selectors.OVERVIEW_WEEKS)),
-        "waves": list(plan.waves.all()),
+        "waves": overview.waves,
     }
     return render(request, "plans/overview.html", context)
 
