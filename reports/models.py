@@ -163,3 +163,112 @@ class ExportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.State.QUEUED, self.State.RUNNING)
+
+
+class RollUpQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A district's roll-ups go to its committee and its province office; a province's own
+        roll-up (communes without a district) to the province office."""
+        from communes.models import District, Province
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            models.Q(district__in=District.objects.visible_to(user))
+            | models.Q(district__isnull=True, province__in=Province.objects.visible_to(user))
+        )
+
+
+class RollUp(models.Model):
+    """The weekly roll-up of one district (or of a province's communes without a district) for
+    one ISO week: its numbers frozen as JSON and its Excel workbook. Building the same unit and
+    week again replaces the row in place."""
+
+    class Level(models.TextChoices):
+        DISTRICT = "district", _("Huyện")
+        PROVINCE = "province", _("Tỉnh")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tổng hợp")
+        DONE = "done", _("Hoàn thành")
+        FAILED = "failed", _("Lỗi")
+
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    province = models.ForeignKey(
+        "communes.Province", verbose_name=_("tỉnh"), on_delete=models.CASCADE, related_name="rollups"
+    )
+    district = models.ForeignKey(
+        "communes.District",
+        verbose_name=_("huyện"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rollups",
+    )
+    # The unit's official code: with `level`, the key the one-per-week constraint uses.
+    unit_code = models.CharField(_("mã đơn vị"), max_length=20)
+    iso_year = models.PositiveSmallIntegerField(_("năm (ISO)"))
+    iso_week = models.PositiveSmallIntegerField(_("tuần (ISO)"))
+    week_start = models.DateField(_("đầu tuần"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.QUEUED)
+    data = models.JSONField(_("số liệu"), default=dict, blank=True)
+    file = models.FileField(_("tệp Excel"), upload_to="rollups/%Y/", blank=True)
+    filename = models.CharField(_("tên tệp"), max_length=200, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    attempts = models.PositiveIntegerField(_("số lần chạy"), default=0)
+    # A build claims the row with a fresh token; only the holder of the latest token may
+    # store its result, so a redelivered or concurrent build never mixes two results.
+    token = models.CharField(max_length=32, blank=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("yêu cầu lúc"))
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("thời gian tổng hợp (ms)"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("đã gửi thư lúc"), null=True, blank=True)
+
+    objects = RollUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("báo cáo tổng hợp tuần")
+        verbose_name_plural = _("báo cáo tổng hợp tuần")
+        ordering = ["-iso_year", "-iso_week", "unit_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "unit_code", "iso_year", "iso_week"], name="reports_rollup_unique_unit_week"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(iso_week__gte=1, iso_week__lte=53), name="reports_rollup_week_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level="district", district__isnull=False)
+                | models.Q(level="province", district__isnull=True),
+                name="reports_rollup_level_matches_unit",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | ~models.Q(file=""), name="reports_rollup_done_has_file"
+            ),
+        ]
+        indexes = [models.Index(fields=["province", "-iso_year", "-iso_week"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_code} {self.week_label} ({self.status})"
+
+    @property
+    def week_label(self) -> str:
+        return f"{self.iso_year}-W{self.iso_week:02d}"
+
+    @property
+    def unit(self):
+        return self.district if self.district_id else self.province
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.State.QUEUED, self.State.RUNNING)
