@@ -137,7 +137,10 @@ def test_a_locked_or_submitted_assessment_refuses_saves(cast, catalogue):
         Assessment.objects.filter(pk=assessment.pk).update(status=status)
         with pytest.raises(AssessmentLocked):
             assessment_save(
-                assessment=assessment, user=cast.officer_a, values=full_values(catalogue), expected_version=None
+                assessment=assessment,
+                user=cast.officer_a,
+                values=full_values(catalogue),
+                expected_version=None,
             )
         assert not assessment.values.exists()
 
@@ -250,7 +253,9 @@ def test_evidence_is_checked_by_content_stored_under_a_safe_name_and_served_only
     assert "Chỉ nhận tệp PDF" in refused
     stored = list(Evidence.objects.order_by("pk"))
     assert [item.original_name for item in stored] == ["biên bản.pdf", "bao-cao.docx"]
-    assert stored[0].file.name.startswith(f"evidence/{assessment.pk}/") and stored[0].file.name.endswith(".pdf")
+    assert stored[0].file.name.startswith(f"evidence/{assessment.pk}/") and stored[0].file.name.endswith(
+        ".pdf"
+    )
     assert ".." not in stored[0].file.name and "biên" not in stored[0].file.name
     url = reverse("criteria:evidence", args=[stored[0].pk])
     response = client.get(url)
@@ -279,7 +284,9 @@ def test_the_checklist_shows_completeness_from_tagged_evidence(client, cast, cat
     criterion.save()
     assessment = new_assessment(catalogue, commune=cast.commune_a)
     client.force_login(cast.officer_a)
-    page = upload(client, assessment, indicator(catalogue, "3.1"), pdf(), "Biên bản kiểm tra").content.decode()
+    page = upload(
+        client, assessment, indicator(catalogue, "3.1"), pdf(), "Biên bản kiểm tra"
+    ).content.decode()
     assert 'data-testid="checklist-3">Hồ sơ 1/2<' in page
     assert "☑ Biên bản kiểm tra" in page and "☐ Ảnh hiện trạng" in page
 
