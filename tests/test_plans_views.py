@@ -320,3 +320,12 @@ def test_plan_pages_cost_the_same_queries_with_small_and_large_plans(client, cas
     make_plan(cast.commune_a, year=2024)
     assert count_queries(client, url) == small
     assert small == BUDGETS[view], small
+
+
+def test_the_commune_and_village_pages_link_to_the_plans(client, cast, plan):
+    client.force_login(cast.village_head_a)
+    page = client.get(reverse("communes:village", args=[cast.village_a.code])).content.decode()
+    assert reverse("plans:village", args=[plan.pk, cast.village_a.code]) in page
+    client.force_login(cast.officer_a)
+    page = client.get(reverse("communes:commune", args=[cast.commune_a.code])).content.decode()
+    assert reverse("plans:commune", args=[cast.commune_a.code]) in page
