@@ -3,15 +3,15 @@
 // passes the status URL and the link label through data attributes.
 (function () {
   "use strict";
-  var table = document.getElementById("export-jobs");
-  if (!table) { return; }
+  var list = document.getElementById("export-jobs");
+  if (!list) { return; }
   var script = document.currentScript || document.querySelector("script[data-download-label]");
   var label = (script && script.getAttribute("data-download-label")) || "Tải về";
-  var url = table.getAttribute("data-status-url");
+  var url = list.getAttribute("data-status-url");
   var delay = 2000;
 
   function update(job) {
-    var row = table.querySelector('tr[data-job="' + job.id + '"]');
+    var row = list.querySelector('[data-job="' + job.id + '"]');
     if (!row) { return false; }
     row.querySelector("progress").value = job.progress;
     row.querySelector("progress").textContent = job.progress + "%";
@@ -30,7 +30,7 @@
   }
 
   function poll() {
-    if (!table.querySelector("tr[data-active]")) { return; }
+    if (!list.querySelector("[data-active]")) { return; }
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : { jobs: [] }; })
       .then(function (data) { data.jobs.forEach(update); })
