@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Assessment,
@@ -6,9 +7,11 @@ from .models import (
     Criterion,
     CriterionGroup,
     CriterionResult,
+    Evidence,
     Indicator,
     IndicatorValue,
     Threshold,
+    Transition,
 )
 
 
@@ -75,28 +78,80 @@ class ThresholdAdmin(admin.ModelAdmin):
 
 
 class IndicatorValueInline(admin.TabularInline):
+    """Read-only: values change through the entry page (or import), which re-evaluates, checks
+    the version and keeps history."""
+
     model = IndicatorValue
     extra = 0
-    fields = ["indicator", "number", "flag", "level", "note", "status"]
-    readonly_fields = ["status"]
-    autocomplete_fields = ["indicator"]
+    fields = ["indicator", "number", "flag", "level", "note", "status", "version"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TransitionInline(admin.TabularInline):
+    model = Transition
+    extra = 0
+    fields = ["at", "by", "from_status", "to_status", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "year", "status", "criteria_met", "criteria_total", "title_qualified"]
     list_filter = ["criteria_set", "year", "status", "title_qualified"]
     search_fields = ["commune__search_name", "village__search_name"]
     list_select_related = ["commune", "village", "criteria_set"]
     raw_id_fields = ["commune", "village"]
+    # Status and version move only through the workflow services (they log who and why).
     readonly_fields = [
+        "status",
+        "version",
+        "updated_by",
         "criteria_met",
         "criteria_total",
         "indicators_met",
         "indicators_total",
         "title_qualified",
     ]
-    inlines = [IndicatorValueInline]
+    inlines = [IndicatorValueInline, TransitionInline]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "original_name",
+        "assessment",
+        "indicator",
+        "checklist_item",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    list_select_related = [
+        "assessment__commune",
+        "assessment__village",
+        "assessment__criteria_set",
+        "indicator",
+    ]
+    fields = [
+        "assessment",
+        "indicator",
+        "original_name",
+        "content_type",
+        "size",
+        "checklist_item",
+        "uploaded_by",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
 
 
 admin.site.register(CriterionResult)

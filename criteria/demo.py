@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from communes.models import Commune, Province
+from communes.models import Commune, Province, Village
 
 from . import evaluation
 from .evaluation import Kind
-from .models import Assessment, CriteriaSet, Indicator, IndicatorValue, Threshold
+from .models import Assessment, CriteriaSet, Criterion, Indicator, IndicatorValue, Threshold
 from .services import SetCatalogue, assessment_reevaluate, regions_by_code, set_catalogue, unit_context
 
 ILLUSTRATIVE_FILE = Path(__file__).resolve().parent / "catalogue" / "demo" / "illustrative-thresholds.yaml"
@@ -58,6 +59,7 @@ def load_demo_assessments(communes: list[tuple[Commune, dict[str, Any]]]) -> Non
         for commune, spec in communes:
             for year, unmet in (spec.get(key) or {}).items():
                 _demo_assessment(catalogue, commune, int(year), {str(code) for code in unmet}, regions)
+    load_demo_workflow(communes)
 
 
 def _demo_assessment(catalogue: SetCatalogue, commune: Commune, year: int, unmet: set[str], regions) -> None:
@@ -109,3 +111,117 @@ def _numeric(kind: Kind, target: Decimal, spread: Decimal, fail: bool) -> Decima
     if kind.is_percent:
         return target + (100 - target) * spread
     return target * (1 + spread / 2)
+
+
+# --- Workflow demo: dossier checklists, village assessments, approved and submitted states ---
+
+VILLAGE_SET = "ha_tinh_kdc_kieu_mau_2022"
+VILLAGE_COMMUNE = "943901"  # Sơn Bằng; Thịnh Bằng is its model village in seed 004
+# Criteria of the village set the demo values fail, per village name (others meet all).
+VILLAGE_UNMET = {"Thịnh Bằng": set(), "Thôn 2": {"2", "3"}, "Thôn 3": {"2"}, "Thôn 4": {"1", "3", "5"}}
+# The sources give no official evidence checklist: these items only illustrate the feature.
+ILLUSTRATIVE_CHECKLISTS = {
+    NTM_SET: {
+        "2": ["Biên bản nghiệm thu công trình giao thông", "Bản đồ hiện trạng đường giao thông"],
+        "17": ["Kết quả quan trắc nước sạch", "Biên bản kiểm tra vệ sinh môi trường", "Ảnh hiện trạng"],
+        "19": ["Quyết định kiện toàn Ban chỉ huy quân sự xã"],
+    },
+    VILLAGE_SET: {"1": ["Sơ đồ quy hoạch thôn"], "2": ["Danh sách vườn hộ đạt chuẩn", "Ảnh vườn hộ"]},
+}
+
+
+@transaction.atomic
+def load_demo_workflow(communes: list[tuple[Commune, dict[str, Any]]]) -> None:
+    _load_checklists()
+    _load_village_assessments()
+    User = get_user_model()
+    users = {user.username: user for user in User.objects.filter(username__in=DEMO_FLOW_USERS)}
+    for unit_filter, year, steps in DEMO_FLOWS:
+        assessment = Assessment.objects.filter(year=year, **unit_filter).first()
+        if (
+            assessment is None
+            or assessment.transitions.exists()
+            or assessment.status != Assessment.State.DRAFT
+        ):
+            continue
+        for action, username in steps:
+            if username not in users:
+                break
+            action(assessment=assessment, user=users[username])
+
+
+def _submit(*, assessment, user):
+    from .services import assessment_submit
+
+    assessment_submit(assessment=assessment, user=user)
+
+
+def _approve(*, assessment, user):
+    from .services import assessment_approve
+
+    assessment_approve(assessment=assessment, user=user)
+
+
+DEMO_FLOWS = [
+    (
+        {"commune__code": "943901", "criteria_set__code": NTM_SET},
+        2023,
+        [(_submit, "canbo.sonbang"), (_approve, "bcd.huongson")],
+    ),
+    (
+        {"commune__code": "921701", "criteria_set__code": NTM_SET},
+        2023,
+        [(_submit, "canbo.duongduc"), (_approve, "bcd.langgiang")],
+    ),
+    (
+        {
+            "village__commune__code": VILLAGE_COMMUNE,
+            "village__name": "Thịnh Bằng",
+            "criteria_set__code": VILLAGE_SET,
+        },
+        2024,
+        [(_submit, "truongthon.thinhbang")],
+    ),
+]
+DEMO_FLOW_USERS = ["canbo.sonbang", "bcd.huongson", "canbo.duongduc", "bcd.langgiang", "truongthon.thinhbang"]
+
+
+def _load_checklists() -> None:
+    """Illustrative items, only where the province office has not entered a checklist."""
+    for set_code, by_criterion in ILLUSTRATIVE_CHECKLISTS.items():
+        for criterion in Criterion.objects.filter(criteria_set__code=set_code, code__in=by_criterion):
+            if not criterion.evidence_checklist:
+                criterion.evidence_checklist = [
+                    {"name": name, "illustrative": True} for name in by_criterion[criterion.code]
+                ]
+                criterion.save(update_fields=["evidence_checklist"])
+
+
+def _load_village_assessments() -> None:
+    criteria_set = CriteriaSet.objects.filter(code=VILLAGE_SET).first()
+    if criteria_set is None:
+        return
+    catalogue = set_catalogue(criteria_set)
+    regions = regions_by_code()
+    for village in Village.objects.filter(commune__code=VILLAGE_COMMUNE, name__in=VILLAGE_UNMET):
+        assessment, created = Assessment.objects.get_or_create(
+            village=village, criteria_set=criteria_set, year=2024
+        )
+        if not created:
+            continue
+        context = unit_context(criteria_set, village.commune, regions)
+        rows = []
+        for criterion in catalogue.criteria:
+            for position, indicator in enumerate(criterion.indicator_list):
+                threshold = evaluation.pick_threshold(
+                    catalogue.thresholds.get(indicator.pk, ()),
+                    context.classifier_value,
+                    2024,
+                    context.province_id,
+                )
+                fail = criterion.code in VILLAGE_UNMET[village.name] and position == 0
+                rows.append(
+                    _demo_value(assessment, indicator, threshold, fail, f"{village.code}:{indicator.code}")
+                )
+        IndicatorValue.objects.bulk_create(rows)
+        assessment_reevaluate(assessment=assessment)
