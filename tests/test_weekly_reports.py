@@ -9,6 +9,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from communes.models import Role
@@ -190,3 +191,15 @@ def test_the_reminder_is_in_the_one_schedule_and_lands_in_the_beat_tables(db):
     call_command("setup_schedule", verbosity=0)
     periodic = PeriodicTask.objects.get(name="weekly-village-report-reminders")
     assert periodic.crontab.hour == "7" and str(periodic.crontab.timezone) == "Asia/Ho_Chi_Minh"
+
+
+@pytest.mark.redis
+def test_a_real_worker_sends_the_reminders(celery_worker_on_redis, cast, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cast.village_head_a.email = "a@example.vn"
+    cast.village_head_a.save(update_fields=["email"])
+    today = deadlines.local_today(timezone.now())
+    make_plan(cast.commune_a, year=deadlines.week_monday(today).isocalendar().year)
+
+    assert send_weekly_reminders.delay().get(timeout=30) == 1
+    assert [message.to for message in mail.outbox] == [["a@example.vn"]]
