@@ -11,6 +11,11 @@ DEFAULT_SCHEDULE: dict[str, tuple[str, dict[str, str]]] = {
         "reports.tasks.take_weekly_snapshots",
         {"minute": "30", "hour": "6", "day_of_week": "5"},
     ),
+    # Friday 07:00, after Thursday's report deadline: one roll-up per district for the week.
+    "weekly-district-rollups": (
+        "reports.tasks.build_weekly_rollups",
+        {"minute": "0", "hour": "7", "day_of_week": "5"},
+    ),
     # Thursday 07:00, hours before the default 14:30 deadline of the weekly village report.
     "weekly-village-report-reminders": (
         "plans.tasks.send_weekly_reminders",

@@ -1,0 +1,233 @@
+"""The weekly roll-up workbook of a district (or of a province's communes without a district),
+built from the roll-up's frozen figures (`RollUp.data`), so it can be rebuilt identically.
+
+Template `ntm.weekly_rollup`, version 1. Sheet "Tổng hợp tuần": rows 1-3 heading, 4-6 title,
+unit and set, 8-9 headers, one row per commune from row 10 (hidden last column
+`commune:<code>`), then `total:all` and the band table (`band:<code>`). `_meta` as in the other
+templates.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from criteria.models import Assessment
+
+from .styles import (
+    AVERAGE_FORMAT,
+    BORDER,
+    CENTER,
+    COUNT_FORMAT,
+    GROUP_FILL,
+    WRAP,
+    column_numbers_row,
+    fit_row_height,
+    font,
+    header_row,
+    hide_column,
+    merge_text,
+    metadata_sheet,
+    national_heading,
+    print_setup,
+    put,
+    set_widths,
+)
+
+TEMPLATE = "ntm.weekly_rollup"
+TEMPLATE_VERSION = 1
+HEADER_ROW = 8
+FIRST_DATA_ROW = HEADER_ROW + 2
+COLUMNS = 16
+KEY_COLUMN = COLUMNS + 1
+WIDTHS = (6, 20, 8, 10, 9, 18, 14, 14, 14, 16, 11, 11, 18, 9, 9, 9, 14)
+PERCENT_FORMAT = '0.0" %"'
+BAND_LABELS = {"all": "19", "15-18": "15-18", "10-14": "10-14", "5-9": "5-9", "under5": "dưới 5"}
+
+
+def headers() -> list[str]:
+    return [
+        _("TT"),
+        _("Tên xã"),
+        _("Năm đánh giá"),
+        _("Số tiêu chí đạt"),
+        _("Nhóm"),
+        _("Danh hiệu đạt"),
+        _("Trạng thái hồ sơ"),
+        _("Tiêu chí mới đạt"),
+        _("Tiêu chí không còn đạt"),
+        _("Chỉ tiêu sửa sau phê duyệt"),
+        _("Hạng mục hoàn thành"),
+        _("Tiến độ kế hoạch"),
+        _("Tiêu chí đến hạn / quá hạn"),
+        _("Báo cáo đúng hạn"),
+        _("Báo cáo trễ hạn"),
+        _("Chưa nộp báo cáo"),
+        _("Mã (không sửa)"),
+    ]
+
+
+def band_label(code: str) -> str:
+    return _("dưới 5") if code == "under5" else BAND_LABELS.get(code, "")
+
+
+def status_label(status: str) -> str:
+    if status == "none":
+        return _("Chưa đánh giá")
+    return str(Assessment.State(status).label) if status in Assessment.State.values else status
+
+
+def build_rollup_workbook(data: dict) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Tổng hợp tuần")[:31]
+    set_widths(ws, WIDTHS)
+    _title(ws, data)
+    header_row(ws, HEADER_ROW, headers()[:COLUMNS])
+    column_numbers_row(ws, HEADER_ROW + 1, COLUMNS)
+    row = FIRST_DATA_ROW
+    for number, commune in enumerate(data["communes"], start=1):
+        _commune_row(ws, row, number, commune)
+        row += 1
+    row = _total_row(ws, row, data["totals"])
+    _band_table(ws, row + 1, data["totals"])
+    hide_column(ws, KEY_COLUMN)
+    print_setup(ws, header_rows=(HEADER_ROW, HEADER_ROW + 1), freeze=f"C{FIRST_DATA_ROW}")
+    ws.print_title_cols = "A:B"
+    metadata_sheet(wb, _metadata(data))
+    return wb
+
+
+def _title(ws: Worksheet, data: dict) -> None:
+    unit = data["unit"]
+    left = [_("BAN CHỈ ĐẠO NTM"), unit["label"].upper()]
+    week = data["week"]
+    start = datetime.date.fromisoformat(week["start"])
+    end = datetime.date.fromisoformat(week["end"])
+    national_heading(ws, left=left, split=5, last=COLUMNS, place=unit["name"], on=end)
+    title = _("BÁO CÁO TỔNG HỢP TUẦN %(week)s NĂM %(year)s") % {
+        "week": week["iso_week"],
+        "year": week["iso_year"],
+    }
+    merge_text(ws, 4, 1, COLUMNS, title, font=font(bold=True, size=14))
+    period = _("(từ %(start)s đến %(end)s)") % {
+        "start": start.strftime("%d/%m/%Y"),
+        "end": end.strftime("%d/%m/%Y"),
+    }
+    merge_text(ws, 5, 1, COLUMNS, f"{unit['label']}, {unit['province']} {period}", font=font(bold=True))
+    criteria_set = data["criteria_set"]
+    merge_text(ws, 6, 1, COLUMNS, criteria_set["name"], font=font(italic=True))
+
+
+def _commune_row(ws: Worksheet, row: int, number: int, commune: dict) -> None:
+    plan = commune["plan"] or {}
+    reports = commune["reports"]
+    met = commune["criteria_met"]
+    cells = [
+        number,
+        commune["name"],
+        commune["year"],
+        met,
+        band_label(commune["band"]) if met is not None else "",
+        commune["title"],
+        status_label(commune["status"]),
+        _codes(commune["gained"]),
+        _codes(commune["lost"]),
+        ", ".join(commune["edited_after_approval"]),
+        f"{plan['items_done']}/{plan['items']}" if plan else "",
+        plan.get("percent"),
+        _deadlines(plan.get("deadlines", [])),
+        reports["on_time"],
+        reports["late"],
+        reports["missing"],
+    ]
+    for column, value in enumerate(cells, start=1):
+        style = {"alignment": WRAP if column in (2, 6, 10, 13) else CENTER, "border": BORDER}
+        cell = put(ws, row, column, value, **style)
+        if column == 4 and met is not None:
+            cell.number_format = f'0"/{commune["criteria_total"]}"'
+        elif column == 12:
+            cell.number_format = PERCENT_FORMAT
+    put(ws, row, KEY_COLUMN, f"commune:{commune['code']}")
+    fit_row_height(ws, row)
+
+
+def _codes(codes: list[str] | None) -> str:
+    if codes is None:
+        return "—"
+    return ", ".join(codes)
+
+
+def _deadlines(items: list[dict]) -> str:
+    words = {"at_risk": _("đến hạn"), "overdue": _("quá hạn")}
+    return "; ".join(
+        _("TC %(code)s quý %(quarter)s: %(status)s")
+        % {"code": item["criterion"], "quarter": item["quarter"], "status": words[item["status"]]}
+        for item in items
+    )
+
+
+def _total_row(ws: Worksheet, row: int, totals: dict) -> int:
+    reports = totals["reports"]
+    cells = {
+        2: _("Tổng cộng"),
+        3: totals["assessed"],
+        4: totals["average"],
+        8: totals["gained"],
+        9: totals["lost"],
+        10: totals["edited"],
+        12: totals["plan_percent"],
+        13: _("%(due)s đến hạn, %(overdue)s quá hạn")
+        % {"due": totals["deadlines_due"], "overdue": totals["deadlines_overdue"]},
+        14: reports["on_time"],
+        15: reports["late"],
+        16: reports["missing"],
+    }
+    for column in range(1, COLUMNS + 1):
+        cell = put(ws, row, column, cells.get(column), font=font(bold=True), alignment=CENTER, border=BORDER)
+        cell.fill = GROUP_FILL
+        if column == 4:
+            cell.number_format = AVERAGE_FORMAT
+        elif column == 12:
+            cell.number_format = PERCENT_FORMAT
+        elif isinstance(cells.get(column), int):
+            cell.number_format = COUNT_FORMAT
+    put(ws, row, KEY_COLUMN, "total:all")
+    return row + 1
+
+
+def _band_table(ws: Worksheet, row: int, totals: dict) -> None:
+    merge_text(ws, row, 1, 4, _("Số xã theo nhóm tiêu chí đạt"), font=font(bold=True), alignment=WRAP)
+    row += 1
+    lines = [(f"band:{code}", band_label(code), count) for code, count in totals["bands"].items()]
+    lines += [
+        ("total:communes", _("Tổng số xã"), totals["communes"]),
+        ("total:assessed", _("Số xã đã đánh giá"), totals["assessed"]),
+        ("total:titled", _("Số xã đạt danh hiệu"), totals["titled"]),
+    ]
+    for key, label, count in lines:
+        for column in (2, 3):
+            put(ws, row, column, None, border=BORDER)
+        merge_text(ws, row, 1, 3, label, alignment=WRAP, border=BORDER)
+        put(ws, row, 4, count, alignment=CENTER, border=BORDER, number_format=COUNT_FORMAT)
+        put(ws, row, KEY_COLUMN, key)
+        row += 1
+
+
+def _metadata(data: dict) -> dict[str, object]:
+    return {
+        "template": TEMPLATE,
+        "template_version": TEMPLATE_VERSION,
+        "unit_level": data["unit"]["level"],
+        "unit_code": data["unit"]["code"],
+        "iso_year": data["week"]["iso_year"],
+        "iso_week": data["week"]["iso_week"],
+        "criteria_set_code": data["criteria_set"]["code"],
+        "communes": len(data["communes"]),
+        "first_data_row": FIRST_DATA_ROW,
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+    }
