@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 36, 12, 12, 34
+WIDTH, HEIGHT = 480, 220
+LEFT, RIGHT, TOP, BOTTOM = 32, 20, 12, 30
 
 
 @dataclass
@@ -15,6 +15,7 @@ class Point:
     y: float
     value: int
     label: str
+    short: str = ""
 
 
 @dataclass
@@ -30,15 +31,45 @@ class Chart:
     bottom: float = HEIGHT - BOTTOM
 
     @property
+    def period(self) -> tuple[str, str]:
+        return self.points[0].label, self.points[-1].label
+
+    @property
     def polyline(self) -> str:
         return " ".join(f"{point.x:.1f},{point.y:.1f}" for point in self.points)
 
 
-def criteria_over_time(history, criteria_set=None) -> Chart | None:
-    """A line of criteria met per weekly snapshot, on a 0..total scale with a goal line at the
-    total; None with fewer than one snapshot."""
+@dataclass
+class Row:
+    """One point of the line: a weekly snapshot, or the current stored evaluation."""
+
+    criteria_met: int
+    criteria_total: int
+    label: str
+    short: str
+
+
+def criteria_over_time(history, current=None, now_label: str = "", now_short: str = "") -> Chart | None:
+    """A line of criteria met per weekly snapshot, then the current stored evaluation (so a
+    drop since the last snapshot shows), on a 0..total scale with a goal line at the total;
+    None without any snapshot."""
     if not history:
         return None
+    rows = [
+        Row(
+            row.criteria_met,
+            row.criteria_total,
+            f"{row.iso_year}-W{row.iso_week:02d}",
+            f"W{row.iso_week:02d}",
+        )
+        for row in history
+    ]
+    if current is not None:
+        rows.append(Row(current.criteria_met, current.criteria_total, now_label, now_short))
+    return _line_chart(rows)
+
+
+def _line_chart(history: list[Row]) -> Chart:
     total = max(max(row.criteria_total for row in history), 1)
     chart = Chart()
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -49,10 +80,9 @@ def criteria_over_time(history, criteria_set=None) -> Chart | None:
 
     for index, row in enumerate(history):
         x = LEFT + (step * index if len(history) > 1 else plot_w / 2)
-        chart.points.append(
-            Point(x, y_of(row.criteria_met), row.criteria_met, f"W{row.iso_week:02d}/{row.iso_year}")
-        )
-    ticks = sorted({0, total // 4, total // 2, 3 * total // 4, total})
+        chart.points.append(Point(x, y_of(row.criteria_met), row.criteria_met, row.label, row.short))
+    # The official band cut-offs (5, 10, 15) make the scale read like the reports.
+    ticks = sorted({0, total} | {value for value in (5, 10, 15) if value < total})
     chart.y_ticks = [(y_of(value), value) for value in ticks]
     every = max(1, len(history) // 6)
     chart.x_labels = [

@@ -308,11 +308,24 @@ class TargetLine:
         )
 
 
+# The order province programmes list their targets in: communes, villages, then districts.
+TARGET_ORDER = [
+    ProvinceTarget.Kind.COMMUNES_NTM,
+    ProvinceTarget.Kind.COMMUNES_ADVANCED,
+    ProvinceTarget.Kind.COMMUNES_MODEL,
+    ProvinceTarget.Kind.COMMUNES_UNDER_15,
+    ProvinceTarget.Kind.VILLAGES_NTM_PERCENT,
+    ProvinceTarget.Kind.VILLAGES_MODEL_PERCENT,
+    ProvinceTarget.Kind.DISTRICTS_NTM,
+    ProvinceTarget.Kind.DISTRICTS_ADVANCED,
+]
+
+
 def target_lines(targets: list[ProvinceTarget], total: Figures) -> list[TargetLine]:
     """Each province target with its actual value (from the province's figures) and the gap
     still to close (0 when reached); None where the app does not track that count."""
     lines = []
-    for target in targets:
+    for target in sorted(targets, key=lambda item: (item.year, TARGET_ORDER.index(item.kind))):
         actual = _target_actual(target, total)
         gap = None
         if actual is not None:

@@ -31,7 +31,8 @@ class EvaluationSnapshot(models.Model):
                 fields=["assessment", "iso_year", "iso_week"], name="reports_evaluationsnapshot_unique_week"
             ),
             models.CheckConstraint(
-                condition=models.Q(iso_week__gte=1, iso_week__lte=53), name="reports_evaluationsnapshot_week_range"
+                condition=models.Q(iso_week__gte=1, iso_week__lte=53),
+                name="reports_evaluationsnapshot_week_range",
             ),
         ]
         indexes = [models.Index(fields=["iso_year", "iso_week"])]
@@ -54,7 +55,10 @@ class ProvinceTarget(models.Model):
         COMMUNES_MODEL = "communes_model", _("Số xã đạt chuẩn NTM kiểu mẫu (tối thiểu)")
         COMMUNES_UNDER_15 = "communes_under_15", _("Số xã dưới 15 tiêu chí (tối đa)")
         VILLAGES_NTM_PERCENT = "villages_ntm_percent", _("Tỷ lệ thôn đạt chuẩn NTM (%, tối thiểu)")
-        VILLAGES_MODEL_PERCENT = "villages_model_percent", _("Tỷ lệ thôn đạt chuẩn NTM kiểu mẫu (%, tối thiểu)")
+        VILLAGES_MODEL_PERCENT = (
+            "villages_model_percent",
+            _("Tỷ lệ thôn đạt chuẩn NTM kiểu mẫu (%, tối thiểu)"),
+        )
 
     # Kinds whose target is a ceiling (the actual value must not exceed it).
     CEILING_KINDS = frozenset({Kind.COMMUNES_UNDER_15})
@@ -82,8 +86,12 @@ class ProvinceTarget(models.Model):
         verbose_name_plural = _("chỉ tiêu của tỉnh")
         ordering = ["province", "year", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["province", "year", "kind"], name="reports_provincetarget_unique_kind"),
-            models.CheckConstraint(condition=models.Q(value__gte=0), name="reports_provincetarget_value_not_negative"),
+            models.UniqueConstraint(
+                fields=["province", "year", "kind"], name="reports_provincetarget_unique_kind"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="reports_provincetarget_value_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

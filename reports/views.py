@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communes.access import get_visible_or_404
 from communes.models import Commune, District, Province, Village
@@ -109,6 +110,9 @@ def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     context = _base_context(criteria_set, sets, year, province.pk)
     context |= _scope_context(request, communes, sets, criteria_set, year, today)
     districts = list(province.districts.order_by("name"))
+    targets = target_lines(
+        list(ProvinceTarget.objects.filter(province=province).select_related("criteria_set")), total
+    )
     context |= {
         "province": province,
         "total": total,
@@ -122,9 +126,8 @@ def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             )
             for district in districts
         ],
-        "targets": target_lines(
-            list(ProvinceTarget.objects.filter(province=province).select_related("criteria_set")), total
-        ),
+        "targets": targets,
+        "illustrative_targets": any(line.target.is_illustrative for line in targets),
         "under_15": [row for row in context["rows"] if row.assessment and row.assessment.criteria_met < 15],
     }
     return render(request, "reports/dashboard_province.html", context)
@@ -158,7 +161,7 @@ def commune_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "outcome": outcome,
         "regressed_ids": {criterion.pk for criterion in row.regressed},
         "history": history,
-        "chart": charts.criteria_over_time(history, criteria_set),
+        "chart": charts.criteria_over_time(history, assessment, _("hiện tại"), _("Nay")),
         "plan": plan,
         "work": work_progress(plan),
         "villages": [(village, compliance.get(village.pk)) for village in villages.order_by("name")],

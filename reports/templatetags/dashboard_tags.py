@@ -1,5 +1,9 @@
+from decimal import Decimal
+
 from django import template
 from django.http import QueryDict
+
+from criteria.evaluation import format_number
 
 register = template.Library()
 
@@ -33,3 +37,11 @@ def with_sort(context, sort: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def vn_number(value) -> str:
+    """A number in the active language's format (3.200 / 0,38), without trailing zeros."""
+    if value is None or value == "":
+        return ""
+    return format_number(Decimal(value))
