@@ -19,7 +19,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from .factories import UserFactory
+from communes.models import Role
+
+from .factories import CommuneFactory, UserFactory, user_with_role
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "pw-for-tests-123"
@@ -204,14 +206,22 @@ def test_the_password_change_page_asks_strangers_to_log_in(client, db):
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-def test_the_password_change_page_costs_the_same_queries_for_any_user(
-    client, cast, django_assert_num_queries
-):
-    for user in (cast.officer_a, cast.province_office):
-        client.force_login(user)
-        # Session, user, the user's roles for the navigation.
+def test_the_account_pages_cost_the_same_queries_with_more_data(client, cast, django_assert_num_queries):
+    def measure() -> None:
+        client.force_login(cast.officer_a)
+        # Session, user, the user's roles with their units for the navigation.
         with django_assert_num_queries(3):
             assert client.get(reverse("password_change")).status_code == 200
+        client.logout()
+        with django_assert_num_queries(0):
+            assert client.get(reverse("password_reset")).status_code == 200
+
+    measure()
+    for number in range(20):
+        commune = CommuneFactory(district=cast.district_a)
+        user_with_role(f"officer{number}", Role.Kind.COMMUNE_OFFICER, commune=commune)
+        Role.objects.create(user=cast.officer_a, kind=Role.Kind.COMMUNE_OFFICER, commune=commune)
+    measure()
 
 
 def test_a_forgotten_password_is_reset_through_the_link_in_the_email(client, db):
