@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -187,7 +188,9 @@ def create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if not form.is_valid():
         messages.error(request, _("Năm không hợp lệ."))
-        return redirect(request.POST.get("next") or "home")
+        back = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+        return redirect(back if safe else "home")
     with transaction.atomic():
         assessment, _created = Assessment.objects.get_or_create(
             criteria_set=criteria_set, year=form.cleaned_data["year"], **unit
