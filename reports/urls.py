@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_exports
+from . import views, views_exports, views_rollups
 
 app_name = "reports"
 
@@ -16,4 +16,10 @@ urlpatterns: list = [
     path("downloads/", views_exports.downloads, name="downloads"),
     path("downloads/status.json", views_exports.downloads_status, name="downloads_status"),
     path("downloads/<int:pk>/file/", views_exports.job_file, name="job_file"),
+    path("rollups/", views_rollups.rollup_list, name="rollups"),
+    path("rollups/build/", views_rollups.rollup_build, name="rollup_build"),
+    path("rollups/<int:pk>/", views_rollups.rollup_detail, name="rollup"),
+    path("rollups/<int:pk>/rebuild/", views_rollups.rollup_rebuild, name="rollup_rebuild"),
+    path("rollups/<int:pk>/status.json", views_rollups.rollup_status, name="rollup_status"),
+    path("rollups/<int:pk>/file/", views_rollups.rollup_file, name="rollup_file"),
 ]

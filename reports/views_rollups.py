@@ -1,0 +1,170 @@
+"""Pages of the weekly roll-ups: the list by week, one roll-up, its Excel file, "rebuild now"
+and the small status feed its page polls. Every roll-up comes through `get_visible_or_404`."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from communes.access import get_visible_or_404
+from communes.models import District, Province, Role, roles_of
+
+from . import rollups
+from .excel.rollup import band_label, status_label
+from .models import RollUp
+from .tasks import parse_iso_week
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LIST_LIMIT = 200
+
+
+def can_rebuild(user, rollup: RollUp) -> bool:
+    """The district committee rebuilds its district's roll-up; the province office the roll-up
+    of its communes outside any district."""
+    if user.is_superuser:
+        return True
+    for role in roles_of(user):
+        if rollup.district_id and role.kind == Role.Kind.DISTRICT_COMMITTEE:
+            if role.district_id == rollup.district_id:
+                return True
+        if not rollup.district_id and role.kind == Role.Kind.PROVINCE_OFFICE:
+            if role.province_id == rollup.province_id:
+                return True
+    return False
+
+
+def buildable_units(user) -> list[District | Province]:
+    """The units whose roll-up the user may ask for (from the roles already loaded)."""
+    units = []
+    for role in roles_of(user):
+        if role.kind == Role.Kind.DISTRICT_COMMITTEE:
+            units.append(role.district)
+        elif role.kind == Role.Kind.PROVINCE_OFFICE:
+            units.append(role.province)
+    return units
+
+
+@login_required
+@require_GET
+def rollup_list(request: HttpRequest) -> HttpResponse:
+    rows = list(
+        RollUp.objects.visible_to(request.user)
+        .select_related("district", "province")
+        .defer("data")[:LIST_LIMIT]
+    )
+    weeks = [(label, list(items)) for label, items in groupby(rows, key=lambda r: r.week_label)]
+    year, week, _day = timezone.localdate().isocalendar()
+    context = {
+        "weeks": weeks,
+        "units": [(_unit_key(unit), _unit_name(unit)) for unit in buildable_units(request.user)],
+        "default_week": f"{year}-W{week:02d}",
+    }
+    return render(request, "reports/rollup_list.html", context)
+
+
+@login_required
+@require_POST
+def rollup_build(request: HttpRequest) -> HttpResponse:
+    """Ask for the roll-up of a unit and week ("2024-W10"), built by a worker."""
+    unit = _buildable(request, request.POST.get("unit", ""))
+    try:
+        iso_year, iso_week = parse_iso_week(request.POST.get("week", ""))
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("reports:rollups")
+    rollup = rollups.rollup_request(
+        unit=rollups.unit_ref(unit), iso_year=iso_year, iso_week=iso_week, user=request.user
+    )
+    messages.info(request, _("Đã gửi yêu cầu tổng hợp; trang tự cập nhật khi xong."))
+    return redirect("reports:rollup", pk=rollup.pk)
+
+
+def _unit_key(unit: District | Province) -> str:
+    return f"{unit._meta.model_name}:{unit.code}"
+
+
+def _unit_name(unit: District | Province) -> str:
+    if isinstance(unit, District):
+        return _("Huyện %(name)s") % {"name": unit.name}
+    return _("Tỉnh %(name)s") % {"name": unit.name}
+
+
+def _buildable(request: HttpRequest, key: str) -> District | Province:
+    for unit in buildable_units(request.user):
+        if _unit_key(unit) == key:
+            return unit
+    raise Http404
+
+
+@login_required
+@require_GET
+def rollup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rollup = get_visible_or_404(RollUp.objects.select_related("district", "province"), request.user, pk=pk)
+    data = rollup.data or {}
+    communes = [
+        row | {"band_label": band_label(row["band"]), "status_label": status_label(row["status"])}
+        for row in data.get("communes", [])
+    ]
+    context = {
+        "rollup": rollup,
+        "data": data,
+        "communes": communes,
+        "totals": data.get("totals"),
+        "bands": [
+            (band_label(code), count) for code, count in (data.get("totals") or {}).get("bands", {}).items()
+        ],
+        "can_rebuild": can_rebuild(request.user, rollup),
+    }
+    return render(request, "reports/rollup_detail.html", context)
+
+
+@login_required
+@require_POST
+def rollup_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
+    rollup = get_visible_or_404(RollUp.objects.select_related("district", "province"), request.user, pk=pk)
+    if not can_rebuild(request.user, rollup):
+        raise PermissionDenied
+    rollups.rollup_request(
+        unit=rollups.unit_ref(rollup.unit),
+        iso_year=rollup.iso_year,
+        iso_week=rollup.iso_week,
+        user=request.user,
+    )
+    messages.info(request, _("Đã gửi yêu cầu tổng hợp lại; trang tự cập nhật khi xong."))
+    return redirect("reports:rollup", pk=rollup.pk)
+
+
+@login_required
+@require_GET
+def rollup_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The roll-up's state, polled by static/js/rollup.js while it is queued or running."""
+    rollup = get_visible_or_404(RollUp.objects.defer("data"), request.user, pk=pk)
+    return JsonResponse(
+        {
+            "status": rollup.status,
+            "status_label": rollup.get_status_display(),
+            "active": rollup.is_active,
+            "error": rollup.error,
+            "file_url": reverse("reports:rollup_file", args=[rollup.pk]) if rollup.file else "",
+        }
+    )
+
+
+@login_required
+@require_GET
+def rollup_file(request: HttpRequest, pk: int) -> FileResponse:
+    rollup = get_visible_or_404(RollUp.objects.defer("data"), request.user, pk=pk)
+    if not rollup.file:
+        raise Http404
+    return FileResponse(
+        rollup.file.open("rb"), as_attachment=True, filename=rollup.filename, content_type=XLSX
+    )
