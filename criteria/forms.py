@@ -26,7 +26,7 @@ class NumberField(forms.CharField):
         if not text:
             return None
         try:
-            number = parse_number(text)
+            number = parse_number(text, percent=self.kind.is_percent)
         except ParseError as error:
             raise forms.ValidationError(str(error)) from error
         problem = check_number(self.kind, number)

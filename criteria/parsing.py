@@ -1,8 +1,10 @@
 """Parsing and checking typed indicator values: pure functions, no ORM.
 
 Officials type numbers the Vietnamese way ("2,21", "1.234,5") or the English way ("2.21",
-"1,234.5"). One separator that occurs once is the decimal separator; a separator that occurs
-several times, or before the other one, groups thousands.
+"1,234.5"). A separator that occurs several times, or before the other one, groups thousands;
+otherwise a comma is the decimal separator. A single dot is the decimal separator too, except
+where the Vietnamese reading is possible ("1.234", three digits after it) and the value is not
+a percentage: then it groups thousands (1.234 = 1234), Vietnamese first.
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ class ParseError(ValueError):
     """Raised with a message for the user when a typed number cannot be read."""
 
 
-def parse_number(text: str) -> Decimal:
-    """Read a typed number; raise ParseError with a user-facing message when it is not one."""
+def parse_number(text: str, *, percent: bool = False) -> Decimal:
+    """Read a typed number; raise ParseError with a user-facing message when it is not one.
+
+    `percent` reads a lone "12.345" as a decimal: a percentage cannot be twelve thousand."""
     cleaned = re.sub(r"[\s\u00a0\u202f%]", "", text or "")
     if not cleaned or not _SHAPE.match(cleaned):
         raise ParseError(_("“%(text)s” không phải là số.") % {"text": text.strip()})
-    normalised = _normalise_separators(cleaned)
+    normalised = _normalise_separators(cleaned, dot_groups=not percent)
     if normalised is None:
         raise ParseError(_("“%(text)s” không phải là số.") % {"text": text.strip()})
     try:
@@ -38,7 +42,7 @@ def parse_number(text: str) -> Decimal:
         raise ParseError(_("“%(text)s” không phải là số.") % {"text": text.strip()}) from error
 
 
-def _normalise_separators(text: str) -> str | None:
+def _normalise_separators(text: str, dot_groups: bool = True) -> str | None:
     commas, dots = text.count(","), text.count(".")
     if commas and dots:
         decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
@@ -48,6 +52,8 @@ def _normalise_separators(text: str) -> str | None:
         whole, fraction = text.split(decimal_sep)
         return _ungroup(whole, group_sep) and f"{_ungroup(whole, group_sep)}.{fraction}"
     separator = "," if commas else "." if dots else ""
+    if separator == "." and dots == 1 and dot_groups and _ungroup(text, ".") is not None:
+        return _ungroup(text, ".")
     if not separator or text.count(separator) == 1:
         return text.replace(",", ".")
     return _ungroup(text, separator)

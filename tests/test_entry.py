@@ -53,13 +53,22 @@ def test_a_number_written_the_vietnamese_way_reads_back_the_same(number):
 
 
 @given(st.decimals(min_value=0, max_value=999_999, places=3, allow_nan=False, allow_infinity=False))
-def test_a_number_written_the_english_way_reads_back_the_same(number):
-    # "999,999" alone is ambiguous; Vietnamese first reads it as 999,999 (a decimal comma). With
-    # a decimal point or below a thousand, English writing reads back exactly.
-    assume(number < 1000 or number != number.to_integral_value())
+def test_a_number_written_the_english_way_reads_back_the_same_when_unambiguous(number):
+    # "999,999" or "17.983" alone are ambiguous; Vietnamese first reads a comma as decimal and
+    # a lone dot before three digits as grouping, except in percentages. With both separators,
+    # or as a percentage, English writing reads back exactly.
     with translation.override("en"):
         text = format_number(number)
-    assert parse_number(text) == number
+    assume(("," in text and "." in text) or number <= 100)
+    assert parse_number(text, percent=number <= 100) == number
+
+
+@pytest.mark.parametrize(
+    "text, percent, number",
+    [("1.234", False, "1234"), ("1.234", True, "1.234"), ("1,234", False, "1.234"), ("12.5", False, "12.5")],
+)
+def test_ambiguous_numbers_read_the_vietnamese_way_except_in_percentages(text, percent, number):
+    assert parse_number(text, percent=percent) == Decimal(number)
 
 
 @given(st.text(max_size=12))

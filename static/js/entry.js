@@ -16,8 +16,9 @@
     return sign + parts.join("");
   }
 
-  // Mirrors criteria/parsing.py: "2,21", "1.234,5", "2.21" and "1,234.5" are all numbers.
-  function parseNumber(text) {
+  // Mirrors criteria/parsing.py: "2,21", "1.234,5", "2.21" and "1,234.5" are all numbers; a
+  // lone "1.234" groups thousands unless the value is a percentage.
+  function parseNumber(text, percent) {
     var s = (text || "").replace(/[\s\u00a0\u202f%]/g, "");
     if (!s || !/^[+-]?\d[\d.,]*$|^[+-]?[.,]\d+$/.test(s)) return null;
     var commas = (s.match(/,/g) || []).length, dots = (s.match(/\./g) || []).length, out;
@@ -29,6 +30,7 @@
       out = whole === null ? null : whole + "." + halves[1];
     } else {
       var sep = commas ? "," : dots ? "." : "";
+      if (sep === "." && dots === 1 && !percent && ungroup(s, ".") !== null) return Number(ungroup(s, "."));
       out = !sep || s.split(sep).length === 2 ? s.replace(",", ".") : ungroup(s, sep);
     }
     if (out === null) return null;
@@ -47,7 +49,7 @@
       if (!spec.level) return "no_threshold";
       return spec.levels.indexOf(raw) >= spec.levels.indexOf(spec.level) ? "met" : "not_met";
     }
-    var n = parseNumber(raw);
+    var n = parseNumber(raw, spec.kind.indexOf("percent") === 0);
     if (n === null || n < 0 || (spec.kind.indexOf("percent") === 0 && n > 100)) return "invalid";
     if (spec.value === null) return "no_threshold";
     var limit = Number(spec.value);
