@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -37,6 +38,15 @@ class IndicatorInline(admin.TabularInline):
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
     list_display = ["code", "name_vi", "criteria_set", "group", "is_detailed"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["evidence_checklist"].help_text = _(
+            'Danh sách hồ sơ minh chứng của tiêu chí, ví dụ: [{"name": "Biên bản kiểm tra", '
+            '"illustrative": false}]. Mỗi tệp minh chứng có thể gắn với một mục để tính mức đầy đủ.'
+        )
+        return form
+
     list_filter = ["criteria_set", "is_detailed"]
     search_fields = ["code", "name_vi", "name_en"]
     list_select_related = ["criteria_set", "group"]

@@ -170,3 +170,10 @@ def test_the_demo_has_village_assessments_workflow_states_and_illustrative_check
     call_command("load_demo", verbosity=0)
     assert Transition.objects.filter(assessment=approved).count() == 2
     assert IndicatorValue.objects.filter(assessment=thinh_bang).count() == thinh_bang.values.count()
+
+
+def test_the_province_office_edits_a_criterions_checklist_in_the_admin(client, cast, catalogue):
+    criterion = Criterion.objects.get(criteria_set=catalogue, code="3")
+    client.force_login(cast.admin)
+    page = client.get(reverse("admin:criteria_criterion_change", args=[criterion.pk])).content.decode()
+    assert "evidence_checklist" in page and "illustrative" in page
