@@ -26,7 +26,7 @@ from communes.models import Commune, Village
 from criteria.evaluation import Band, Status
 from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult
 
-from .dashboard_plans import PlanProgress, plan_progress_by_commune
+from .dashboard_plans import Compliance, PlanProgress, plan_progress_by_commune, total_compliance
 from .models import EvaluationSnapshot, ProvinceTarget
 from .snapshots import regressions
 
@@ -57,6 +57,7 @@ class CommuneRow:
     title: CriteriaSet | None = None
     regressed: list[Criterion] = field(default_factory=list)
     progress: PlanProgress | None = None
+    compliance: Compliance | None = None
 
     @property
     def band(self) -> Band | None:
@@ -363,3 +364,34 @@ def snapshot_history(assessment: Assessment | None, limit: int = 26) -> list[Eva
         ]
     )
     return rows[::-1]
+
+
+@dataclass
+class DistrictLine:
+    """One district of the province overview: its SQL figures and the counts over its rows."""
+
+    district: object
+    figures: Figures
+    compliance: Compliance
+    off_track: int = 0
+    due: int = 0
+    regressed: int = 0
+
+
+def district_lines(districts, figures: dict, rows: list[CommuneRow], weeks) -> list[DistrictLine]:
+    lines = []
+    for district in districts:
+        own = [row for row in rows if row.commune.district_id == district.pk]
+        lines.append(
+            DistrictLine(
+                district=district,
+                figures=figures.get(district.pk) or total_figures({}),
+                compliance=total_compliance(
+                    weeks, {row.commune.pk: row.compliance for row in own if row.compliance}
+                ),
+                off_track=sum(1 for row in own if row.off_track),
+                due=sum(1 for row in own if row.progress and row.progress.due_now),
+                regressed=sum(1 for row in own if row.regressed),
+            )
+        )
+    return lines

@@ -18,6 +18,7 @@ from .dashboard_plans import report_compliance, total_compliance, work_progress
 from .dashboards import (
     BAND_CONDITIONS,
     commune_sets,
+    district_lines,
     filter_rows,
     group_figures,
     scope_rows,
@@ -49,8 +50,13 @@ def _selected(request: HttpRequest, sets: list[CriteriaSet]) -> tuple[CriteriaSe
     return chosen, year
 
 
-def _scope_context(request, communes, sets, criteria_set, year, today) -> dict:
+def _scope_context(request, communes, villages, sets, criteria_set, year, today) -> dict:
+    """The matrix rows of a scope (filtered and sorted for display), their weekly report
+    compliance per commune and the counts drawn from them."""
     criteria, rows = scope_rows(communes, criteria_set, year, sets, today)
+    weeks, compliance = report_compliance(villages, year, today, "commune_id")
+    for row in rows:
+        row.compliance = compliance.get(row.commune.pk)
     shown = sort_rows(filter_rows(rows, request.GET), request.GET.get("sort", "name"))
     return {
         "criteria": criteria,
@@ -61,6 +67,8 @@ def _scope_context(request, communes, sets, criteria_set, year, today) -> dict:
         "regressed_rows": [row for row in rows if row.regressed],
         "off_track": sum(1 for row in rows if row.off_track),
         "due_rows": [row for row in rows if row.progress and row.progress.due_now],
+        "weeks": weeks,
+        "compliance": total_compliance(weeks, compliance),
     }
 
 
@@ -83,15 +91,12 @@ def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     communes = Commune.objects.filter(district=district)
     figures = group_figures(communes, criteria_set, year, "district_id").get(district.pk) or total_figures({})
-    weeks, compliance = report_compliance(
-        Village.objects.filter(commune__district=district), year, today, "commune__district_id"
-    )
+    villages = Village.objects.filter(commune__district=district)
     context = _base_context(criteria_set, sets, year, district.province_id) | {
         "district": district,
         "figures": figures,
-        "compliance": total_compliance(weeks, compliance),
     }
-    context |= _scope_context(request, communes, sets, criteria_set, year, today)
+    context |= _scope_context(request, communes, villages, sets, criteria_set, year, today)
     return render(request, "reports/dashboard_district.html", context)
 
 
@@ -104,11 +109,9 @@ def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     communes = Commune.objects.filter(province=province)
     figures = group_figures(communes, criteria_set, year, "district_id")
     total = total_figures(figures)
-    weeks, compliance = report_compliance(
-        Village.objects.filter(commune__province=province), year, today, "commune__district_id"
-    )
+    villages = Village.objects.filter(commune__province=province)
     context = _base_context(criteria_set, sets, year, province.pk)
-    context |= _scope_context(request, communes, sets, criteria_set, year, today)
+    context |= _scope_context(request, communes, villages, sets, criteria_set, year, today)
     districts = list(province.districts.order_by("name"))
     targets = target_lines(
         list(ProvinceTarget.objects.filter(province=province).select_related("criteria_set")), total
@@ -116,25 +119,12 @@ def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     context |= {
         "province": province,
         "total": total,
-        "total_compliance": total_compliance(weeks, compliance),
-        "districts": [
-            (
-                district,
-                figures.get(district.pk) or total_figures({}),
-                compliance.get(district.pk),
-                _count_off_track(context["rows"], district.pk),
-            )
-            for district in districts
-        ],
+        "districts": district_lines(districts, figures, context["rows"], context["weeks"]),
         "targets": targets,
         "illustrative_targets": any(line.target.is_illustrative for line in targets),
         "under_15": [row for row in context["rows"] if row.assessment and row.assessment.criteria_met < 15],
     }
     return render(request, "reports/dashboard_province.html", context)
-
-
-def _count_off_track(rows, district_id: int) -> int:
-    return sum(1 for row in rows if row.off_track and row.commune.district_id == district_id)
 
 
 @login_required
@@ -168,3 +158,37 @@ def commune_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "compliance": total_compliance(weeks, compliance),
     }
     return render(request, "reports/dashboard_commune.html", context)
+
+
+def _villages_page(request: HttpRequest, unit, villages, province_id: int) -> HttpResponse:
+    """The villages behind a dashboard's village figures, with the village titles each
+    qualified for in the year; ?qualified=<set code> keeps only that title's villages."""
+    sets = village_sets(province_id)
+    year = _selected(request, commune_sets(province_id))[1]
+    titled: dict[int, set[int]] = {}
+    rows = Assessment.objects.filter(village__in=villages, year=year, title_qualified=True).values_list(
+        "village_id", "criteria_set_id"
+    )
+    for village_id, set_id in rows:
+        titled.setdefault(village_id, set()).add(set_id)
+    chosen = next((item for item in sets if item.code == request.GET.get("qualified")), None)
+    villages = list(villages.select_related("commune").order_by("commune__name", "name"))
+    if chosen is not None:
+        villages = [village for village in villages if chosen.pk in titled.get(village.pk, ())]
+    lines = [(village, [item.pk in titled.get(village.pk, ()) for item in sets]) for village in villages]
+    context = {"unit": unit, "year": year, "village_sets": sets, "chosen": chosen, "lines": lines}
+    return render(request, "reports/dashboard_villages.html", context)
+
+
+@login_required
+def district_villages(request: HttpRequest, code: str) -> HttpResponse:
+    district = get_visible_or_404(District, request.user, code=code)
+    villages = Village.objects.filter(commune__district=district)
+    return _villages_page(request, district, villages, district.province_id)
+
+
+@login_required
+def province_villages(request: HttpRequest, code: str) -> HttpResponse:
+    province = get_visible_or_404(Province, request.user, code=code)
+    villages = Village.objects.filter(commune__province=province)
+    return _villages_page(request, province, villages, province.pk)

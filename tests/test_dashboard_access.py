@@ -90,3 +90,25 @@ def test_dashboards_cost_the_same_queries_with_2_and_50_communes(client, cast, c
     snapshot_last_week()
     assert count_queries(client, url) == small
     assert small == BUDGETS[page] - (year_kind == "current")
+
+
+@pytest.mark.parametrize("page", ["district_villages", "province_villages"])
+def test_the_village_lists_behind_the_figures_are_scoped_and_cost_the_same_queries(
+    client, cast, catalogue, page
+):
+    populate(catalogue, cast.commune_a, 2024, villages=2)
+    populate(catalogue, cast.commune_b, 2024)
+    unit = cast.district_a if page == "district_villages" else cast.province
+    url = reverse(f"reports:{page}", args=[unit.code]) + "?year=2024"
+    assert status_for(client, None, url) == 302
+    assert status_for(client, cast.officer_a, url) == 404
+    allowed = cast.district_member_a if page == "district_villages" else cast.province_office
+    client.force_login(allowed)
+    small = count_queries(client, url)
+    add_communes(catalogue, cast.district_a, 48, 2024)
+    assert count_queries(client, url) == small
+    # session, user, roles, unit; village sets; commune sets, latest year; titled villages; villages.
+    assert small == 9
+    page_text = client.get(url).content.decode()
+    # Commune A: the cast's village and two more; 48 communes of one village; commune B's one.
+    assert page_text.count("reports/communes/") == (51 if page == "district_villages" else 52)
