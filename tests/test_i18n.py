@@ -272,3 +272,29 @@ def test_switching_to_english_translates_the_commune_page(client, officer_data, 
     back = page_nodes(switch_language(client, "vi"))
     assert "Xã Sơn Bằng" in back
     assert vietnamese_labels_in(back, catalogue_entries, officer_data) == labels_vi
+
+
+@pytest.mark.browser
+def test_the_language_button_switches_a_phone_to_english_and_back(browser_page, demo):
+    from .conftest import log_in as browser_log_in
+
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_log_in(page, OFFICER["username"], OFFICER["password"])
+    page.wait_for_url(f"**{COMMUNE_URL}")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.locator("h1").inner_text() == "Xã Sơn Bằng"
+
+    page.get_by_role("button", name="Mở menu").click()
+    page.get_by_role("button", name="English").click()
+    page.wait_for_selector("html[lang=en]")
+    assert page.url.endswith(COMMUNE_URL)
+    assert page.locator("h1").inner_text() == "Commune Sơn Bằng"
+    assert page.locator("#criterion-1 h2").inner_text().startswith("Criterion 1.")
+    assert page.get_by_role("button", name="Open menu").is_visible()
+    page.screenshot(path="/tmp/ntm-commune-page-english-phone.png", full_page=False)
+
+    page.get_by_role("button", name="Open menu").click()
+    page.get_by_role("button", name="Tiếng Việt").click()
+    page.wait_for_selector("html[lang=vi]")
+    assert page.locator("h1").inner_text() == "Xã Sơn Bằng"
