@@ -21,6 +21,7 @@ urlpatterns: list = [
     path("imports/communes/<str:code>/", importing.import_upload, name="import"),
     path("imports/communes/<str:code>/apply/", importing.import_apply, name="import_apply"),
     path("imports/communes/<str:code>/errors.xlsx", importing.import_marked, name="import_marked"),
+    path("exports/communes/<str:code>/plan.xlsx", views_rollups.plan_table, name="plan_table"),
     path("rollups/", views_rollups.rollup_list, name="rollups"),
     path("rollups/build/", views_rollups.rollup_build, name="rollup_build"),
     path("rollups/<int:pk>/", views_rollups.rollup_detail, name="rollup"),

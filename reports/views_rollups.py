@@ -16,10 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from communes.access import get_visible_or_404
-from communes.models import District, Province, Role, roles_of
+from communes.models import Commune, District, Province, Role, roles_of
+from plans.models import Plan
 
 from . import rollups
+from .excel.plan import build_plan_table, plan_table_data
 from .excel.rollup import band_label, status_label
+from .excel.styles import ascii_filename, workbook_bytes
 from .models import RollUp
 from .tasks import parse_iso_week
 
@@ -168,3 +171,23 @@ def rollup_file(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         rollup.file.open("rb"), as_attachment=True, filename=rollup.filename, content_type=XLSX
     )
+
+
+# --- The plan table (Excel) -----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def plan_table(request: HttpRequest, code: str) -> HttpResponse:
+    """A commune's plan (?year=, default its latest) as work items × villages."""
+    commune = get_visible_or_404(Commune, request.user, code=code)
+    plans = Plan.objects.filter(commune=commune).select_related("commune__district", "commune__province")
+    year = request.GET.get("year", "")
+    plan = (plans.filter(year=int(year)) if year.isdigit() else plans.order_by("-year")).first()
+    if plan is None:
+        raise Http404(_("Xã chưa có kế hoạch năm."))
+    content = workbook_bytes(build_plan_table(plan_table_data(plan)))
+    response = HttpResponse(content, content_type=XLSX)
+    filename = ascii_filename("ke-hoach", commune.code, plan.year)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
