@@ -46,7 +46,7 @@ def test_the_son_bang_plan_table_shows_allocations_done_and_progress(client, dem
     assert abs(ws.cell(row=row, column=17).value - float(done / 3200)) < 0.001  # 36,8 %
     assert meta["template"] == "ntm.plan_table" and meta["year"] == 2023
     assert (
-        ws.freeze_panes == "C10" and ws.page_setup.orientation == "landscape" and ws.print_title_rows == "8:9"
+        ws.freeze_panes == "C10" and ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$8:$9"
     )
 
 
