@@ -7,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 SCALE ?= national
 
-.PHONY: run test setup venv messages browser lint bench backup restore clean
+.PHONY: run test setup venv messages browser lint bench loadtest backup restore clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ bench: venv
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ntm_bench} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/10} \
 	SCALE=$(SCALE) $(PY) bench/run.py
+
+# Load test (README, "Load test"): 50 officials saving for 3 minutes against gunicorn on its
+# own PostgreSQL database; every acknowledged write is checked afterwards. USERS=5 TIME=10 for a smoke run.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ntm_load
+loadtest: venv
+	DATABASE_URL=$(LOAD_DATABASE_URL) REDIS_URL= $(PY) bench/load/run.py --users $${USERS:-50} --time $${TIME:-180}
 
 # Backup and restore (README, "Backup and restore"): the database and the uploaded files.
 #   make backup [BACKUP=~/ntm-backups/<time>]    make restore BACKUP=<folder>
