@@ -255,7 +255,12 @@ def test_every_view_answers_each_role_as_the_matrix_says(client, cast, catalogue
 
 def test_opening_a_year_with_a_bad_year_stays_on_the_site(client, cast, catalogue):
     client.force_login(cast.officer_a)
-    data = {"set": catalogue.code, "unit": cast.commune_a.code, "year": "abc", "next": "https://evil.example/"}
+    data = {
+        "set": catalogue.code,
+        "unit": cast.commune_a.code,
+        "year": "abc",
+        "next": "https://evil.example/",
+    }
     response = client.post(reverse("criteria:create"), data)
     assert response.status_code == 302 and not response.url.startswith("https://evil")
     assert not Assessment.objects.exists()
