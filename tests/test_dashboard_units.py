@@ -172,3 +172,12 @@ def test_compliance_counts_the_weeks_ending_with_the_last_report_of_a_past_year(
 
     weeks = compliance_weeks(Village.objects.filter(commune__code="943901"), 2023, TODAY)
     assert weeks[-1] == datetime.date.fromisocalendar(2023, 15, 1) and len(weeks) == 8
+
+
+@pytest.mark.redis
+def test_a_real_worker_takes_the_weekly_snapshots(celery_worker_on_redis, catalogue):
+    from criteria.models import Assessment
+
+    Assessment.objects.create(criteria_set=catalogue, commune=CommuneFactory(), year=2024)
+    assert take_weekly_snapshots.delay(2024, 10).get(timeout=30) == 1
+    assert EvaluationSnapshot.objects.filter(iso_year=2024, iso_week=10).count() == 1
