@@ -126,6 +126,7 @@ def rollup_detail(request: HttpRequest, pk: int) -> HttpResponse:
             (band_label(code), count) for code, count in (data.get("totals") or {}).get("bands", {}).items()
         ],
         "can_rebuild": can_rebuild(request.user, rollup),
+        "week_end": rollups.week_bounds(rollup.iso_year, rollup.iso_week)[1],
     }
     return render(request, "reports/rollup_detail.html", context)
 
