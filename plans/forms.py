@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Village
@@ -39,11 +40,12 @@ class VNDecimalField(forms.CharField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from error
 
     def prepare_value(self, value):
-        return (
-            format_number(value)
-            if isinstance(value, Decimal | int) and not isinstance(value, bool)
-            else value
-        )
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            # Always the Vietnamese way, whatever the UI language: it is how the input is read
+            # back, so an English "3,200" can never come back as 3,2.
+            with translation.override("vi"):
+                return format_number(value)
+        return value
 
 
 class ObjectChoiceField(forms.TypedChoiceField):

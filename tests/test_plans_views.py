@@ -329,3 +329,14 @@ def test_the_commune_and_village_pages_link_to_the_plans(client, cast, plan):
     client.force_login(cast.officer_a)
     page = client.get(reverse("communes:commune", args=[cast.commune_a.code])).content.decode()
     assert reverse("plans:commune", args=[cast.commune_a.code]) in page
+
+
+def test_numbers_in_inputs_stay_vietnamese_in_the_english_interface_so_they_read_back_the_same(
+    client, cast, plan
+):
+    client.force_login(cast.officer_a)
+    client.cookies["django_language"] = "en"
+    fence = plan.work_items.first()
+    page = client.get(reverse("plans:allocations", args=[plan.pk])).content.decode()
+    assert 'lang="en"' in page
+    assert f'id="id_c_{fence.pk}_{cast.village_a.pk}"' in page and 'value="1.600"' in page
