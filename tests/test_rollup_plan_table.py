@@ -1,12 +1,17 @@
 """The plan table export: Sơn Bằng's 2023 plan (seed 004) as work items × villages, with the
 allocations and the quantities reported in the demo's four weeks."""
 
+import io
+import shutil
 from decimal import Decimal
 
+import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from communes.models import Commune
 from plans.models import Allocation, Plan, ReportLine
+from reports.models import RollUp
 
 from .excel_helpers import count_queries, metadata, rows_by_key, workbook
 from .factories import VillageFactory
@@ -46,7 +51,9 @@ def test_the_son_bang_plan_table_shows_allocations_done_and_progress(client, dem
     assert abs(ws.cell(row=row, column=17).value - float(done / 3200)) < 0.001  # 36,8 %
     assert meta["template"] == "ntm.plan_table" and meta["year"] == 2023
     assert (
-        ws.freeze_panes == "C10" and ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$8:$9"
+        ws.freeze_panes == "C10"
+        and ws.page_setup.orientation == "landscape"
+        and ws.print_title_rows == "$8:$9"
     )
 
 
@@ -73,3 +80,18 @@ def test_the_plan_table_costs_the_same_queries_with_more_villages(client, demo):
             Allocation(work_item=item, village=village, quantity=Decimal(1)) for item in plan.work_items.all()
         )
     assert count_queries(lambda: client.get(url)) == small
+
+
+def test_libreoffice_prints_the_rollup_and_plan_workbooks_on_a4_landscape(demo, client, tmp_path, settings):
+    from .test_excel_pdf import A4_LANDSCAPE, to_pdf
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if path is None:
+        pytest.fail("LibreOffice is missing: apt-get install -y libreoffice-calc-nogui")
+    call_command("build_rollups", week="2023-W15", unit="439", no_mail=True, stdout=io.StringIO())
+    rollup = RollUp.objects.get(unit_code="439")
+    exports = {"rollup.xlsx": rollup.file.read(), "plan.xlsx": fetch(client, "canbo.sonbang").content}
+    for name, content in exports.items():
+        pdf = to_pdf(path, tmp_path, name, content)
+        assert pdf.startswith(b"%PDF") and A4_LANDSCAPE.search(pdf), name
