@@ -8,11 +8,13 @@ province values, so that every band of criteria met occurs.
 
 from __future__ import annotations
 
+import datetime
 import random
 from dataclasses import dataclass, replace
 
 from django.core.management import call_command
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from communes.models import Commune, District, Province, Region, Village
 from communes.text import fold
@@ -20,6 +22,9 @@ from criteria import evaluation
 from criteria.demo import NTM_SET, _demo_value, load_illustrative_thresholds
 from criteria.models import Assessment, CriteriaSet, CriterionResult, IndicatorValue
 from criteria.services import SetCatalogue, evaluate, set_catalogue, unit_context
+from plans.deadlines import report_deadline, weeks_ending
+from plans.models import Allocation, Plan, ReportLine, WeeklyReport, WorkItem
+from reports.snapshots import snapshots_take
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,15 @@ SCALES = {
     "national": Scale(provinces=63, districts=700, communes=10_000, villages_per_commune=7),
 }
 YEAR = 2024
+# Twelve weeks of village reports, ending with the last ISO week of YEAR (the benchmark's
+# roll-up week).
+LAST_WEEK = datetime.date.fromisocalendar(YEAR, 52, 1)
+REPORT_WEEKS = 12
+WORK_ITEMS = [
+    ("Trồng hàng rào xanh", "m", 700),
+    ("Thu gom, xử lý rác thải", "hộ", 210),
+    ("Xây nhà vệ sinh tự hoại", "cái", 14),
+]
 # Share of communes by the number of criteria they meet, so that every band occurs.
 MET_DISTRIBUTION = [(19, 0.35), (17, 0.2), (15, 0.1), (12, 0.15), (7, 0.12), (3, 0.08)]
 BATCH = 5000
@@ -55,6 +69,13 @@ def generate(scale_name: str, *, seed: int = 2024, log=print) -> dict[str, int]:
     log(f"villages: {villages}")
     assessments = _assessments(communes, rng)
     log(f"assessments created: {assessments}")
+    plans = _plans(communes, rng)
+    log(f"plans created: {plans}")
+    for week in weeks_ending(LAST_WEEK, 2):
+        iso = week.isocalendar()
+        snapshots_take(
+            iso_year=iso.year, iso_week=iso.week, assessments=Assessment.objects.filter(commune__in=communes)
+        )
     return {
         "provinces": len(provinces),
         "districts": len(districts),
@@ -207,10 +228,86 @@ def _assessment_batch(communes, criteria_set, catalogue, by_province, regions, r
         assessment.indicators_met = outcome.indicators_met
         assessment.indicators_total = outcome.indicators_total
         assessment.title_qualified = outcome.all_met
-    IndicatorValue.objects.bulk_create(values, batch_size=BATCH)
+    bulk_create_with_history(values, IndicatorValue, batch_size=BATCH, default_change_reason="synthetic")
     CriterionResult.objects.bulk_create(results, batch_size=BATCH)
     Assessment.objects.bulk_update(
         assessments,
         ["criteria_met", "criteria_total", "indicators_met", "indicators_total", "title_qualified"],
         batch_size=BATCH,
     )
+
+
+def _plans(communes: list[Commune], rng: random.Random) -> int:
+    """A plan per commune with three work items split over its villages, and twelve weeks of
+    village reports: mostly on time, some late, some missing."""
+    existing = set(Plan.objects.filter(year=YEAR, commune__in=communes).values_list("commune_id", flat=True))
+    todo = [c for c in communes if c.pk not in existing]
+    for start in range(0, len(todo), 500):
+        with transaction.atomic():
+            _plan_batch(todo[start : start + 500], rng)
+    return len(todo)
+
+
+def _plan_batch(communes: list[Commune], rng: random.Random) -> None:
+    villages: dict[int, list[Village]] = {}
+    for village in Village.objects.filter(commune__in=communes).order_by("code"):
+        villages.setdefault(village.commune_id, []).append(village)
+    plans = Plan.objects.bulk_create(
+        [
+            Plan(
+                commune=c,
+                year=YEAR,
+                name=f"Kế hoạch xây dựng NTM năm {YEAR}",
+                target_title=Plan.Title.KEEP_NTM,
+            )
+            for c in communes
+        ]
+    )
+    items = WorkItem.objects.bulk_create(
+        [
+            WorkItem(plan=plan, name=name, unit=unit, quantity=quantity, order=order)
+            for plan in plans
+            for order, (name, unit, quantity) in enumerate(WORK_ITEMS)
+        ]
+    )
+    items_of: dict[int, list[WorkItem]] = {}
+    for item in items:
+        items_of.setdefault(item.plan_id, []).append(item)
+    allocations, reports, lines = [], [], []
+    for plan in plans:
+        plan_villages = villages.get(plan.commune_id, [])
+        for item in items_of[plan.pk]:
+            share = item.quantity / max(1, len(plan_villages))
+            allocations += [Allocation(work_item=item, village=v, quantity=share) for v in plan_villages]
+        for week in weeks_ending(LAST_WEEK, REPORT_WEEKS):
+            deadline = report_deadline(week)
+            for village in plan_villages:
+                draw = rng.random()
+                if draw < 0.1:
+                    continue  # missing
+                submitted = (
+                    deadline - datetime.timedelta(hours=rng.randint(1, 48))
+                    if draw > 0.2
+                    else deadline + datetime.timedelta(hours=rng.randint(1, 30))
+                )
+                report = WeeklyReport(
+                    plan=plan,
+                    village=village,
+                    week=week,
+                    deadline=deadline,
+                    submitted_at=submitted,
+                    updated_at=submitted,
+                    notes="",
+                )
+                reports.append(report)
+                lines += [(report, item, _share_done(item, plan_villages, rng)) for item in items_of[plan.pk]]
+    Allocation.objects.bulk_create(allocations, batch_size=BATCH)
+    WeeklyReport.objects.bulk_create(reports, batch_size=BATCH)
+    ReportLine.objects.bulk_create(
+        [ReportLine(report=r, work_item=i, quantity=q) for r, i, q in lines], batch_size=BATCH
+    )
+
+
+def _share_done(item: WorkItem, villages: list[Village], rng: random.Random):
+    """A week's quantity for one village: about a twelfth of its allocation."""
+    return round(item.quantity / max(1, len(villages)) / REPORT_WEEKS * rng.uniform(0.5, 1.5), 1)

@@ -2,6 +2,8 @@
 
 from communes.models import Commune, Village
 from criteria.models import Assessment, IndicatorValue
+from plans.models import Plan, ReportLine, WeeklyReport
+from reports.models import EvaluationSnapshot
 from ntm.synthetic import generate
 
 
