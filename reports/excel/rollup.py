@@ -14,6 +14,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.styles import NamedStyle
 from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria.models import Assessment
@@ -35,6 +36,7 @@ from .styles import (
     national_heading,
     print_setup,
     put,
+    safe_text,
     set_widths,
 )
 
@@ -81,8 +83,29 @@ def status_label(status: str) -> str:
     return str(Assessment.State(status).label) if status in Assessment.State.values else status
 
 
+# Named styles: one style record shared by every data cell, instead of a font, border and
+# alignment hashed per cell, keep a district of hundreds of communes fast to build.
+CELL_STYLE, WRAP_STYLE = "ntm_rollup_cell", "ntm_rollup_wrap"
+
+
+def _named_styles(wb: Workbook) -> None:
+    for name, alignment in ((CELL_STYLE, CENTER), (WRAP_STYLE, WRAP)):
+        wb.add_named_style(NamedStyle(name=name, font=font(), border=BORDER, alignment=alignment))
+
+
+def _cell(ws: Worksheet, row: int, column: int, value: object, style: str):
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        safe_text(cell, value)
+    elif value is not None:
+        cell.value = value
+    cell.style = style
+    return cell
+
+
 def build_rollup_workbook(data: dict) -> Workbook:
     wb = Workbook()
+    _named_styles(wb)
     ws = wb.active
     ws.title = _("Tổng hợp tuần")[:31]
     set_widths(ws, WIDTHS)
@@ -146,8 +169,7 @@ def _commune_row(ws: Worksheet, row: int, number: int, commune: dict) -> None:
         reports["missing"],
     ]
     for column, value in enumerate(cells, start=1):
-        style = {"alignment": WRAP if column in (2, 6, 10, 13) else CENTER, "border": BORDER}
-        cell = put(ws, row, column, value, **style)
+        cell = _cell(ws, row, column, value, WRAP_STYLE if column in (2, 6, 10, 13) else CELL_STYLE)
         if column == 4 and met is not None:
             cell.number_format = f'0"/{commune["criteria_total"]}"'
         elif column == 12:
@@ -201,7 +223,7 @@ def _total_row(ws: Worksheet, row: int, totals: dict) -> int:
 
 
 def _band_table(ws: Worksheet, row: int, totals: dict) -> None:
-    merge_text(ws, row, 1, 4, _("Số xã theo nhóm tiêu chí đạt"), font=font(bold=True), alignment=WRAP)
+    put(ws, row, 2, _("Số xã theo nhóm tiêu chí đạt"), font=font(bold=True))
     row += 1
     lines = [(f"band:{code}", band_label(code), count) for code, count in totals["bands"].items()]
     lines += [
@@ -210,10 +232,10 @@ def _band_table(ws: Worksheet, row: int, totals: dict) -> None:
         ("total:titled", _("Số xã đạt danh hiệu"), totals["titled"]),
     ]
     for key, label, count in lines:
-        for column in (2, 3):
-            put(ws, row, column, None, border=BORDER)
-        merge_text(ws, row, 1, 3, label, alignment=WRAP, border=BORDER)
-        put(ws, row, 4, count, alignment=CENTER, border=BORDER, number_format=COUNT_FORMAT)
+        # Label in the wide name column, count beside it: no merged cells, which openpyxl
+        # formats cell by cell.
+        _cell(ws, row, 2, label, WRAP_STYLE)
+        _cell(ws, row, 3, count, CELL_STYLE).number_format = COUNT_FORMAT
         put(ws, row, KEY_COLUMN, key)
         row += 1
 
