@@ -169,8 +169,8 @@ def test_the_workbook_has_titles_headers_one_row_per_commune_and_totals(demo):
 
 
 def test_the_committee_gets_a_vietnamese_mail_with_the_workbook_once(demo):
-    member = User = Role.objects.filter(district__code=HUONG_SON).select_related("user").first().user
-    User.email = "bcd@huongson.example"
+    member = Role.objects.filter(district__code=HUONG_SON).select_related("user").first().user
+    member.email = "bcd@huongson.example"
     member.save()
     build(HUONG_SON, "2024-W10")
     build(HUONG_SON, "2024-W10")
@@ -219,7 +219,7 @@ def build_failed(code, week):
     return RollUp.objects.get(unit_code=code)
 
 
-def test_transient_errors_are_retried_then_recorded(demo, monkeypatch):
+def test_transient_errors_are_retried_until_the_build_succeeds(demo, monkeypatch):
     calls = []
 
     def flaky(**kwargs):
@@ -279,3 +279,17 @@ def test_the_builder_costs_the_same_queries_for_a_small_and_a_large_district(dem
     large = query_count(run(11))
     assert small == large
     assert small <= 40
+
+
+def test_a_transient_error_after_the_last_retry_is_recorded_as_a_failure(demo, monkeypatch):
+    def down(**kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(rollups, "rollup_data", down)
+    rollup = rollups.rollup_request(
+        unit=rollups.unit_ref(District.objects.get(code=HUONG_SON)), iso_year=2024, iso_week=10, enqueue=False
+    )
+    with pytest.raises(OperationalError):
+        build_rollup.apply(args=(rollup.pk,), retries=build_rollup.max_retries)
+    rollup.refresh_from_db()
+    assert rollup.status == RollUp.State.FAILED and "could not connect to server" in rollup.error
