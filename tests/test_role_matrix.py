@@ -1,0 +1,551 @@
+"""Every URL of the app, visited as every role: allowed (200, or a redirect to the right page),
+403, 404 or a redirect to the login page. The URL list comes from the resolver, so a URL added
+without a row here fails `test_every_url_of_the_app_has_a_row_in_the_matrix`.
+
+The objects all belong to commune A (village A1, district A); officer_b works in the unrelated
+commune B. Each request gets fresh objects, so a POST allowed for one role does not change what
+the next role meets. A second part sends ids of another unit in URLs, forms and uploads and
+checks the answer is 404/403 (or a refusal) with zero writes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
+
+from criteria.models import Assessment
+from criteria.services import evidence_add
+from reports import rollups
+from reports.models import ExportJob
+
+from .entry_helpers import indicator, pdf, post_data
+from .excel_helpers import assess
+from .plans_helpers import make_plan
+from .reliability_helpers import form_with
+from .test_import import SHEET, edit, export, row_of
+
+ROLES = (
+    "anonymous",
+    "officer_a",
+    "village_head_a",
+    "district_member_a",
+    "province_office",
+    "officer_b",
+    "admin",
+)
+OK, GO, NO, NF, BAD = 200, "redirect", 403, 404, 400
+IN = "login"  # a redirect to the login page
+YEARS = itertools.count(2030)  # years a form accepts, after the fixtures' years
+OLD_YEARS = itertools.count(1000)
+PERCENTS = itertools.count(40)  # years of throwaway assessments, never in a form
+# Left to their own small checks below.
+SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_NAMES = {"set_language"}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    data: dict | None = None
+    target: str | None = None  # where an allowed redirect must lead (a path prefix)
+
+
+class World:
+    """Commune A's objects; `fresh_*` make a new one for a request that changes it."""
+
+    def __init__(self, cast, catalogue, client):
+        self.cast, self.set, self.client = cast, catalogue, client
+        self.road = indicator(catalogue, "3.1")
+        self.assessment = assess(catalogue, cast.commune_a, year=2024)
+        self.evidence = evidence_add(
+            assessment=self.assessment, indicator=self.road, user=cast.admin, upload=pdf()
+        )
+        self.year = timezone.localdate().isocalendar().year
+        self.plan = make_plan(cast.commune_a, year=self.year, villages=[cast.village_a])
+        self.rollup = rollups.rollup_build(
+            rollup_id=rollups.rollup_request(
+                unit=rollups.unit_ref(cast.district_a), iso_year=2024, iso_week=10, enqueue=False
+            ).pk,
+            send_mail=False,
+        )
+        self.job = ExportJob(
+            user=cast.officer_a,
+            kind=ExportJob.Kind.PROVINCE_SUMMARY,
+            title="Tổng hợp",
+            status=ExportJob.State.DONE,
+            progress=100,
+            filename="tong-hop.xlsx",
+        )
+        self.job.file.save("tong-hop.xlsx", ContentFile(b"PK\x03\x04 not really a workbook"))
+
+    @property
+    def table(self) -> bytes:
+        """The commune's table as exported now (an import moves the version on)."""
+        return export(self.cast.commune_a, self.set)
+
+    def fresh(self, status: str = Assessment.State.DRAFT) -> Assessment:
+        assessment = Assessment.objects.create(
+            criteria_set=self.set, commune=self.cast.commune_a, year=next(OLD_YEARS)
+        )
+        Assessment.objects.filter(pk=assessment.pk).update(status=status)
+        assessment.status = status
+        return assessment
+
+    def fresh_evidence(self):
+        return evidence_add(assessment=self.fresh(), indicator=self.road, user=self.cast.admin, upload=pdf())
+
+    def upload(self, content: bytes, name: str = "bieu.xlsx"):
+        return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+    def changed_table(self) -> bytes:
+        percent = next(PERCENTS)  # a new value each time, so each import has a change
+
+        def change(wb):
+            wb[SHEET].cell(row=row_of(wb, "3.1"), column=5).value = percent / 100
+
+        return edit(self.table, change)
+
+    def faulty_table(self) -> bytes:
+        def change(wb):
+            wb[SHEET].cell(row=row_of(wb, "3.1"), column=5).value = "nhiều lắm"
+
+        return edit(self.table, change)
+
+
+def url(name: str, *args) -> str:
+    return reverse(name, args=args)
+
+
+def _report_week(w: World) -> tuple[int, int]:
+    return w.year, 1
+
+
+def _plan_post(w: World) -> Call:
+    w.client.force_login(w.cast.admin)
+    page = w.client.get(url("plans:edit", w.plan.pk)).content.decode()
+    return Call(
+        "post", url("plans:edit", w.plan.pk), form_with(page, "plan-name"), url("plans:detail", w.plan.pk)
+    )
+
+
+def _allocations_post(w: World) -> Call:
+    cast = w.cast
+    item = w.plan.work_items.get()
+    return Call(
+        "post",
+        url("plans:allocations", w.plan.pk),
+        {f"c_{item.pk}_{cast.village_a.pk}": "3200"},
+        url("plans:allocations", w.plan.pk),
+    )
+
+
+def _report_post(w: World) -> Call:
+    year, week = _report_week(w)
+    item = w.plan.work_items.get()
+    path = url("plans:report", w.plan.pk, w.cast.village_a.code, year, week)
+    data = {f"item_{item.pk}": "12", "notes": "Đổ bê tông", "next_week_plan": ""}
+    return Call("post", path, data, url("plans:village", w.plan.pk, w.cast.village_a.code))
+
+
+def _import_apply(w: World) -> Call:
+    code = w.cast.commune_a.code
+    page = w.client.post(url("reports:import", code), {"file": w.upload(w.changed_table())})
+    token = page.context.get("token", "none") if page.context else "none"
+    return Call(
+        "post", url("reports:import_apply", code), {"token": token}, url("criteria:entry", w.assessment.pk)
+    )
+
+
+def _import_marked(w: World) -> Call:
+    code = w.cast.commune_a.code
+    w.client.post(url("reports:import", code), {"file": w.upload(w.faulty_table())})
+    return Call("get", url("reports:import_marked", code))
+
+
+def _rollup_build(w: World, unit: str) -> Call:
+    return Call("post", url("reports:rollup_build"), {"unit": unit, "week": "2024-W11"}, "/reports/rollups/")
+
+
+def _reset_confirm(w: World) -> Call:
+    return Call("get", url("password_reset_confirm", "MQ", "set-password"))
+
+
+def _export_query(w: World) -> str:
+    return f"?set={w.set.code}&year=2024"
+
+
+# name (+ " POST" for a second row of the same URL) → request, and the answer per role in
+# ROLES order: anonymous, officer_a, village_head_a, district_member_a, province_office,
+# officer_b, admin.
+MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
+    # --- accounts -------------------------------------------------------------------------
+    # Each user goes to the page of their unit; the administrator (no unit) to the admin.
+    "home": (lambda w: Call("get", "/"), (IN, GO, GO, GO, GO, GO, GO)),
+    "login": (lambda w: Call("get", url("login")), (OK, OK, OK, OK, OK, OK, OK)),
+    "logout": (lambda w: Call("post", url("logout")), (IN,) * 7),  # back to the login page
+    "password_change": (lambda w: Call("get", url("password_change")), (IN, OK, OK, OK, OK, OK, OK)),
+    "password_change_done": (
+        lambda w: Call("get", url("password_change_done")),
+        (IN, OK, OK, OK, OK, OK, OK),
+    ),
+    "password_reset": (lambda w: Call("get", url("password_reset")), (OK,) * 7),
+    "password_reset_done": (lambda w: Call("get", url("password_reset_done")), (OK,) * 7),
+    "password_reset_confirm": (_reset_confirm, (OK,) * 7),
+    "password_reset_complete": (lambda w: Call("get", url("password_reset_complete")), (OK,) * 7),
+    # --- units --------------------------------------------------------------------------------
+    "communes:about": (lambda w: Call("get", url("communes:about")), (IN, OK, OK, OK, OK, OK, OK)),
+    "communes:commune": (
+        lambda w: Call("get", url("communes:commune", w.cast.commune_a.code)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "communes:village": (
+        lambda w: Call("get", url("communes:village", w.cast.village_a.code)),
+        (IN, OK, OK, OK, OK, NF, OK),
+    ),
+    "communes:district": (
+        lambda w: Call("get", url("communes:district", w.cast.district_a.code)),
+        (IN, NF, NF, OK, OK, NF, OK),
+    ),
+    "communes:province": (
+        lambda w: Call("get", url("communes:province", w.cast.province.code)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    # --- assessments ------------------------------------------------------------------------
+    "criteria:create": (
+        lambda w: Call(
+            "post",
+            url("criteria:create"),
+            {"set": w.set.code, "unit": w.cast.commune_a.code, "year": next(YEARS)},
+            "/assessments/",
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    "criteria:review": (lambda w: Call("get", url("criteria:review")), (IN, OK, OK, OK, OK, OK, OK)),
+    "criteria:review POST": (
+        lambda w: Call(
+            "post",
+            url("criteria:review"),
+            {"assessment": [w.fresh(Assessment.State.SUBMITTED).pk]},
+            url("criteria:review"),
+        ),
+        (IN, GO, GO, GO, GO, GO, GO),
+    ),
+    "criteria:entry": (
+        lambda w: Call("get", url("criteria:entry", w.assessment.pk)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "criteria:entry POST": (
+        lambda w: (
+            (a := w.fresh())
+            and Call(
+                "post", url("criteria:entry", a.pk), post_data(a, {"3.1": "81"}), url("criteria:entry", a.pk)
+            )
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    "criteria:submit": (
+        lambda w: (
+            (a := w.fresh()) and Call("post", url("criteria:submit", a.pk), {}, url("criteria:entry", a.pk))
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    **{
+        f"criteria:{name}": (
+            lambda w, name=name, status=status: (
+                (a := w.fresh(status))
+                and Call(
+                    "post", url(f"criteria:{name}", a.pk), {"reason": "Lý do"}, url("criteria:entry", a.pk)
+                )
+            ),
+            (IN, NO, NF, GO, NO, NF, GO),
+        )
+        for name, status in (
+            ("approve", Assessment.State.SUBMITTED),
+            ("return", Assessment.State.SUBMITTED),
+            ("reopen", Assessment.State.APPROVED),
+        )
+    },
+    "criteria:history": (
+        lambda w: Call("get", url("criteria:history", w.assessment.pk)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "criteria:indicator_history": (
+        lambda w: Call("get", url("criteria:indicator_history", w.assessment.pk, w.road.pk)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "criteria:evidence_upload": (
+        lambda w: (
+            (a := w.fresh())
+            and Call(
+                "post",
+                url("criteria:evidence_upload", a.pk, w.road.pk),
+                {f"file_{w.road.pk}": pdf()},
+                url("criteria:entry", a.pk),
+            )
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    "criteria:evidence": (
+        lambda w: Call("get", url("criteria:evidence", w.evidence.pk)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "criteria:evidence_delete": (
+        lambda w: (
+            (e := w.fresh_evidence())
+            and Call(
+                "post", url("criteria:evidence_delete", e.pk), {}, url("criteria:entry", e.assessment_id)
+            )
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    # --- plans and weekly reports --------------------------------------------------------------
+    "plans:commune": (
+        lambda w: Call("get", url("plans:commune", w.cast.commune_a.code)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "plans:create": (
+        lambda w: Call("get", url("plans:create", w.cast.commune_a.code)),
+        (IN, OK, NF, NO, NO, NF, OK),
+    ),
+    "plans:create POST": (
+        lambda w: Call(
+            "post",
+            url("plans:create", w.cast.commune_a.code),
+            {"name": "Kế hoạch", "year": next(YEARS), "target_title": "keep_ntm"},
+            "/plans/",
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    "plans:detail": (lambda w: Call("get", url("plans:detail", w.plan.pk)), (IN, OK, OK, OK, OK, NF, OK)),
+    "plans:edit": (lambda w: Call("get", url("plans:edit", w.plan.pk)), (IN, OK, NO, NO, NO, NF, OK)),
+    "plans:edit POST": (_plan_post, (IN, GO, NO, NO, NO, NF, GO)),
+    "plans:allocations": (
+        lambda w: Call("get", url("plans:allocations", w.plan.pk)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "plans:allocations POST": (_allocations_post, (IN, GO, NF, NO, NO, NF, GO)),
+    "plans:overview": (lambda w: Call("get", url("plans:overview", w.plan.pk)), (IN, OK, NF, OK, OK, NF, OK)),
+    "plans:village": (
+        lambda w: Call("get", url("plans:village", w.plan.pk, w.cast.village_a.code)),
+        (IN, OK, OK, OK, OK, NF, OK),
+    ),
+    "plans:report": (
+        lambda w: Call("get", url("plans:report", w.plan.pk, w.cast.village_a.code, *_report_week(w))),
+        (IN, OK, OK, NO, NO, NF, OK),
+    ),
+    "plans:report POST": (_report_post, (IN, GO, GO, NO, NO, NF, GO)),
+    # --- dashboards -----------------------------------------------------------------------------
+    "reports:commune": (
+        lambda w: Call("get", url("reports:commune", w.cast.commune_a.code)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "reports:district": (
+        lambda w: Call("get", url("reports:district", w.cast.district_a.code)),
+        (IN, NF, NF, OK, OK, NF, OK),
+    ),
+    "reports:province": (
+        lambda w: Call("get", url("reports:province", w.cast.province.code)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "reports:district_villages": (
+        lambda w: Call("get", url("reports:district_villages", w.cast.district_a.code)),
+        (IN, NF, NF, OK, OK, NF, OK),
+    ),
+    "reports:province_villages": (
+        lambda w: Call("get", url("reports:province_villages", w.cast.province.code)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    # --- exports, downloads and imports -------------------------------------------------------
+    "reports:commune_table": (
+        lambda w: Call("get", url("reports:commune_table", w.cast.commune_a.code) + _export_query(w)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "reports:district_summary": (
+        lambda w: Call("get", url("reports:district_summary", w.cast.district_a.code) + _export_query(w)),
+        (IN, NF, NF, OK, OK, NF, OK),
+    ),
+    "reports:province_summary": (
+        lambda w: Call(
+            "post",
+            url("reports:province_summary", w.cast.province.code),
+            {"set": w.set.code, "year": "2024"},
+            url("reports:downloads"),
+        ),
+        (IN, NF, NF, NF, GO, NF, GO),
+    ),
+    "reports:plan_table": (
+        lambda w: Call("get", url("reports:plan_table", w.cast.commune_a.code)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "reports:downloads": (lambda w: Call("get", url("reports:downloads")), (IN, OK, OK, OK, OK, OK, OK)),
+    "reports:downloads_status": (
+        lambda w: Call("get", url("reports:downloads_status")),
+        (IN, OK, OK, OK, OK, OK, OK),
+    ),
+    # Only the person who asked for an export downloads it: officer_a here.
+    "reports:job_file": (
+        lambda w: Call("get", url("reports:job_file", w.job.pk)),
+        (IN, OK, NF, NF, NF, NF, NF),
+    ),
+    "reports:import": (
+        lambda w: Call("get", url("reports:import", w.cast.commune_a.code)),
+        (IN, OK, NF, NF, NF, NF, OK),
+    ),
+    "reports:import POST": (
+        lambda w: Call(
+            "post", url("reports:import", w.cast.commune_a.code), {"file": w.upload(w.changed_table())}
+        ),
+        (IN, OK, NF, NF, NF, NF, OK),
+    ),
+    "reports:import_apply": (_import_apply, (IN, GO, NF, NF, NF, NF, GO)),
+    "reports:import_marked": (_import_marked, (IN, OK, NF, NF, NF, NF, OK)),
+    # --- weekly roll-ups ------------------------------------------------------------------------
+    "reports:rollups": (lambda w: Call("get", url("reports:rollups")), (IN, OK, OK, OK, OK, OK, OK)),
+    # The district committee asks for its district's roll-up, the province office for the
+    # province's own (communes outside districts); the administrator has no unit to ask for.
+    "reports:rollup_build": (
+        lambda w: _rollup_build(w, f"district:{w.cast.district_a.code}"),
+        (IN, NF, NF, GO, NF, NF, NF),
+    ),
+    "reports:rollup_build province": (
+        lambda w: _rollup_build(w, f"province:{w.cast.province.code}"),
+        (IN, NF, NF, NF, GO, NF, NF),
+    ),
+    "reports:rollup": (
+        lambda w: Call("get", url("reports:rollup", w.rollup.pk)),
+        (IN, NF, NF, OK, OK, NF, OK),
+    ),
+    "reports:rollup_rebuild": (
+        lambda w: Call(
+            "post", url("reports:rollup_rebuild", w.rollup.pk), {}, url("reports:rollup", w.rollup.pk)
+        ),
+        (IN, NF, NF, GO, NO, NF, GO),
+    ),
+    "reports:rollup_status": (
+        lambda w: Call("get", url("reports:rollup_status", w.rollup.pk)),
+        (IN, NF, NF, OK, OK, NF, OK),
+    ),
+    "reports:rollup_file": (
+        lambda w: Call("get", url("reports:rollup_file", w.rollup.pk)),
+        (IN, NF, NF, OK, OK, NF, OK),
+    ),
+}
+
+
+def app_url_names() -> set[str]:
+    """Every named URL pattern of the app, walking the resolver recursively."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in SKIPPED_NAMESPACES:
+                    continue
+                inner = ":".join(part for part in (namespace, pattern.namespace) if part) or None
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                if pattern.name in SKIPPED_NAMES:
+                    continue
+                assert pattern.name, (
+                    f"URL pattern {pattern.pattern} has no name: name it and add it to MATRIX"
+                )
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_of_the_app_has_a_row_in_the_matrix():
+    covered = {key.split(" ")[0] for key in MATRIX}
+    missing = sorted(app_url_names() - covered)
+    assert not missing, f"URLs without a row in tests/test_role_matrix.py MATRIX: {', '.join(missing)}"
+    assert not covered - app_url_names(), f"rows for URLs that no longer exist: {covered - app_url_names()}"
+
+
+def _send(client, call: Call):
+    send = client.post if call.method == "post" else client.get
+    return send(call.path, call.data or {})
+
+
+def _check(response, expected, call: Call, where: str) -> None:
+    status = response.status_code
+    if expected == IN:
+        assert status == 302 and response.url.startswith("/login/"), (where, status)
+    elif expected == GO:
+        assert status == 302 and not response.url.startswith("/login/"), (
+            where,
+            status,
+            getattr(response, "url", ""),
+        )
+        if call.target:
+            assert response.url.startswith(call.target), (where, response.url, call.target)
+    else:
+        assert status == expected, (where, status)
+
+
+def test_every_url_answers_each_role_as_the_matrix_says(client, cast, catalogue):
+    """One pass over the whole matrix (one catalogue load), reporting every wrong answer."""
+    world = World(cast, catalogue, client)
+    wrong = []
+    for key, (build, answers) in MATRIX.items():
+        for role, expected in zip(ROLES, answers, strict=True):
+            wrong += _visit(client, world, key, build, role, expected)
+    assert not wrong, "\n".join(wrong)
+
+
+def _visit(client, world: World, key: str, build, role: str, expected) -> list[str]:
+    user = getattr(world.cast, role)
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    call = build(world)
+    if client.session.get("_auth_user_id") != (str(user.pk) if user else None):
+        # A builder logged in someone else to read a form: back to this role.
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+    assert resolve(call.path.split("?")[0]).view_name == key.split(" ")[0], call.path
+    try:
+        _check(_send(client, call), expected, call, f"{key} as {role}")
+    except AssertionError as error:
+        return [f"{key} as {role}: expected {expected}, got {error}"]
+    return []
+
+
+# --- admin and language switch --------------------------------------------------------------
+
+
+def test_the_admin_sends_non_staff_to_its_login_and_opens_for_the_administrator(client, cast):
+    for role in ROLES[:-1]:
+        client.logout()
+        if getattr(cast, role) is not None:
+            client.force_login(getattr(cast, role))
+        response = client.get("/admin/")
+        assert response.status_code == 302 and response.url.startswith("/admin/login/"), role
+        response = client.get("/admin/criteria/assessment/")
+        assert response.status_code == 302 and response.url.startswith("/admin/login/"), role
+    client.force_login(cast.admin)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/criteria/assessment/").status_code == 200
+
+
+def test_the_language_switch_works_for_everyone_and_stays_on_the_site(client, cast):
+    for role in ROLES:
+        client.logout()
+        if getattr(cast, role) is not None:
+            client.force_login(getattr(cast, role))
+        response = client.post(url("set_language"), {"language": "en", "next": "https://evil.example/"})
+        assert response.status_code == 302 and not response.url.startswith("https://evil"), role
