@@ -158,3 +158,16 @@ def test_the_rollup_page_and_list_cost_the_same_queries_at_two_sizes(client, cas
     assert small == large
     # session, user, roles, the roll-up; the list: session, user, roles, the roll-ups.
     assert small[0] <= 6 and small[1] <= 6 and small[2] <= 4
+
+
+def test_a_province_without_districts_has_its_own_rollup_for_its_office(client, cast):
+    commune = CommuneFactory(district=None, province=cast.province, name="Xã sau sáp nhập")
+    rollup = built(cast.province)
+    assert rollup.level == "province" and [row["code"] for row in rollup.data["communes"]] == [commune.code]
+    url = reverse("reports:rollup", args=[rollup.pk])
+    for user in (cast.district_member_a, cast.officer_a, cast.officer_b):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+    client.force_login(cast.province_office)
+    assert client.get(url).status_code == 200
+    assert client.post(reverse("reports:rollup_rebuild", args=[rollup.pk])).status_code == 302
