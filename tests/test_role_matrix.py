@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.base import ContentFile
@@ -20,15 +21,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from criteria.models import Assessment
+from criteria.models import Assessment, CriteriaSet, Indicator
 from criteria.services import evidence_add
+from plans.models import Allocation, WeeklyReport
 from reports import rollups
-from reports.models import ExportJob
+from reports.models import ExportJob, RollUp
 
 from .entry_helpers import indicator, pdf, post_data
 from .excel_helpers import assess
+from .factories import VillageFactory
 from .plans_helpers import make_plan
-from .reliability_helpers import form_with
+from .reliability_helpers import form_with, row_counts
 from .test_import import SHEET, edit, export, row_of
 
 ROLES = (
@@ -549,3 +552,173 @@ def test_the_language_switch_works_for_everyone_and_stays_on_the_site(client, ca
             client.force_login(getattr(cast, role))
         response = client.post(url("set_language"), {"language": "en", "next": "https://evil.example/"})
         assert response.status_code == 302 and not response.url.startswith("https://evil"), role
+
+
+# --- ids of another unit in URLs, forms and uploads -----------------------------------------
+
+
+@pytest.fixture
+def other(cast, catalogue):
+    """Commune B's objects: an assessment (submitted) with evidence, a plan, a village."""
+    village_b = VillageFactory(commune=cast.commune_b)
+    assessment = assess(catalogue, cast.commune_b, year=2024)
+    road = indicator(catalogue, "3.1")
+    evidence = evidence_add(assessment=assessment, indicator=road, user=cast.admin, upload=pdf())
+    Assessment.objects.filter(pk=assessment.pk).update(status=Assessment.State.SUBMITTED)
+    year = timezone.localdate().isocalendar().year
+    return SimpleNamespace(
+        village=village_b,
+        assessment=Assessment.objects.get(pk=assessment.pk),
+        evidence=evidence,
+        plan=make_plan(cast.commune_b, year=year, villages=[village_b]),
+        year=year,
+    )
+
+
+def _refused(client, user, method: str, path: str, data=None, expected=(403, 404)):
+    client.force_login(user)
+    before = row_counts()
+    response = getattr(client, method)(path, data or {})
+    assert response.status_code in expected, (path, response.status_code)
+    assert row_counts() == before, path
+    return response
+
+
+def test_values_cannot_be_saved_into_another_communes_assessment(client, cast, other):
+    path = url("criteria:entry", other.assessment.pk)
+    _refused(client, cast.officer_a, "post", path, post_data(other.assessment, {"3.1": "12"}), (404,))
+    assert Assessment.objects.get(pk=other.assessment.pk).version == other.assessment.version
+
+
+def test_another_districts_assessment_cannot_be_approved_returned_or_bulk_approved(client, cast, other):
+    for name in ("approve", "return", "reopen", "submit"):
+        _refused(
+            client,
+            cast.district_member_a,
+            "post",
+            url(f"criteria:{name}", other.assessment.pk),
+            {"reason": "x"},
+        )
+    response = _refused(
+        client,
+        cast.district_member_a,
+        "post",
+        url("criteria:review"),
+        {"assessment": [other.assessment.pk]},
+        (302,),
+    )
+    assert response.url == url("criteria:review")
+    assert Assessment.objects.get(pk=other.assessment.pk).status == Assessment.State.SUBMITTED
+
+
+def test_another_communes_evidence_cannot_be_read_deleted_or_added_to(client, cast, catalogue, other):
+    _refused(client, cast.officer_a, "get", url("criteria:evidence", other.evidence.pk), expected=(404,))
+    _refused(
+        client, cast.officer_a, "post", url("criteria:evidence_delete", other.evidence.pk), expected=(404,)
+    )
+    road = indicator(catalogue, "3.1")
+    upload = {f"file_{road.pk}": pdf()}
+    path = url("criteria:evidence_upload", other.assessment.pk, road.pk)
+    _refused(client, cast.officer_a, "post", path, upload, expected=(404,))
+
+
+def test_an_indicator_of_another_set_cannot_be_given_evidence(client, cast, catalogue):
+    own = assess(catalogue, cast.commune_a, year=2024)
+    foreign = Indicator.objects.exclude(criterion__criteria_set=catalogue).first()
+    path = url("criteria:evidence_upload", own.pk, foreign.pk)
+    _refused(client, cast.officer_a, "post", path, {f"file_{foreign.pk}": pdf()}, (404,))
+
+
+def test_no_assessment_opens_for_another_unit(client, cast, catalogue):
+    data = {"set": catalogue.code, "unit": cast.commune_b.code, "year": 2031}
+    _refused(client, cast.officer_a, "post", url("criteria:create"), data, (404,))
+    advanced = CriteriaSet.objects.exclude(pk=catalogue.pk).filter(unit_level="village").first()
+    if advanced is not None:  # a village set: a village head opens only their own village's
+        other_village = VillageFactory(commune=cast.commune_a)
+        data = {"set": advanced.code, "unit": other_village.code, "year": 2031}
+        _refused(client, cast.village_head_a, "post", url("criteria:create"), data, (404,))
+
+
+def test_a_weekly_report_cannot_be_filed_for_another_village(client, cast, other):
+    year = timezone.localdate().isocalendar().year
+    plan = make_plan(cast.commune_a, year=year, villages=[cast.village_a])
+    item = plan.work_items.get()
+    data = {f"item_{item.pk}": "5", "notes": "x", "next_week_plan": ""}
+    # Commune B's village under commune A's plan, and commune B's plan itself.
+    _refused(client, cast.officer_a, "post", url("plans:report", plan.pk, other.village.code, year, 1), data)
+    _refused(
+        client, cast.officer_a, "post", url("plans:report", other.plan.pk, other.village.code, year, 1), data
+    )
+    # Another village of the same commune: its head reports only for their own village.
+    neighbour = VillageFactory(commune=cast.commune_a)
+    _refused(client, cast.village_head_a, "post", url("plans:report", plan.pk, neighbour.code, year, 1), data)
+    # An item of another plan in the form is not reported.
+    foreign_item = other.plan.work_items.get()
+    data = {f"item_{item.pk}": "5", f"item_{foreign_item.pk}": "7", "notes": "x", "next_week_plan": ""}
+    client.force_login(cast.officer_a)
+    assert client.post(url("plans:report", plan.pk, cast.village_a.code, year, 1), data).status_code == 302
+    assert not WeeklyReport.objects.filter(plan=other.plan).exists()
+    assert not WeeklyReport.objects.get(plan=plan).lines.filter(work_item=foreign_item).exists()
+
+
+def test_the_allocation_grid_takes_no_cell_of_another_communes_village(client, cast, other):
+    plan = make_plan(cast.commune_a, year=2024, villages=[cast.village_a])
+    item = plan.work_items.get()
+    data = {f"c_{item.pk}_{cast.village_a.pk}": "3200", f"c_{item.pk}_{other.village.pk}": "100"}
+    client.force_login(cast.officer_a)
+    assert client.post(url("plans:allocations", plan.pk), data).status_code == 302
+    assert not Allocation.objects.filter(village=other.village, work_item=item).exists()
+    foreign = {f"c_{other.plan.work_items.get().pk}_{other.village.pk}": "1"}
+    _refused(client, cast.officer_a, "post", url("plans:allocations", other.plan.pk), foreign, (404,))
+    _refused(client, cast.officer_a, "post", url("plans:edit", other.plan.pk), {"plan-name": "x"}, (404,))
+
+
+def test_another_users_export_job_cannot_be_downloaded_or_seen(client, cast, other):
+    job = ExportJob(user=cast.province_office, kind=ExportJob.Kind.PROVINCE_SUMMARY, title="Bí mật")
+    job.status, job.filename = ExportJob.State.DONE, "bi-mat.xlsx"
+    job.file.save("bi-mat.xlsx", ContentFile(b"PK\x03\x04"))
+    for user in (cast.officer_a, cast.district_member_a, cast.officer_b, cast.admin):
+        _refused(client, user, "get", url("reports:job_file", job.pk), expected=(404,))
+        assert "Bí mật" not in client.get(url("reports:downloads_status")).content.decode()
+
+
+def test_another_units_rollup_cannot_be_asked_for_or_rebuilt(client, cast):
+    rollup_b = rollups.rollup_build(
+        rollup_id=rollups.rollup_request(
+            unit=rollups.unit_ref(cast.district_b), iso_year=2024, iso_week=10, enqueue=False
+        ).pk,
+        send_mail=False,
+    )
+    data = {"unit": f"district:{cast.district_b.code}", "week": "2024-W12"}
+    _refused(client, cast.district_member_a, "post", url("reports:rollup_build"), data, (404,))
+    _refused(
+        client, cast.district_member_a, "post", url("reports:rollup_rebuild", rollup_b.pk), expected=(404,)
+    )
+    assert RollUp.objects.count() == 1
+
+
+def test_an_import_cannot_be_applied_to_another_commune(client, cast, catalogue, other):
+    own = assess(catalogue, cast.commune_a, year=2024)
+    assert own.pk
+    client.force_login(cast.officer_a)
+
+    def change(wb):
+        wb[SHEET].cell(row=row_of(wb, "3.1"), column=5).value = 0.5
+
+    table = edit(export(cast.commune_a, catalogue), change)
+    page = client.post(
+        url("reports:import", cast.commune_a.code), {"file": SimpleUploadedFile("b.xlsx", table)}
+    )
+    token = page.context["token"]
+    _refused(
+        client,
+        cast.officer_a,
+        "post",
+        url("reports:import_apply", cast.commune_b.code),
+        {"token": token},
+        (404,),
+    )
+    # Commune B's own table, uploaded to commune A's page, is refused by its hidden unit key.
+    foreign = edit(export(cast.commune_b, catalogue), change)
+    upload = {"file": SimpleUploadedFile("b.xlsx", foreign)}
+    _refused(client, cast.officer_a, "post", url("reports:import", cast.commune_a.code), upload, (400,))
