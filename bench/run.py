@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -43,6 +44,11 @@ PASSWORD = "Bench-Password-2025"
 RESULTS = ROOT / "bench" / "results.json"
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 class Browser:
     """A logged-in HTTP client talking to the real gunicorn server."""
 
@@ -50,34 +56,47 @@ class Browser:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.no_redirect = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect
+        )
         page = self.get("/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         self.post("/login/", {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token})
 
-    def get(self, path: str) -> str:
+    def get(self, path: str, binary: bool = False):
         with self.opener.open(self.base + path, timeout=120) as response:
             if response.status != 200:
                 raise RuntimeError(f"{path}: HTTP {response.status}")
-            return response.read().decode("utf-8", "replace")
+            body = response.read()
+            return body if binary else body.decode("utf-8", "replace")
 
-    def post(self, path: str, data: dict) -> str:
+    def post(self, path: str, data: dict, follow: bool = True):
+        """POST a form; with follow=False, answer the status code without following a redirect."""
         body = urllib.parse.urlencode(data, doseq=True).encode()
         request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
-        with self.opener.open(request, timeout=120) as response:
-            return response.read().decode("utf-8", "replace")
+        opener = self.opener if follow else self.no_redirect
+        try:
+            with opener.open(request, timeout=120) as response:
+                return response.read().decode("utf-8", "replace") if follow else response.status
+        except urllib.error.HTTPError as error:
+            if follow or error.code >= 400:
+                raise
+            return error.code
 
     def csrf(self) -> str:
         return next(cookie.value for cookie in self.jar if cookie.name == "csrftoken")
 
 
-def median_ms(action, runs: int = RUNS, warmup: int = 2) -> float:
-    for _ in range(warmup):
-        action()
+def median_ms(action, runs: int = RUNS, warmup: int = 2, prepare=None) -> float:
+    """The median time of `action` over `runs` runs after `warmup` runs; `prepare`, when given,
+    runs untimed before each run and its result is passed to `action`."""
     timings = []
-    for _ in range(runs):
+    for number in range(warmup + runs):
+        argument = (prepare(),) if prepare else ()
         started = time.perf_counter()
-        action()
-        timings.append((time.perf_counter() - started) * 1000)
+        action(*argument)
+        if number >= warmup:
+            timings.append((time.perf_counter() - started) * 1000)
     return round(statistics.median(timings), 1)
 
 
@@ -175,17 +194,19 @@ def main(scale: str) -> dict:
     call_command("generate_dataset", scale=scale)
     cast = scenarios.prepare(PASSWORD)
     results: dict = {"scale_name": scale, "runs": RUNS}
-    server = start_gunicorn()
+    server, worker = start_gunicorn(), start_worker(concurrency=2)
     try:
         base = f"http://127.0.0.1:{PORT}"
-        results |= scenarios.pages(cast, lambda user: Browser(base, user), median_ms, query_count)
-        results |= scenarios.services(cast, median_ms)
+        browsers = {
+            user: Browser(base, user) for user in (cast.commune_user, cast.district_user, cast.province_user)
+        }
+        results |= scenarios.pages(cast, browsers, median_ms, query_count)
+        results |= scenarios.assessment_save(cast, browsers, median_ms)
+        results |= scenarios.exports(cast, browsers, median_ms)
+        results |= scenarios.district_rollup(cast, median_ms)
+        results |= scenarios.national_rollup([worker.pid])
     finally:
         stop(server)
-    worker = start_worker(concurrency=2)
-    try:
-        results |= scenarios.national_rollup(cast, worker)
-    finally:
         stop(worker)
     results |= scenarios.scale_figures()
     return results

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import datetime
+import threading
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import F
 from django.urls import reverse
+from django.utils import translation
 
 from communes.models import Commune, District, Province, Role, Village
-from criteria.models import Assessment, IndicatorValue
+from criteria.forms import initial_for
+from criteria.models import Assessment, CriteriaSet, IndicatorValue
+from criteria.services import assessment_values
+from ntm.synthetic import LAST_WEEK, NTM_SET, YEAR
+from reports.models import ExportJob, RollUp
+from reports.rollups import rollup_build, rollup_request, rollups_request_all, unit_ref
+
+ROLLUP_WEEK = tuple(LAST_WEEK.isocalendar())[:2]
 
 
 @dataclass(frozen=True)
@@ -40,28 +53,196 @@ def prepare(password: str) -> Cast:
     return cast
 
 
-def pages(cast: Cast, browser_for, median_ms, query_count) -> dict:
+def pages(cast: Cast, browsers, median_ms, query_count) -> dict:
     figures = {}
     measured = {
         "floor": (cast.commune_user, reverse("communes:about")),
-        "district_dashboard": (cast.district_user, reverse("communes:district", args=[cast.district.code])),
-        "province_dashboard": (cast.province_user, reverse("communes:province", args=[cast.province.code])),
+        "district_dashboard": (cast.district_user, reverse("reports:district", args=[cast.district.code])),
+        "province_dashboard": (cast.province_user, reverse("reports:province", args=[cast.province.code])),
         "commune_page": (cast.commune_user, reverse("communes:commune", args=[cast.commune.code])),
+        "commune_dashboard": (cast.commune_user, reverse("reports:commune", args=[cast.commune.code])),
     }
-    browsers = {}
     for name, (username, path) in measured.items():
-        browser = browsers.setdefault(username, browser_for(username))
+        browser = browsers[username]
         figures[f"{name}_ms"] = median_ms(lambda browser=browser, path=path: browser.get(path))
         figures[f"{name}_queries"] = query_count(username, path)
     return figures
 
 
-def services(cast: Cast, median_ms) -> dict:
-    return {}
+def assessment_save(cast: Cast, browsers, median_ms) -> dict:
+    """Saving every indicator of one commune through the entry page: each save changes all
+    57 notes, so every value row, its history row and the stored evaluation are written."""
+    assessment = Assessment.objects.get(commune=cast.commune, criteria_set__code=NTM_SET, year=YEAR)
+    browser = browsers[cast.commune_user]
+    path = reverse("criteria:entry", args=[assessment.pk])
+    counter = iter(range(1_000_000))
+
+    def payload() -> dict:
+        assessment.refresh_from_db(fields=["version"])
+        with translation.override("vi"):
+            data = initial_for(assessment_values(assessment), assessment.version)
+        number = next(counter)
+        data |= {key: f"Lần lưu {number}" for key in data if key.startswith("n_")}
+        return {key: "" if value is None else value for key, value in data.items()}
+
+    def save(data) -> None:
+        status = browser.post(path, data | {"csrfmiddlewaretoken": browser.csrf()}, follow=False)
+        if status != 302:
+            raise RuntimeError(f"assessment save answered {status}")
+
+    return {"assessment_save_ms": median_ms(save, prepare=payload)}
 
 
-def national_rollup(cast: Cast, worker) -> dict:
-    return {}
+def exports(cast: Cast, browsers, median_ms) -> dict:
+    district = browsers[cast.district_user]
+    summary = reverse("reports:district_summary", args=[cast.district.code])
+    province = browsers[cast.province_user]
+    job_path = reverse("reports:province_summary", args=[cast.province.code])
+
+    def province_export() -> None:
+        newest = ExportJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        province.get(job_path)
+        job = ExportJob.objects.filter(pk__gt=newest).order_by("pk").first()
+        while job.status not in (ExportJob.State.DONE, ExportJob.State.FAILED):
+            time.sleep(0.02)
+            job.refresh_from_db(fields=["status"])
+        if job.status == ExportJob.State.FAILED:
+            raise RuntimeError("province export failed")
+        province.get(reverse("reports:job_file", args=[job.pk]))
+
+    return {
+        "district_export_ms": median_ms(lambda: district.get(summary, binary=True)),
+        "province_export_ms": median_ms(province_export, runs=5, warmup=1),
+    }
+
+
+ROLLUP_FLOOR_SQL = """
+SELECT c.id, a.criteria_met, a.title_qualified, a.status,
+       (SELECT s.criteria_met FROM reports_evaluationsnapshot s
+         WHERE s.assessment_id = a.id AND s.iso_year = %(prev_year)s AND s.iso_week = %(prev_week)s),
+       (SELECT count(*) FILTER (WHERE r.submitted_at < r.deadline) || '/' || count(*)
+          FROM plans_weeklyreport r JOIN plans_plan p ON p.id = r.plan_id
+         WHERE p.commune_id = c.id AND r.week = %(monday)s),
+       (SELECT sum(l.quantity) FROM plans_reportline l
+          JOIN plans_weeklyreport r ON r.id = l.report_id JOIN plans_plan p ON p.id = r.plan_id
+         WHERE p.commune_id = c.id AND p.year = %(year)s),
+       (SELECT sum(w.quantity) FROM plans_workitem w JOIN plans_plan p ON p.id = w.plan_id
+         WHERE p.commune_id = c.id AND p.year = %(year)s)
+  FROM communes_commune c
+  LEFT JOIN criteria_assessment a ON a.commune_id = c.id AND a.year = %(year)s AND a.criteria_set_id = %(set)s
+ WHERE c.district_id = %(district)s
+"""
+
+
+def district_rollup(cast: Cast, median_ms) -> dict:
+    """One district's roll-up built in-process (the task's service), against one hand-written
+    SQL aggregate over the same rows: the database floor."""
+    iso_year, iso_week = ROLLUP_WEEK
+    unit = unit_ref(cast.district)
+
+    def request() -> int:
+        return rollup_request(unit=unit, iso_year=iso_year, iso_week=iso_week, enqueue=False).pk
+
+    def build(rollup_id: int) -> None:
+        rollup = rollup_build(rollup_id=rollup_id, send_mail=False)
+        if rollup.status != RollUp.State.DONE:
+            raise RuntimeError(f"roll-up {rollup.status}: {rollup.error}")
+
+    monday = datetime.date.fromisocalendar(iso_year, iso_week, 1)
+    previous = (monday - datetime.timedelta(weeks=1)).isocalendar()
+    parameters = {
+        "prev_year": previous.year,
+        "prev_week": previous.week,
+        "monday": monday,
+        "year": YEAR,
+        "set": CriteriaSet.objects.get(code=NTM_SET).pk,
+        "district": cast.district.pk,
+    }
+
+    def floor() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(ROLLUP_FLOOR_SQL, parameters)
+            cursor.fetchall()
+
+    return {
+        "district_rollup_ms": median_ms(build, prepare=request),
+        "district_rollup_sql_ms": median_ms(floor),
+    }
+
+
+def national_rollup(worker_pids) -> dict:
+    """Every unit of the country for one week on the running workers; the peak resident memory
+    of any worker process meanwhile."""
+    iso_year, iso_week = ROLLUP_WEEK
+    sampler = RssSampler(worker_pids)
+    sampler.start()
+    started = time.monotonic()
+    total = rollups_request_all(iso_year=iso_year, iso_week=iso_week)
+    week = RollUp.objects.filter(iso_year=iso_year, iso_week=iso_week)
+    while (
+        week.filter(
+            status__in=[RollUp.State.DONE, RollUp.State.FAILED], finished_at__gte=F("requested_at")
+        ).count()
+        < total
+    ):
+        time.sleep(0.5)
+        if time.monotonic() - started > 1800:
+            raise RuntimeError("national roll-up did not finish in 30 minutes")
+    elapsed = time.monotonic() - started
+    sampler.stop()
+    failed = week.filter(status=RollUp.State.FAILED).count()
+    return {
+        "national_rollup_s": round(elapsed, 1),
+        "national_rollup_units": total,
+        "national_rollup_failed": failed,
+        "worker_peak_rss_mb": round(sampler.peak_kb / 1024, 1),
+    }
+
+
+class RssSampler(threading.Thread):
+    """Samples the resident memory of the worker processes (and their children) from /proc."""
+
+    def __init__(self, root_pids):
+        super().__init__(daemon=True)
+        self.root_pids = set(root_pids)
+        self.peak_kb = 0
+        self.running = True
+
+    def run(self) -> None:
+        while self.running:
+            for pid in self._tree():
+                self.peak_kb = max(self.peak_kb, _rss_kb(pid))
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.running = False
+        self.join()
+
+    def _tree(self) -> set[int]:
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry.name))
+        found, todo = set(), list(self.root_pids)
+        while todo:
+            pid = todo.pop()
+            found.add(pid)
+            todo += children.get(pid, [])
+        return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def scale_figures() -> dict:

@@ -8,12 +8,14 @@ province values, so that every band of criteria met occurs.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import random
 from dataclasses import dataclass, replace
 
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from communes.models import Commune, District, Province, Region, Village
@@ -301,11 +303,45 @@ def _plan_batch(communes: list[Commune], rng: random.Random) -> None:
                 )
                 reports.append(report)
                 lines += [(report, item, _share_done(item, plan_villages, rng)) for item in items_of[plan.pk]]
-    Allocation.objects.bulk_create(allocations, batch_size=BATCH)
-    WeeklyReport.objects.bulk_create(reports, batch_size=BATCH)
-    ReportLine.objects.bulk_create(
-        [ReportLine(report=r, work_item=i, quantity=q) for r, i, q in lines], batch_size=BATCH
-    )
+    _insert(Allocation, allocations)
+    _insert(WeeklyReport, reports)
+    _insert(ReportLine, [ReportLine(report=r, work_item=i, quantity=q) for r, i, q in lines])
+
+
+def _insert(model, objects: list) -> None:
+    """Insert many rows: PostgreSQL's COPY with ids taken from the table's sequence (several
+    times faster than INSERT at national scale), bulk_create elsewhere."""
+    if connection.vendor != "postgresql" or not objects:
+        model.objects.bulk_create(objects, batch_size=BATCH)
+        return
+    table = model._meta.db_table
+    fields = model._meta.concrete_fields
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(objects)],
+        )
+        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        for obj in objects:
+            writer.writerow([_copy_value(getattr(obj, field.attname)) for field in fields])
+        buffer.seek(0)
+        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+        )
+
+
+def _copy_value(value):
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
 
 
 def _share_done(item: WorkItem, villages: list[Village], rng: random.Random):
