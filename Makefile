@@ -7,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 SCALE ?= national
 
-.PHONY: run test setup venv messages browser lint bench loadtest backup restore clean
+.PHONY: run test setup venv messages system-packages lint bench loadtest backup restore clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,8 @@ $(VENV)/.installed: requirements.txt | $(BIN)/activate
 venv: $(VENV)/.installed
 
 messages: venv
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -q && apt-get install -y -q gettext; } \
+		|| { echo "msgfmt missing: apt-get install gettext"; exit 1; }
 	cd $(CURDIR) && $(PY) manage.py compilemessages --ignore=.venv -v0
 
 setup: venv messages
@@ -29,12 +31,15 @@ setup: venv messages
 run: setup
 	$(PY) manage.py runserver $(HOST)
 
-# Browser journeys need Debian's Chromium; install it when missing and allowed to.
-browser:
-	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && apt-get update -q && apt-get install -y -q chromium; } \
-		|| echo "Chromium missing: install it with 'apt-get install chromium' to run the browser tests."
+# The browser journeys need Debian's Chromium and the PDF check LibreOffice: install whichever
+# is missing when allowed to (as root).
+system-packages:
+	@if [ ! -x /usr/bin/chromium ] || ! command -v soffice >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium libreoffice-calc-nogui; \
+		else echo "Missing system packages: apt-get install chromium libreoffice-calc-nogui"; exit 1; fi; \
+	fi
 
-test: venv messages browser
+test: system-packages venv messages
 	$(BIN)/pytest
 
 lint: venv
