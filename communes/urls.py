@@ -6,6 +6,7 @@ app_name = "communes"
 
 urlpatterns = [
     path("about/", views.about, name="about"),
+    path("healthz/", views.healthz, name="healthz"),
     path("communes/<str:code>/", views.commune_detail, name="commune"),
     path("villages/<str:code>/", views.village_detail, name="village"),
     path("districts/<str:code>/", views.district_detail, name="district"),

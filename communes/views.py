@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,13 @@ def home(request: HttpRequest) -> HttpResponse:
         Role.Kind.PROVINCE_OFFICE: lambda: reverse("communes:province", args=[role.province.code]),
     }[role.kind]
     return redirect(target())
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for the container health check: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @login_required

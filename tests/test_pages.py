@@ -104,3 +104,8 @@ def test_pages_cost_the_same_queries_with_2_and_20_communes(client, cast, catalo
     # session, user, roles; unit; sets; years or latest year; assessment/communes; catalogue
     # (criteria, indicators, thresholds) and values; regions — never per commune.
     assert small <= 13
+
+
+def test_the_health_check_answers_without_login(client, db):
+    response = client.get("/healthz/")
+    assert response.status_code == 200 and response.content == b"ok"
