@@ -85,7 +85,7 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
         .filter(commune=commune, criteria_set=criteria_set, year=year)
         .first()
     )
-    outcome = assessment_evaluation(assessment, set_catalogue(criteria_set)) if assessment else None
+    outcome = assessment_evaluation(assessment, set_catalogue(criteria_set, commune.province_id)) if assessment else None
     return render(
         request,
         "communes/commune_detail.html",

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -45,14 +45,20 @@ class SetCatalogue:
         return [indicator for criterion in self.criteria for indicator in criterion.indicator_list]
 
 
-def set_catalogue(criteria_set: CriteriaSet) -> SetCatalogue:
+def set_catalogue(criteria_set: CriteriaSet, province_id: int | None = None) -> SetCatalogue:
+    """The set's criteria, indicators and thresholds in three queries. With `province_id`, only
+    the thresholds that can apply there (national rows and that province's overrides): at
+    national scale every province has its own rows, and one unit needs only its own."""
     criteria = list(
         criteria_set.criteria.select_related("group").prefetch_related(
             Prefetch("indicators", queryset=Indicator.objects.order_by("order"), to_attr="indicator_list")
         )
     )
     thresholds: dict[int, list[evaluation.ThresholdRow]] = defaultdict(list)
-    for threshold in Threshold.objects.filter(indicator__criterion__criteria_set=criteria_set):
+    rows = Threshold.objects.filter(indicator__criterion__criteria_set=criteria_set)
+    if province_id is not None:
+        rows = rows.filter(Q(province__isnull=True) | Q(province_id=province_id))
+    for threshold in rows:
         thresholds[threshold.indicator_id].append(threshold.as_row())
     return SetCatalogue(criteria_set, criteria, thresholds)
 

@@ -59,7 +59,8 @@ def _assessment(user, pk: int) -> Assessment:
 @login_required
 def entry(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request.user, pk)
-    catalogue = set_catalogue(assessment.criteria_set)
+    commune = assessment.commune or assessment.village.commune
+    catalogue = set_catalogue(assessment.criteria_set, commune.province_id)
     rows = assessment_values(assessment)
     conflict = None
     if request.method == "POST":

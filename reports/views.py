@@ -140,7 +140,7 @@ def commune_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     assessment = row.assessment
     if assessment is not None:
         assessment.criteria_set, assessment.commune = criteria_set, commune
-    outcome = assessment_evaluation(assessment, set_catalogue(criteria_set)) if assessment else None
+    outcome = assessment_evaluation(assessment, set_catalogue(criteria_set, commune.province_id)) if assessment else None
     history = snapshot_history(assessment)
     plan = row.progress.plan if row.progress else None
     villages = Village.objects.filter(commune=commune)

@@ -36,7 +36,7 @@ class CommuneTableData:
 def commune_table_data(*, commune: Commune, criteria_set: CriteriaSet, year: int) -> CommuneTableData:
     """Queries: criteria, indicators, thresholds (the catalogue); the assessment; its values;
     the regions. `commune` comes with its province, district and region selected."""
-    catalogue = set_catalogue(criteria_set)
+    catalogue = set_catalogue(criteria_set, commune.province_id)
     assessment = Assessment.objects.filter(commune=commune, criteria_set=criteria_set, year=year).first()
     rows = {row.indicator_id: row for row in assessment.values.all()} if assessment else {}
     context = unit_context(criteria_set, commune, regions_by_code())
