@@ -95,9 +95,10 @@ def assessment_save(cast: Cast, browsers, median_ms) -> dict:
 
 def exports(cast: Cast, browsers, median_ms) -> dict:
     district = browsers[cast.district_user]
-    summary = reverse("reports:district_summary", args=[cast.district.code])
+    query = f"?set={NTM_SET}&year={YEAR}"
+    summary = reverse("reports:district_summary", args=[cast.district.code]) + query
     province = browsers[cast.province_user]
-    job_path = reverse("reports:province_summary", args=[cast.province.code])
+    job_path = reverse("reports:province_summary", args=[cast.province.code]) + query
 
     def province_export() -> None:
         newest = ExportJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
