@@ -106,6 +106,7 @@ def query_count(username: str, path: str) -> int:
 
     client = Client(SERVER_NAME="localhost")
     client.force_login(get_user_model().objects.get(username=username))
+    connection.queries_log.clear()  # a full log would hide the new queries
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)

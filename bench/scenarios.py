@@ -102,7 +102,7 @@ def exports(cast: Cast, browsers, median_ms) -> dict:
 
     def province_export() -> None:
         newest = ExportJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        province.get(job_path)
+        province.post(job_path, {"csrfmiddlewaretoken": province.csrf()}, follow=False)
         job = ExportJob.objects.filter(pk__gt=newest).order_by("pk").first()
         while job.status not in (ExportJob.State.DONE, ExportJob.State.FAILED):
             time.sleep(0.02)
@@ -118,19 +118,21 @@ def exports(cast: Cast, browsers, median_ms) -> dict:
 
 
 ROLLUP_FLOOR_SQL = """
-SELECT c.id, a.criteria_met, a.title_qualified, a.status,
-       (SELECT s.criteria_met FROM reports_evaluationsnapshot s
-         WHERE s.assessment_id = a.id AND s.iso_year = %(prev_year)s AND s.iso_week = %(prev_week)s),
-       (SELECT count(*) FILTER (WHERE r.submitted_at < r.deadline) || '/' || count(*)
-          FROM plans_weeklyreport r JOIN plans_plan p ON p.id = r.plan_id
-         WHERE p.commune_id = c.id AND r.week = %(monday)s),
-       (SELECT sum(l.quantity) FROM plans_reportline l
-          JOIN plans_weeklyreport r ON r.id = l.report_id JOIN plans_plan p ON p.id = r.plan_id
-         WHERE p.commune_id = c.id AND p.year = %(year)s),
-       (SELECT sum(w.quantity) FROM plans_workitem w JOIN plans_plan p ON p.id = w.plan_id
-         WHERE p.commune_id = c.id AND p.year = %(year)s)
+SELECT c.id, a.criteria_met, met.criteria, a.title_qualified, a.status, s.criteria_met,
+       week.on_time, week.total, done.quantity, planned.quantity
   FROM communes_commune c
+  LEFT JOIN plans_plan p ON p.commune_id = c.id AND p.year = %(year)s
   LEFT JOIN criteria_assessment a ON a.commune_id = c.id AND a.year = %(year)s AND a.criteria_set_id = %(set)s
+  LEFT JOIN reports_evaluationsnapshot s
+         ON s.assessment_id = a.id AND s.iso_year = %(prev_year)s AND s.iso_week = %(prev_week)s
+  LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE cr.status = 'met') AS criteria
+                       FROM criteria_criterionresult cr WHERE cr.assessment_id = a.id) met ON true
+  LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE r.submitted_at < r.deadline) AS on_time, count(*) AS total
+                       FROM plans_weeklyreport r WHERE r.plan_id = p.id AND r.week = %(monday)s) week ON true
+  LEFT JOIN LATERAL (SELECT sum(l.quantity) AS quantity
+                       FROM plans_weeklyreport r JOIN plans_reportline l ON l.report_id = r.id
+                      WHERE r.plan_id = p.id) done ON true
+  LEFT JOIN LATERAL (SELECT sum(w.quantity) AS quantity FROM plans_workitem w WHERE w.plan_id = p.id) planned ON true
  WHERE c.district_id = %(district)s
 """
 
