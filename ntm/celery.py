@@ -1,3 +1,4 @@
+import logging
 import os
 
 from celery import Celery
@@ -7,3 +8,33 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ntm.settings")
 app = Celery("ntm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class QueueUnavailable(Exception):
+    """The broker (or the result store) could not take a task."""
+
+
+def queue_unavailable_text() -> str:
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    with translation.override("vi"):
+        return _(
+            "Hàng đợi xử lý tạm thời không hoạt động nên yêu cầu chưa được gửi. Hãy thử lại sau ít phút."
+        )
+
+
+def enqueue(task, *args, on_failure) -> bool:
+    """Send `task` to the broker. The request's rows are already committed when this runs
+    (from `transaction.on_commit`), so when Redis is unreachable the row is marked through
+    `on_failure(QueueUnavailable)` for the user to see and retry, instead of a server error."""
+    if task.app.conf.task_always_eager:  # in-process: a failing task is the task's error
+        task.delay(*args)
+        return True
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 - kombu, redis and Celery's result store each raise their own
+        logging.getLogger("ntm.queue").exception("Could not queue %s%r", task.name, args)
+        on_failure(QueueUnavailable(queue_unavailable_text()))
+        return False
+    return True

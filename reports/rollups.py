@@ -123,9 +123,17 @@ def rollup_request(*, unit: UnitRef, iso_year: int, iso_week: int, user=None, en
             rollup.error = ""
             rollup.save(update_fields=["status", "requested_at", "requested_by", "error"])
         if enqueue:
+            from ntm.celery import enqueue as send
+
             from .tasks import build_rollup
 
-            transaction.on_commit(lambda: build_rollup.delay(rollup.pk))
+            transaction.on_commit(
+                lambda: send(
+                    build_rollup,
+                    rollup.pk,
+                    on_failure=lambda error: rollup_fail(rollup_id=rollup.pk, error=error),
+                )
+            )
     return rollup
 
 

@@ -38,6 +38,8 @@ def export_job_create(
     *, user, kind: str, unit: District | Province, criteria_set: CriteriaSet, year: int
 ) -> ExportJob:
     """Record the request and enqueue its job once the request's transaction commits."""
+    from ntm.celery import enqueue
+
     from .export_tasks import export_job_run
 
     title = _("%(unit)s — %(set)s — năm %(year)s") % {
@@ -52,8 +54,15 @@ def export_job_create(
         title=title[:300],
         language=translation.get_language() or "vi",
     )
-    transaction.on_commit(lambda: export_job_run.delay(job.pk))
+    transaction.on_commit(
+        lambda: enqueue(export_job_run, job.pk, on_failure=lambda error: _unqueued(job, error))
+    )
     return job
+
+
+def _unqueued(job: ExportJob, error: Exception) -> None:
+    """Redis was down: the job fails with a message saying so; asking again retries it."""
+    _finish(job, status=ExportJob.State.FAILED, error=str(error))
 
 
 def _unit_name(unit: District | Province) -> str:

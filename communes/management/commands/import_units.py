@@ -1,6 +1,9 @@
+import csv
+import zipfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from openpyxl.utils.exceptions import InvalidFileException
 
 from communes.importing import ImportError_, import_units, read_rows
 
@@ -22,6 +25,9 @@ class Command(BaseCommand):
             result = import_units(read_rows(file))
         except ImportError_ as error:
             raise CommandError("Không nhập gì cả (nothing imported):\n" + "\n".join(error.errors)) from error
+        except (csv.Error, zipfile.BadZipFile, InvalidFileException, ValueError, KeyError, OSError) as error:
+            # A damaged .xlsx, or a .csv that is not UTF-8 text: say so instead of a traceback.
+            raise CommandError(f"Không đọc được tệp {file.name} (nothing imported): {error}") from error
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã nhập: {result.provinces} tỉnh, {result.districts} huyện, "
