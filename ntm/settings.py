@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A dropped database connection: 503 with the typed values kept (ntm/middleware.py).
+    "ntm.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires: it turns a flagged lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
