@@ -2,6 +2,9 @@ from decimal import Decimal
 
 from django import template
 from django.http import QueryDict
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 
 from criteria.evaluation import format_number
 
@@ -45,3 +48,55 @@ def vn_number(value) -> str:
     if value is None or value == "":
         return ""
     return format_number(Decimal(value))
+
+
+# The matrix cell's symbol per status (anything else: no value entered).
+CELL_SYMBOLS = {"met": "✓", "not_met": "✗", "no_threshold": "?"}
+
+
+def status_text(status: str) -> str:
+    """The status's words, as reports/_status_text.html writes them."""
+    texts = {
+        "met": gettext("Đạt"),
+        "not_met": gettext("Chưa đạt"),
+        "no_threshold": gettext("Chưa có ngưỡng"),
+    }
+    return texts.get(status, gettext("Chưa nhập"))
+
+
+def matrix_cell(cell) -> str:
+    """One criterion cell of the dashboard matrix (the same for every commune with that
+    criterion, status and regression, so rendered once per language and kept)."""
+    key = (get_language(), cell.criterion.code, cell.status, cell.regressed)
+    if key not in _CELLS:
+        _CELLS[key] = _render_cell(cell.criterion.code, cell.status, cell.regressed)
+    return _CELLS[key]
+
+
+_CELLS: dict[tuple, str] = {}
+
+
+@register.simple_tag
+def matrix_cells(cells) -> str:
+    """A matrix row's criterion cells, rendered in Python: the matrix has one per commune and
+    criterion, too many for a template include each."""
+    return mark_safe("".join(matrix_cell(cell) for cell in cells))  # noqa: S308 - built by format_html
+
+
+def _render_cell(code: str, status: str, regressed: bool) -> str:
+    text = status_text(status)
+    title = f"{gettext('Tiêu chí')} {code}: {text}"
+    hidden = title
+    css = f"cell cell-{status}"
+    if regressed:
+        title += f" — {gettext('mới bị tụt')}"
+        hidden += f", {gettext('mới bị tụt so với tuần trước')}"
+        css += " cell-regressed"
+    symbol = CELL_SYMBOLS.get(status, "–") + ("↓" if regressed else "")
+    return format_html(
+        '<td class="{}" title="{}"><span aria-hidden="true">{}</span><span class="visually-hidden">{}</span></td>',
+        css,
+        title,
+        symbol,
+        hidden,
+    )
