@@ -209,6 +209,8 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
     "password_reset_confirm": (_reset_confirm, (OK,) * 7),
     "password_reset_complete": (lambda w: Call("get", url("password_reset_complete")), (OK,) * 7),
     # --- units --------------------------------------------------------------------------------
+    # The container's liveness probe: public, and says nothing but "ok".
+    "communes:healthz": (lambda w: Call("get", url("communes:healthz")), (OK,) * 7),
     "communes:about": (lambda w: Call("get", url("communes:about")), (IN, OK, OK, OK, OK, OK, OK)),
     "communes:commune": (
         lambda w: Call("get", url("communes:commune", w.cast.commune_a.code)),
