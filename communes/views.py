@@ -68,10 +68,11 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
         Commune.objects.select_related("province__region", "district", "region"), request.user, code=code
     )
     criteria_set, sets = _selected_set(request, CriteriaSet.UnitLevel.COMMUNE, commune.province_id)
+    villages = list(commune.villages.all())
     # One query lists every assessment of the commune and its villages (returned first); the
     # years of the selected set come from it.
     unit_assessments = list(
-        Assessment.objects.of_commune_and_villages(commune)
+        Assessment.objects.of_commune_and_villages(commune, [village.pk for village in villages])
         .select_related("criteria_set", "village")
         .returned_first()
     )
@@ -85,7 +86,11 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
         .filter(commune=commune, criteria_set=criteria_set, year=year)
         .first()
     )
-    outcome = assessment_evaluation(assessment, set_catalogue(criteria_set, commune.province_id)) if assessment else None
+    outcome = (
+        assessment_evaluation(assessment, set_catalogue(criteria_set, commune.province_id))
+        if assessment
+        else None
+    )
     return render(
         request,
         "communes/commune_detail.html",
@@ -97,7 +102,7 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
             "year": year,
             "assessment": assessment,
             "outcome": outcome,
-            "villages": commune.villages.all(),
+            "villages": villages,
             "unit_assessments": unit_assessments,
         },
     )
