@@ -10,8 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
-from criteria.evaluation import Status
-from criteria.models import Assessment, CriterionResult
+from criteria.models import Assessment
 from plans import deadlines
 from plans.deadlines import DeadlineStatus
 from plans.models import Allocation, CriterionDeadline, Plan, ReportLine, WeeklyReport, WorkItem
@@ -71,22 +70,27 @@ def plan_track(progress: PlanProgress, year: int, today: datetime.date) -> str:
 
 
 def plan_progress_by_commune(
-    commune_ids: list[int], year: int, assessments: list[Assessment], today: datetime.date
-) -> dict[int, PlanProgress]:
-    """Each commune's plan of `year` with its progress (three queries)."""
-    plans = list(Plan.objects.filter(commune_id__in=commune_ids, year=year).select_related("target_set"))
+    commune_ids: list[int],
+    year: int,
+    assessments: list[Assessment],
+    today: datetime.date,
+    met: set[tuple[int, int]],
+    other_years: set[int] | None = None,
+) -> tuple[dict[int, PlanProgress], set[tuple[int, int]]]:
+    """Each commune's plan of `year` with its progress (two queries); `met` holds the
+    (commune, criterion) pairs met in the year's stored evaluations. Also the (commune, year)
+    pairs that have a plan in `year` or `other_years`, fetched in the same query."""
+    years = {year} | (other_years or set())
+    fetched = list(
+        Plan.objects.filter(commune_id__in=commune_ids, year__in=years)
+        .select_related("target_set")
+        .order_by()
+    )
+    plans = [plan for plan in fetched if plan.year == year]
     items = list(
         CriterionDeadline.objects.filter(plan__in=[plan.pk for plan in plans])
         .select_related("criterion")
         .order_by("quarter", "criterion__order")
-    )
-    met = set(
-        CriterionResult.objects.filter(
-            assessment__commune_id__in=commune_ids,
-            assessment__year=year,
-            criterion_id__in={item.criterion_id for item in items},
-            status=Status.MET.value,
-        ).values_list("assessment__commune_id", "criterion_id")
     )
     by_key = {(a.commune_id, a.criteria_set_id): a for a in assessments}
     quarter = quarter_of(reference_day(year, today))
@@ -112,7 +116,7 @@ def plan_progress_by_commune(
         )
         item.track = plan_track(item, year, today)
         progress[plan.commune_id] = item
-    return progress
+    return progress, {(plan.commune_id, plan.year) for plan in fetched}
 
 
 @dataclass
@@ -151,18 +155,15 @@ def compliance_weeks(villages: QuerySet, year: int, today: datetime.date) -> lis
 
 
 def report_compliance(
-    villages: QuerySet, year: int, today: datetime.date, key: str
-) -> tuple[list[datetime.date], dict]:
+    villages: QuerySet,
+    weeks: list[datetime.date],
+    key: str,
+    planned: set[tuple[int, int]],
+) -> dict:
     """Compliance per group of villages (`key` is a Village field path: "commune__district_id",
     "commune_id", "pk"). A village is expected to report in a week when its commune has a plan
-    for that week's year. Three queries."""
-    weeks = compliance_weeks(villages, year, today)
-    years = {week.isocalendar()[0] for week in weeks}
-    planned = set(
-        Plan.objects.filter(commune__in=villages.values("commune_id"), year__in=years).values_list(
-            "commune_id", "year"
-        )
-    )
+    for that week's year: `planned` holds the (commune, year) pairs with a plan, for the years
+    of `weeks` (see week_years). Two queries."""
     result: dict = {}
     for row in villages.order_by().values(key, "commune_id").annotate(n=Count("pk")):
         item = result.setdefault(row[key], Compliance(weeks=weeks))
@@ -181,7 +182,13 @@ def report_compliance(
     for row in reports:
         item = result.setdefault(row[f"village__{key}"], Compliance(weeks=weeks))
         item.on_time, item.late = row["on_time"], row["late"]
-    return weeks, result
+    return result
+
+
+def week_years(weeks: list[datetime.date]) -> set[int]:
+    """The (ISO) years of the weeks: a village is expected to report in a week when its
+    commune has a plan for that week's year."""
+    return {week.isocalendar()[0] for week in weeks}
 
 
 def total_compliance(weeks: list[datetime.date], groups: dict) -> Compliance:

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, Village
@@ -93,29 +93,64 @@ class Figures:
 
 def commune_sets(province_id: int) -> list[CriteriaSet]:
     """Commune-level sets that apply in a province, basic sets before the ones requiring them."""
-    sets = list(
+    return province_sets(province_id)[0]
+
+
+def province_sets(province_id: int) -> tuple[list[CriteriaSet], list[CriteriaSet]]:
+    """The commune-level sets (basic sets before the ones requiring them) and the village-level
+    sets that apply in a province, each annotated with `latest`, the latest year assessed
+    against it. One query."""
+    latest = Assessment.objects.filter(criteria_set=OuterRef("pk")).order_by("-year").values("year")[:1]
+    level = CriteriaSet.UnitLevel
+    rows = list(
         CriteriaSet.objects.filter(
-            Q(province__isnull=True) | Q(province_id=province_id), unit_level=CriteriaSet.UnitLevel.COMMUNE
-        )
+            Q(province__isnull=True) | Q(province_id=province_id),
+            unit_level__in=[level.COMMUNE, level.VILLAGE],
+        ).annotate(latest=Subquery(latest))
     )
-    sets.sort(key=lambda item: (item.prerequisite_id is not None, item.code))
-    return sets
+    communes = [item for item in rows if item.unit_level == level.COMMUNE]
+    communes.sort(key=lambda item: (item.prerequisite_id is not None, item.code))
+    return communes, [item for item in rows if item.unit_level == level.VILLAGE]
+
+
+@dataclass
+class Scope:
+    """The matrix of a scope: the set's criteria, one row per commune, and every assessment
+    of the year of its communes (all sets)."""
+
+    criteria: list[Criterion]
+    rows: list[CommuneRow]
+    assessments: list[Assessment]
+    planned: set[tuple[int, int]]
 
 
 def scope_rows(
-    communes: QuerySet, criteria_set: CriteriaSet, year: int, sets: list[CriteriaSet], today: datetime.date
-) -> tuple[list[Criterion], list[CommuneRow]]:
+    communes: QuerySet,
+    criteria_set: CriteriaSet,
+    year: int,
+    sets: list[CriteriaSet],
+    today: datetime.date,
+    plan_years: set[int] | None = None,
+) -> Scope:
     """One row per commune with its stored evaluation of `criteria_set` in `year`, the highest
-    title it reached that year, its regressions and its plan's progress. Seven queries."""
+    title it reached that year, its regressions and its plan's progress; `planned` also holds
+    which communes have a plan in `plan_years` (for report_compliance). Six queries."""
     communes = list(communes.select_related("district").order_by("name"))
     ids = [commune.pk for commune in communes]
     assessments = list(Assessment.objects.filter(commune_id__in=ids, year=year).order_by())
     selected = {a.commune_id: a for a in assessments if a.criteria_set_id == criteria_set.pk}
     titles = _titles_reached(assessments, sets)
     criteria = list(criteria_set.criteria.order_by("order"))
-    statuses = _criterion_statuses([a.pk for a in selected.values()])
+    statuses = _criterion_statuses([a.pk for a in assessments])
     previous = previous_snapshot_statuses([a.pk for a in selected.values()], today)
-    progress = plan_progress_by_commune(ids, year, assessments, today)
+    commune_of = {a.pk: a.commune_id for a in assessments}
+    met = {
+        (commune_of[assessment_id], int(criterion_id))
+        for assessment_id, by_criterion in statuses.items()
+        for criterion_id, status in by_criterion.items()
+        if status == Status.MET.value
+    }
+    progress, planned = plan_progress_by_commune(ids, year, assessments, today, met, plan_years)
     rows = []
     for commune in communes:
         assessment = selected.get(commune.pk)
@@ -134,7 +169,7 @@ def scope_rows(
                 progress=progress.get(commune.pk),
             )
         )
-    return criteria, rows
+    return Scope(criteria, rows, assessments, planned)
 
 
 def _titles_reached(assessments: list[Assessment], sets: list[CriteriaSet]) -> dict[int, CriteriaSet]:
@@ -210,39 +245,48 @@ def sort_rows(rows: list[CommuneRow], key: str) -> list[CommuneRow]:
     return sorted(rows, key=SORTS.get(key, SORTS["name"]))
 
 
-def group_figures(
-    communes: QuerySet, criteria_set: CriteriaSet, year: int, group: str
-) -> dict[int | None, Figures]:
-    """Headline figures per group of communes (`group` is a Commune field: "district_id"),
-    aggregated in SQL in five queries."""
+def band_code(criteria_met: int, criteria_total: int) -> str | None:
+    """The band of BAND_CONDITIONS an assessment falls in (the same conditions, in Python)."""
+    if criteria_total > 0 and criteria_met >= criteria_total:
+        return "all"
+    if criteria_met >= UNDER_15:
+        return "15-18" if criteria_met < criteria_total else None
+    for lower, code in ((10, "10-14"), (5, "5-9")):
+        if criteria_met >= lower:
+            return code
+    return "under5"
+
+
+def group_figures(communes: QuerySet, scope: Scope, year: int, group: str) -> dict[int | None, Figures]:
+    """Headline figures per group of communes (`group` is a Commune field: "district_id"):
+    counted over the scope's rows and assessments, which hold every commune of the scope and
+    every assessment of the year; the village figures are aggregated in SQL (two queries)."""
     figures: dict[int | None, Figures] = defaultdict(Figures)
-    for row in communes.order_by().values(group).annotate(n=Count("pk")):
-        figures[row[group]].communes = row["n"]
-    assessments = Assessment.objects.filter(commune__in=communes, year=year).order_by()
-    key = f"commune__{group}"
-    counts = {f"band_{code}": Count("pk", filter=condition) for code, _label, condition in BAND_CONDITIONS}
-    counts |= {f"status_{state}": Count("pk", filter=Q(status=state)) for state in Assessment.State.values}
-    aggregates = (
-        assessments.filter(criteria_set=criteria_set)
-        .values(key)
-        .annotate(
-            assessed=Count("pk"),
-            average=Avg("criteria_met"),
-            under_15=Count("pk", filter=Q(criteria_met__lt=UNDER_15)),
-            **counts,
-        )
-    )
-    for row in aggregates:
-        item = figures[row[key]]
-        item.assessed, item.under_15 = row["assessed"], row["under_15"]
-        item.average = (
-            Decimal(row["average"]).quantize(Decimal("0.1")) if row["average"] is not None else None
-        )
-        item.bands = {code: row[f"band_{code}"] for code in BAND_CODES}
-        item.statuses = {state: row[f"status_{state}"] for state in Assessment.State.values}
-    titled = assessments.filter(title_qualified=True).values(key, "criteria_set_id").annotate(n=Count("pk"))
-    for row in titled:
-        figures[row[key]].titles[row["criteria_set_id"]] = row["n"]
+    group_of = {row.commune.pk: getattr(row.commune, group) for row in scope.rows}
+    for key in group_of.values():
+        figures[key].communes += 1
+    met_sums: dict[int | None, int] = defaultdict(int)
+    for row in scope.rows:
+        if row.assessment is None:
+            continue
+        item, assessment = figures[group_of[row.commune.pk]], row.assessment
+        if not item.assessed:
+            item.bands = dict.fromkeys(BAND_CODES, 0)
+            item.statuses = dict.fromkeys(Assessment.State.values, 0)
+        item.assessed += 1
+        item.under_15 += assessment.criteria_met < UNDER_15
+        met_sums[group_of[row.commune.pk]] += assessment.criteria_met
+        code = band_code(assessment.criteria_met, assessment.criteria_total)
+        if code is not None:
+            item.bands[code] += 1
+        if assessment.status in item.statuses:
+            item.statuses[assessment.status] += 1
+    for key, total in met_sums.items():
+        figures[key].average = (Decimal(total) / figures[key].assessed).quantize(Decimal("0.1"))
+    for assessment in scope.assessments:
+        if assessment.title_qualified:
+            titles = figures[group_of[assessment.commune_id]].titles
+            titles[assessment.criteria_set_id] = titles.get(assessment.criteria_set_id, 0) + 1
     _village_figures(communes, year, group, figures)
     return figures
 
@@ -287,11 +331,7 @@ def total_figures(figures: dict[int | None, Figures]) -> Figures:
 
 
 def village_sets(province_id: int) -> list[CriteriaSet]:
-    return list(
-        CriteriaSet.objects.filter(
-            Q(province__isnull=True) | Q(province_id=province_id), unit_level=CriteriaSet.UnitLevel.VILLAGE
-        )
-    )
+    return province_sets(province_id)[1]
 
 
 @dataclass

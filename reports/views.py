@@ -14,19 +14,19 @@ from criteria.models import Assessment, CriteriaSet
 from criteria.services import assessment_evaluation, set_catalogue
 
 from . import charts
-from .dashboard_plans import report_compliance, total_compliance, work_progress
+from .dashboard_plans import compliance_weeks, report_compliance, total_compliance, week_years, work_progress
 from .dashboards import (
     BAND_CONDITIONS,
-    commune_sets,
+    Scope,
     district_lines,
     filter_rows,
     group_figures,
+    province_sets,
     scope_rows,
     snapshot_history,
     sort_rows,
     target_lines,
     total_figures,
-    village_sets,
 )
 from .models import ProvinceTarget
 
@@ -35,14 +35,9 @@ FILTER_KEYS = ("band", "status", "title", "track", "regressed", "due", "under15"
 
 def _selected(request: HttpRequest, sets: list[CriteriaSet]) -> tuple[CriteriaSet | None, int]:
     """The set the page shows (?set=, default the basic NTM set) and the year (?year=,
-    default the latest year assessed against that set)."""
+    default the latest year assessed against that set, see province_sets)."""
     chosen = next((item for item in sets if item.code == request.GET.get("set")), sets[0] if sets else None)
-    latest = (
-        Assessment.objects.filter(criteria_set=chosen)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
+    latest = chosen.latest if chosen else None
     try:
         year = int(request.GET.get("year", latest or timezone.localdate().year))
     except ValueError:
@@ -50,15 +45,17 @@ def _selected(request: HttpRequest, sets: list[CriteriaSet]) -> tuple[CriteriaSe
     return chosen, year
 
 
-def _scope_context(request, communes, villages, sets, criteria_set, year, today) -> dict:
+def _scope_context(request, communes, villages, sets, criteria_set, year, today) -> tuple[Scope, dict]:
     """The matrix rows of a scope (filtered and sorted for display), their weekly report
     compliance per commune and the counts drawn from them."""
-    criteria, rows = scope_rows(communes, criteria_set, year, sets, today)
-    weeks, compliance = report_compliance(villages, year, today, "commune_id")
+    weeks = compliance_weeks(villages, year, today)
+    scope = scope_rows(communes, criteria_set, year, sets, today, week_years(weeks))
+    criteria, rows = scope.criteria, scope.rows
+    compliance = report_compliance(villages, weeks, "commune_id", scope.planned)
     for row in rows:
         row.compliance = compliance.get(row.commune.pk)
     shown = sort_rows(filter_rows(rows, request.GET), request.GET.get("sort", "name"))
-    return {
+    return scope, {
         "criteria": criteria,
         "rows": rows,
         "shown": shown,
@@ -72,46 +69,44 @@ def _scope_context(request, communes, villages, sets, criteria_set, year, today)
     }
 
 
-def _base_context(criteria_set, sets, year, province_id) -> dict:
+def _base_context(criteria_set, sets, year, village_sets) -> dict:
     return {
         "criteria_set": criteria_set,
         "sets": sets,
         "year": year,
         "bands": [(code, label) for code, label, _q in BAND_CONDITIONS],
         "states": Assessment.State.choices,
-        "village_sets": village_sets(province_id),
+        "village_sets": village_sets,
     }
 
 
 @login_required
 def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     district = get_visible_or_404(District.objects.select_related("province"), request.user, code=code)
-    sets = commune_sets(district.province_id)
+    sets, villages_sets = province_sets(district.province_id)
     criteria_set, year = _selected(request, sets)
     today = timezone.localdate()
     communes = Commune.objects.filter(district=district)
-    figures = group_figures(communes, criteria_set, year, "district_id").get(district.pk) or total_figures({})
     villages = Village.objects.filter(commune__district=district)
-    context = _base_context(criteria_set, sets, year, district.province_id) | {
-        "district": district,
-        "figures": figures,
-    }
-    context |= _scope_context(request, communes, villages, sets, criteria_set, year, today)
+    scope, matrix = _scope_context(request, communes, villages, sets, criteria_set, year, today)
+    figures = group_figures(communes, scope, year, "district_id").get(district.pk) or total_figures({})
+    context = _base_context(criteria_set, sets, year, villages_sets) | matrix
+    context |= {"district": district, "figures": figures}
     return render(request, "reports/dashboard_district.html", context)
 
 
 @login_required
 def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     province = get_visible_or_404(Province, request.user, code=code)
-    sets = commune_sets(province.pk)
+    sets, villages_sets = province_sets(province.pk)
     criteria_set, year = _selected(request, sets)
     today = timezone.localdate()
     communes = Commune.objects.filter(province=province)
-    figures = group_figures(communes, criteria_set, year, "district_id")
-    total = total_figures(figures)
     villages = Village.objects.filter(commune__province=province)
-    context = _base_context(criteria_set, sets, year, province.pk)
-    context |= _scope_context(request, communes, villages, sets, criteria_set, year, today)
+    scope, matrix = _scope_context(request, communes, villages, sets, criteria_set, year, today)
+    figures = group_figures(communes, scope, year, "district_id")
+    total = total_figures(figures)
+    context = _base_context(criteria_set, sets, year, villages_sets) | matrix
     districts = list(province.districts.order_by("name"))
     targets = target_lines(
         list(ProvinceTarget.objects.filter(province=province).select_related("criteria_set")), total
@@ -132,20 +127,27 @@ def commune_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     commune = get_visible_or_404(
         Commune.objects.select_related("province__region", "district", "region"), request.user, code=code
     )
-    sets = commune_sets(commune.province_id)
+    sets, villages_sets = province_sets(commune.province_id)
     criteria_set, year = _selected(request, sets)
     today = timezone.localdate()
-    criteria, rows = scope_rows(Commune.objects.filter(pk=commune.pk), criteria_set, year, sets, today)
-    row = rows[0]
+    villages = Village.objects.filter(commune=commune)
+    weeks = compliance_weeks(villages, year, today)
+    scope = scope_rows(
+        Commune.objects.filter(pk=commune.pk), criteria_set, year, sets, today, week_years(weeks)
+    )
+    row = scope.rows[0]
     assessment = row.assessment
     if assessment is not None:
         assessment.criteria_set, assessment.commune = criteria_set, commune
-    outcome = assessment_evaluation(assessment, set_catalogue(criteria_set, commune.province_id)) if assessment else None
+    outcome = (
+        assessment_evaluation(assessment, set_catalogue(criteria_set, commune.province_id))
+        if assessment
+        else None
+    )
     history = snapshot_history(assessment)
     plan = row.progress.plan if row.progress else None
-    villages = Village.objects.filter(commune=commune)
-    weeks, compliance = report_compliance(villages, year, today, "pk")
-    context = _base_context(criteria_set, sets, year, commune.province_id) | {
+    compliance = report_compliance(villages, weeks, "pk", scope.planned)
+    context = _base_context(criteria_set, sets, year, villages_sets) | {
         "commune": commune,
         "row": row,
         "outcome": outcome,
@@ -163,8 +165,8 @@ def commune_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 def _villages_page(request: HttpRequest, unit, villages, province_id: int) -> HttpResponse:
     """The villages behind a dashboard's village figures, with the village titles each
     qualified for in the year; ?qualified=<set code> keeps only that title's villages."""
-    sets = village_sets(province_id)
-    year = _selected(request, commune_sets(province_id))[1]
+    communes_sets, sets = province_sets(province_id)
+    year = _selected(request, communes_sets)[1]
     titled: dict[int, set[int]] = {}
     rows = Assessment.objects.filter(village__in=villages, year=year, title_qualified=True).values_list(
         "village_id", "criteria_set_id"

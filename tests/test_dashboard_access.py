@@ -60,18 +60,17 @@ def count_queries(client, url) -> int:
 # Each budget names its queries, for a past year (the current year skips the query that finds
 # the last reported week). Common: session, user, roles, the unit.
 BUDGETS = {
-    # sets; latest year; commune figures (communes per district, band/status aggregate,
-    # titles per set, villages, village titles); village sets; report window (past year
-    # only); planned communes; villages per commune; report counts; scope rows (communes,
-    # assessments of the year, criteria, criterion results, previous snapshots, plans,
-    # deadlines, deadline criteria met).
-    "district": 24,
+    # sets with their latest year; village figures (villages, village titles); report window
+    # (past year only); villages per commune; report counts; scope rows (communes, assessments
+    # of the year, criteria, criterion results, previous snapshots, plans of the year and of
+    # the report window's years, deadlines). Commune figures are counted over the scope rows.
+    "district": 17,
     # The district page's queries, plus districts, province targets.
-    "province": 26,
-    # sets; latest year; scope rows (as above); catalogue (criteria, indicators, thresholds),
-    # values, regions; snapshots; report window, planned communes, villages, report counts;
-    # work items, allocations, report lines; village sets.
-    "commune": 29,
+    "province": 19,
+    # sets with their latest year; report window; scope rows (as above); catalogue (criteria,
+    # indicators, thresholds), values, regions; snapshots; villages, report counts; work items,
+    # allocations, report lines; villages.
+    "commune": 25,
 }
 
 
@@ -107,8 +106,8 @@ def test_the_village_lists_behind_the_figures_are_scoped_and_cost_the_same_queri
     small = count_queries(client, url)
     add_communes(catalogue, cast.district_a, 48, 2024)
     assert count_queries(client, url) == small
-    # session, user, roles, unit; village sets; commune sets, latest year; titled villages; villages.
-    assert small == 9
+    # session, user, roles, unit; sets with their latest year; titled villages; villages.
+    assert small == 7
     page_text = client.get(url).content.decode()
     # Commune A: the cast's village and two more; 48 communes of one village; commune B's one.
     assert page_text.count("reports/communes/") == (51 if page == "district_villages" else 52)
