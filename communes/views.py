@@ -81,11 +81,17 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
         reverse=True,
     )
     year = _selected_year(request, years[0] if years else 0)
-    assessment = (
-        Assessment.objects.select_related("criteria_set", "commune__province__region", "commune__region")
-        .filter(commune=commune, criteria_set=criteria_set, year=year)
-        .first()
+    # The selected assessment is one of those rows; its commune is the one already loaded.
+    assessment = next(
+        (
+            item
+            for item in unit_assessments
+            if item.commune_id == commune.pk and item.criteria_set == criteria_set and item.year == year
+        ),
+        None,
     )
+    if assessment is not None:
+        assessment.commune = commune
     outcome = (
         assessment_evaluation(assessment, set_catalogue(criteria_set, commune.province_id))
         if assessment
