@@ -2,25 +2,34 @@
 
 from communes.models import Commune, Village
 from criteria.models import Assessment, IndicatorValue
+from ntm.synthetic import generate
 from plans.models import Plan, ReportLine, WeeklyReport
 from reports.models import EvaluationSnapshot
-from ntm.synthetic import generate
+
+MODELS = (
+    Commune,
+    Village,
+    Assessment,
+    IndicatorValue,
+    IndicatorValue.history.model,
+    Plan,
+    WeeklyReport,
+    ReportLine,
+    EvaluationSnapshot,
+)
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(model.objects.count() for model in MODELS)
 
 
 def test_the_generator_is_idempotent_and_every_band_occurs(db):
     first = generate("province", log=lambda _: None)
-    counts = (
-        Commune.objects.count(),
-        Village.objects.count(),
-        Assessment.objects.count(),
-        IndicatorValue.objects.count(),
-    )
+    before = counts()
     assert generate("province", log=lambda _: None) == first
-    assert (
-        Commune.objects.count(),
-        Village.objects.count(),
-        Assessment.objects.count(),
-        IndicatorValue.objects.count(),
-    ) == counts
-    assert counts == (150, 1050, 150, 150 * 57)
+    assert counts() == before
+    assert before[:6] == (150, 1050, 150, 150 * 57, 150 * 57, 150)
+    # Twelve weeks for every village, about one in ten missing; three lines a report.
+    assert 0.8 * 1050 * 12 < before[6] < 1050 * 12 and before[7] == 3 * before[6]
+    assert before[8] == 2 * 150
     assert {a.band.code for a in Assessment.objects.all()} == {"all", "15-18", "10-14", "5-9", "under5"}
