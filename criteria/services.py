@@ -187,10 +187,12 @@ def assessment_context(assessment: Assessment, regions: dict[str, Region] | None
 
 
 def assessment_evaluation(assessment: Assessment, catalogue: SetCatalogue | None = None) -> Evaluation:
-    catalogue = catalogue or set_catalogue(assessment.criteria_set)
-    rows = assessment_values(assessment)
+    return _evaluate_rows(assessment, catalogue, assessment_values(assessment))
+
+
+def _evaluate_rows(assessment: Assessment, catalogue: SetCatalogue | None, rows: dict) -> Evaluation:
     return evaluate(
-        catalogue,
+        catalogue or set_catalogue(assessment.criteria_set),
         assessment_context(assessment),
         assessment.year,
         {indicator_id: row.value for indicator_id, row in rows.items()},
@@ -271,14 +273,8 @@ def _refresh_dependent_titles(assessment: Assessment) -> None:
 
 def assessment_reevaluate(*, assessment: Assessment) -> Evaluation:
     """Recompute and store the evaluation of `assessment` from its current values."""
-    catalogue = set_catalogue(assessment.criteria_set)
     rows = assessment_values(assessment)
-    outcome = evaluate(
-        catalogue,
-        assessment_context(assessment),
-        assessment.year,
-        {indicator_id: row.value for indicator_id, row in rows.items()},
-    )
+    outcome = _evaluate_rows(assessment, None, rows)
     assessment_store_evaluation(assessment=assessment, outcome=outcome, rows=rows)
     return outcome
 

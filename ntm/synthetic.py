@@ -12,7 +12,7 @@ import csv
 import datetime
 import io
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -166,7 +166,6 @@ def _met_target(rng: random.Random) -> int:
 
 def _assessments(communes: list[Commune], rng: random.Random) -> int:
     criteria_set = CriteriaSet.objects.get(code=NTM_SET)
-    catalogue = set_catalogue(criteria_set)
     regions = {region.code: region for region in Region.objects.all()}
     existing = set(
         Assessment.objects.filter(criteria_set=criteria_set, year=YEAR, commune__in=communes).values_list(
@@ -177,28 +176,20 @@ def _assessments(communes: list[Commune], rng: random.Random) -> int:
     by_province: dict[int, SetCatalogue] = {}
     for start in range(0, len(todo), 1000):
         with transaction.atomic():
-            _assessment_batch(todo[start : start + 1000], criteria_set, catalogue, by_province, regions, rng)
+            _assessment_batch(todo[start : start + 1000], criteria_set, by_province, regions, rng)
     return len(todo)
 
 
-def _province_catalogue(catalogue: SetCatalogue, province_id: int) -> SetCatalogue:
-    """The catalogue with only the thresholds that can apply in one province (fast lookups)."""
-    rows = {
-        indicator_id: [row for row in rows if row.province_id in (None, province_id)]
-        for indicator_id, rows in catalogue.thresholds.items()
-    }
-    return replace(catalogue, thresholds=rows)
-
-
-def _assessment_batch(communes, criteria_set, catalogue, by_province, regions, rng) -> None:
+def _assessment_batch(communes, criteria_set, by_province, regions, rng) -> None:
     assessments = Assessment.objects.bulk_create(
         [Assessment(criteria_set=criteria_set, commune=commune, year=YEAR) for commune in communes]
     )
     values, results = [], []
     for assessment, commune in zip(assessments, communes, strict=True):
-        local = by_province.setdefault(
-            commune.province_id, _province_catalogue(catalogue, commune.province_id)
-        )
+        if commune.province_id not in by_province:
+            # Only the thresholds that can apply in the province: fast lookups per value.
+            by_province[commune.province_id] = set_catalogue(criteria_set, commune.province_id)
+        local = by_province[commune.province_id]
         context = unit_context(criteria_set, commune, regions)
         unmet = set(rng.sample([c.code for c in local.criteria], len(local.criteria) - _met_target(rng)))
         rows = {}
