@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils import numberformat
 from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 
@@ -223,24 +224,49 @@ def criterion_status(statuses: Iterable[Status]) -> Status:
 
 @dataclass(frozen=True)
 class Band:
+    """A reporting band of a criteria set ("15-18"): `min_met` criteria met or more, or all
+    of the set's criteria when `min_met` is None. Bands are data of the set (its catalogue
+    file); a set without bands is reported as "x/N"."""
+
     code: str
-    label: str
+    min_met: int | None
+    label_vi: str
+    label_en: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.label_en if get_language() == "en" and self.label_en else self.label_vi
+
+    def holds(self, criteria_met: int, criteria_total: int) -> bool:
+        if self.min_met is None:
+            return criteria_total > 0 and criteria_met >= criteria_total
+        return criteria_met >= self.min_met
 
 
-BANDS = ((15, "15-18"), (10, "10-14"), (5, "5-9"))
+def band_of(criteria_met: int, criteria_total: int, bands: Sequence[Band]) -> Band | None:
+    """The first of the set's bands (highest first) that the count falls in, or None."""
+    return next((item for item in bands if item.holds(criteria_met, criteria_total)), None)
 
 
-def band(criteria_met: int, criteria_total: int = 19) -> Band:
-    """The official reporting band of a 19-criterion set: 19 / 15-18 / 10-14 / 5-9 / under 5."""
-    if criteria_met >= criteria_total:
-        return Band("all", str(criteria_total))
-    for lower, label in BANDS:
-        if criteria_met >= lower:
-            return Band(label, label)
-    return Band("under5", _("dưới 5"))
+@dataclass(frozen=True)
+class TitleRule:
+    """What a set's title requires, as its catalogue file states it: `min_met` criteria met,
+    or all of them when None; and the prerequisite set's title where the set has one."""
+
+    min_met: int | None
+
+    def holds(self, criteria_met: int, criteria_total: int) -> bool:
+        if self.min_met is None:
+            return criteria_total > 0 and criteria_met >= criteria_total
+        return criteria_met >= self.min_met
 
 
-def title_qualified(all_criteria_met: bool, prerequisite_qualified: bool | None) -> bool:
-    """A unit qualifies for a set's title when it meets every criterion of the set and, where
-    the set requires another set first (advanced requires NTM), qualifies for that one too."""
-    return all_criteria_met and (prerequisite_qualified is None or prerequisite_qualified)
+def title_qualified(
+    rule: TitleRule | None, criteria_met: int, criteria_total: int, prerequisite_qualified: bool | None
+) -> bool:
+    """A unit qualifies for a set's title when its count meets the set's title rule and, where
+    the set requires another set first (advanced requires NTM), it qualifies for that one too.
+    A set without a title rule confers no title."""
+    if rule is None or not rule.holds(criteria_met, criteria_total):
+        return False
+    return prerequisite_qualified is None or prerequisite_qualified

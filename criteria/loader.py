@@ -71,6 +71,8 @@ def _load_set(spec: dict[str, Any], source_file: str) -> CriteriaSet | str:
             "effective_from": _date(spec.get("effective_from")),
             "province": province,
             "prerequisite": prerequisite,
+            "bands": _bands(spec),
+            "title_rule": _title_rule(spec),
             "flag_rules": [
                 {"flags": rule["applies_when_commune_flag_any"], "use": rule["use_region"]}
                 for rule in spec.get("special_rules", [])
@@ -92,6 +94,40 @@ def _load_set(spec: dict[str, Any], source_file: str) -> CriteriaSet | str:
     for order, criterion_spec in enumerate(spec["criteria"], start=1):
         _load_criterion(criteria_set, criterion_spec, order, group_of.get(str(criterion_spec["code"])))
     return criteria_set
+
+
+def _bands(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The set's reporting bands, highest first, as the file declares them."""
+    bands = []
+    for item in spec.get("bands") or []:
+        if "code" not in item or "label_vi" not in item:
+            raise CatalogueError(f"bộ {spec['code']}: mỗi nhóm báo cáo cần 'code' và 'label_vi'")
+        min_met = item.get("min_met", "all")
+        if min_met != "all" and not (isinstance(min_met, int) and min_met >= 0):
+            raise CatalogueError(f"bộ {spec['code']}: 'min_met' phải là số hoặc 'all'")
+        bands.append(
+            {
+                "code": str(item["code"]),
+                "min_met": None if min_met == "all" else min_met,
+                "label_vi": str(item["label_vi"]),
+                "label_en": str(item.get("label_en") or ""),
+            }
+        )
+    return bands
+
+
+def _title_rule(spec: dict[str, Any]) -> dict[str, Any]:
+    """What the set's title requires ({"min_met": None} = all criteria); a set with a title
+    must say it, a set without one confers no title."""
+    rule = spec.get("title_requires")
+    if rule is None:
+        if spec.get("title_vi"):
+            raise CatalogueError(f"bộ {spec['code']}: có danh hiệu nhưng thiếu 'title_requires'")
+        return {}
+    min_met = rule.get("criteria_met", "all")
+    if min_met != "all" and not (isinstance(min_met, int) and min_met > 0):
+        raise CatalogueError(f"bộ {spec['code']}: 'title_requires.criteria_met' phải là số hoặc 'all'")
+    return {"min_met": None if min_met == "all" else min_met}
 
 
 def _load_criterion(criteria_set, spec, order, group) -> None:

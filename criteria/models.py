@@ -71,6 +71,11 @@ class CriteriaSet(BilingualName):
         null=True,
         blank=True,
     )
+    # What the set implies, as its catalogue file states it: the reporting bands
+    # ([{"code", "min_met" (null: all criteria), "label_vi", "label_en"}], highest first) and
+    # the title rule ({"min_met": null} = all criteria; empty: the set confers no title).
+    bands = models.JSONField(_("nhóm báo cáo theo số tiêu chí đạt"), default=list, blank=True)
+    title_rule = models.JSONField(_("điều kiện đạt danh hiệu"), default=dict, blank=True)
     # Special rules as data: [{"flags": [...], "use": "tdmnpb"}] (the ĐBKK rule).
     flag_rules = models.JSONField(_("quy tắc đặc biệt"), default=list, blank=True)
     status_note = models.TextField(_("ghi chú về mức độ tin cậy"), blank=True)
@@ -87,6 +92,21 @@ class CriteriaSet(BilingualName):
 
     def rules(self) -> list[evaluation.FlagRule]:
         return [evaluation.FlagRule(frozenset(rule["flags"]), rule["use"]) for rule in self.flag_rules]
+
+    def band_list(self) -> list[evaluation.Band]:
+        """The set's reporting bands, highest first (empty: the set declares none)."""
+        return [
+            evaluation.Band(item["code"], item.get("min_met"), item["label_vi"], item.get("label_en", ""))
+            for item in self.bands
+        ]
+
+    def band_of(self, criteria_met: int, criteria_total: int) -> evaluation.Band | None:
+        return evaluation.band_of(criteria_met, criteria_total, self.band_list())
+
+    def title_requirement(self) -> evaluation.TitleRule | None:
+        if not self.title_rule:
+            return None
+        return evaluation.TitleRule(self.title_rule.get("min_met"))
 
 
 class CriterionGroup(BilingualName):
@@ -344,10 +364,6 @@ class Assessment(models.Model):
     @property
     def commune_of_unit(self) -> Commune:
         return self.commune or self.village.commune
-
-    @property
-    def band(self) -> evaluation.Band:
-        return evaluation.band(self.criteria_met, self.criteria_total or 19)
 
 
 class IndicatorValue(models.Model):

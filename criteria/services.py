@@ -232,7 +232,10 @@ def assessment_store_evaluation(
     assessment.indicators_met = outcome.indicators_met
     assessment.indicators_total = outcome.indicators_total
     assessment.title_qualified = evaluation.title_qualified(
-        outcome.all_met, _prerequisite_qualified(assessment)
+        assessment.criteria_set.title_requirement(),
+        outcome.criteria_met,
+        outcome.criteria_total,
+        _prerequisite_qualified(assessment),
     )
     Assessment.objects.filter(pk=assessment.pk).update(
         criteria_met=assessment.criteria_met,
