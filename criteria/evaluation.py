@@ -224,7 +224,7 @@ def criterion_status(statuses: Iterable[Status]) -> Status:
 
 @dataclass(frozen=True)
 class Band:
-    """A reporting band of a criteria set ("15-18"): `min_met` criteria met or more, or all
+    """A reporting band of a criteria set: `min_met` criteria met or more, or all
     of the set's criteria when `min_met` is None. Bands are data of the set (its catalogue
     file); a set without bands is reported as "x/N"."""
 

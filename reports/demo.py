@@ -29,15 +29,16 @@ SEED_003_SOURCE = (
     "Chương trình hành động thực hiện Nghị quyết 16-NQ/TU ngày 13/01/2022 (tài liệu nguồn 003; "
     "số liệu minh họa, văn bản không nêu tên tỉnh)"
 )
-SEED_003_TARGETS: list[tuple[str, int, str | None]] = [
-    (ProvinceTarget.Kind.DISTRICTS_NTM, 4, None),
-    (ProvinceTarget.Kind.DISTRICTS_ADVANCED, 1, None),
-    (ProvinceTarget.Kind.COMMUNES_NTM, 38, "xa_ntm_2021_2025"),
-    (ProvinceTarget.Kind.COMMUNES_ADVANCED, 15, "xa_ntm_nang_cao_2021_2025"),
-    (ProvinceTarget.Kind.COMMUNES_MODEL, 5, None),
-    (ProvinceTarget.Kind.COMMUNES_UNDER_15, 0, "xa_ntm_2021_2025"),
-    (ProvinceTarget.Kind.VILLAGES_NTM_PERCENT, 85, None),
-    (ProvinceTarget.Kind.VILLAGES_MODEL_PERCENT, 5, "ha_tinh_kdc_kieu_mau_2022"),
+# (kind, value, set counted, criteria line): "không còn xã dưới 15 tiêu chí" is the 15.
+SEED_003_TARGETS: list[tuple[str, int, str | None, int | None]] = [
+    (ProvinceTarget.Kind.DISTRICTS_NTM, 4, None, None),
+    (ProvinceTarget.Kind.DISTRICTS_ADVANCED, 1, None, None),
+    (ProvinceTarget.Kind.COMMUNES_NTM, 38, "xa_ntm_2021_2025", None),
+    (ProvinceTarget.Kind.COMMUNES_ADVANCED, 15, "xa_ntm_nang_cao_2021_2025", None),
+    (ProvinceTarget.Kind.COMMUNES_MODEL, 5, None, None),
+    (ProvinceTarget.Kind.COMMUNES_BELOW, 0, "xa_ntm_2021_2025", 15),
+    (ProvinceTarget.Kind.VILLAGES_NTM_PERCENT, 85, None, None),
+    (ProvinceTarget.Kind.VILLAGES_MODEL_PERCENT, 5, "ha_tinh_kdc_kieu_mau_2022", None),
 ]
 
 
@@ -51,7 +52,7 @@ def load_demo_province_targets(province_code: str = "42", year: int = 2025) -> N
     if province is None:
         return
     sets = {item.code: item for item in CriteriaSet.objects.all()}
-    for kind, value, set_code in SEED_003_TARGETS:
+    for kind, value, set_code, below in SEED_003_TARGETS:
         ProvinceTarget.objects.get_or_create(
             province=province,
             year=year,
@@ -59,6 +60,7 @@ def load_demo_province_targets(province_code: str = "42", year: int = 2025) -> N
             defaults={
                 "value": Decimal(value),
                 "criteria_set": sets.get(set_code) if set_code else None,
+                "criteria_below": below,
                 "source": SEED_003_SOURCE,
                 "is_illustrative": True,
             },

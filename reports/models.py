@@ -53,7 +53,7 @@ class ProvinceTarget(models.Model):
         COMMUNES_NTM = "communes_ntm", _("Số xã đạt chuẩn NTM (tối thiểu)")
         COMMUNES_ADVANCED = "communes_advanced", _("Số xã đạt chuẩn NTM nâng cao (tối thiểu)")
         COMMUNES_MODEL = "communes_model", _("Số xã đạt chuẩn NTM kiểu mẫu (tối thiểu)")
-        COMMUNES_UNDER_15 = "communes_under_15", _("Số xã dưới 15 tiêu chí (tối đa)")
+        COMMUNES_BELOW = "communes_below", _("Số xã dưới một số tiêu chí (tối đa)")
         VILLAGES_NTM_PERCENT = "villages_ntm_percent", _("Tỷ lệ thôn đạt chuẩn NTM (%, tối thiểu)")
         VILLAGES_MODEL_PERCENT = (
             "villages_model_percent",
@@ -61,7 +61,7 @@ class ProvinceTarget(models.Model):
         )
 
     # Kinds whose target is a ceiling (the actual value must not exceed it).
-    CEILING_KINDS = frozenset({Kind.COMMUNES_UNDER_15})
+    CEILING_KINDS = frozenset({Kind.COMMUNES_BELOW})
     PERCENT_KINDS = frozenset({Kind.VILLAGES_NTM_PERCENT, Kind.VILLAGES_MODEL_PERCENT})
 
     province = models.ForeignKey(
@@ -76,6 +76,13 @@ class ProvinceTarget(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+    )
+    # The line a "communes below N criteria" target counts under (seed 003: 15).
+    criteria_below = models.PositiveSmallIntegerField(
+        _("dưới số tiêu chí"),
+        null=True,
+        blank=True,
+        help_text=_("Với chỉ tiêu “số xã dưới … tiêu chí”: số tiêu chí đạt tối thiểu của mỗi xã."),
     )
     source = models.CharField(_("văn bản nguồn"), max_length=300)
     is_illustrative = models.BooleanField(_("giá trị minh họa"), default=False)
@@ -92,10 +99,20 @@ class ProvinceTarget(models.Model):
             models.CheckConstraint(
                 condition=models.Q(value__gte=0), name="reports_provincetarget_value_not_negative"
             ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="communes_below") | models.Q(criteria_below__gt=0),
+                name="reports_provincetarget_below_has_line",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.province_id} {self.year} {self.kind}: {self.value}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == self.Kind.COMMUNES_BELOW and self.criteria_below:
+            return _("Số xã dưới %(n)s tiêu chí (tối đa)") % {"n": self.criteria_below}
+        return self.get_kind_display()
 
     @property
     def is_ceiling(self) -> bool:

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from communes.models import Commune, District, Province
 from criteria.models import CriteriaSet
 
-from .excel import build_commune_table, build_summary_table, commune_table_data, summary_data
+from .excel import build_commune_table, build_summary_table, commune_table_data
 from .excel.styles import ascii_filename, workbook_bytes
+from .figures.summary import summary_data
 from .models import ExportJob
 
 logger = logging.getLogger(__name__)

@@ -12,11 +12,11 @@ from communes.access import get_visible_or_404
 from communes.models import Commune, District, Province, Village
 from criteria.models import Assessment, CriteriaSet
 from criteria.services import assessment_evaluation, set_catalogue
+from criteria.titles import TITLE_STATE_LABELS
 
 from . import charts
-from .dashboard_plans import compliance_weeks, report_compliance, total_compliance, week_years, work_progress
-from .dashboards import (
-    BAND_CONDITIONS,
+from .figures.plans import compliance_weeks, report_compliance, total_compliance, week_years, work_progress
+from .figures.scope import (
     Scope,
     district_lines,
     filter_rows,
@@ -25,12 +25,12 @@ from .dashboards import (
     scope_rows,
     snapshot_history,
     sort_rows,
-    target_lines,
     total_figures,
 )
+from .figures.targets import target_lines
 from .models import ProvinceTarget
 
-FILTER_KEYS = ("band", "status", "title", "track", "regressed", "due", "under15", "sort")
+FILTER_KEYS = ("band", "status", "title", "state", "track", "regressed", "due", "below", "sort")
 
 
 def _selected(request: HttpRequest, sets: list[CriteriaSet]) -> tuple[CriteriaSet | None, int]:
@@ -54,7 +54,7 @@ def _scope_context(request, communes, villages, sets, criteria_set, year, today)
     compliance = report_compliance(villages, weeks, "commune_id", scope.planned)
     for row in rows:
         row.compliance = compliance.get(row.commune.pk)
-    shown = sort_rows(filter_rows(rows, request.GET), request.GET.get("sort", "name"))
+    shown = sort_rows(filter_rows(rows, request.GET, sets), request.GET.get("sort", "name"))
     return scope, {
         "criteria": criteria,
         "rows": rows,
@@ -74,8 +74,9 @@ def _base_context(criteria_set, sets, year, village_sets) -> dict:
         "criteria_set": criteria_set,
         "sets": sets,
         "year": year,
-        "bands": [(code, label) for code, label, _q in BAND_CONDITIONS],
+        "bands": criteria_set.band_list() if criteria_set else [],
         "states": Assessment.State.choices,
+        "title_states": [(state.value, label) for state, label in TITLE_STATE_LABELS.items()],
         "village_sets": village_sets,
     }
 
@@ -109,7 +110,9 @@ def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     context = _base_context(criteria_set, sets, year, villages_sets) | matrix
     districts = list(province.districts.order_by("name"))
     targets = target_lines(
-        list(ProvinceTarget.objects.filter(province=province).select_related("criteria_set")), total
+        list(ProvinceTarget.objects.filter(province=province).select_related("criteria_set")),
+        total,
+        criteria_set.pk if criteria_set else None,
     )
     context |= {
         "province": province,
@@ -117,9 +120,21 @@ def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "districts": district_lines(districts, figures, context["rows"], context["weeks"]),
         "targets": targets,
         "illustrative_targets": any(line.target.is_illustrative for line in targets),
-        "under_15": [row for row in context["rows"] if row.assessment and row.assessment.criteria_met < 15],
+        "below_lines": _below_lines(targets, context["rows"]),
     }
     return render(request, "reports/dashboard_province.html", context)
+
+
+def _below_lines(targets, rows) -> list[tuple[object, list]]:
+    """The communes under each tracked "below N criteria" target's line, for its list."""
+    lines = []
+    for line in targets:
+        if line.target.kind == ProvinceTarget.Kind.COMMUNES_BELOW and line.actual is not None:
+            below = line.target.criteria_below
+            lines.append(
+                (line, [row for row in rows if row.assessment and row.assessment.criteria_met < below])
+            )
+    return lines
 
 
 @login_required

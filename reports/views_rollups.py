@@ -17,12 +17,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communes.access import get_visible_or_404
 from communes.models import Commune, District, Province, Role, roles_of
+from criteria.titles import TITLE_STATE_LABELS
 from plans.models import Plan
 
 from . import rollups
 from .excel.plan import build_plan_table, plan_table_data
-from .excel.rollup import band_label, status_label
 from .excel.styles import ascii_filename, workbook_bytes
+from .labels import band_label, status_label, title_label
 from .models import RollUp
 from .tasks import parse_iso_week
 
@@ -113,17 +114,26 @@ def _buildable(request: HttpRequest, key: str) -> District | Province:
 def rollup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rollup = get_visible_or_404(RollUp.objects.select_related("district", "province"), request.user, pk=pk)
     data = rollup.data or {}
+    bands = (data.get("criteria_set") or {}).get("bands", [])
     communes = [
-        row | {"band_label": band_label(row["band"]), "status_label": status_label(row["status"])}
+        row
+        | {
+            "band_label": band_label(bands, row["band"]),
+            "status_label": status_label(row["status"]),
+            "title_label": title_label(row["title"]),
+        }
         for row in data.get("communes", [])
     ]
+    totals = data.get("totals") or {}
     context = {
         "rollup": rollup,
         "data": data,
         "communes": communes,
         "totals": data.get("totals"),
-        "bands": [
-            (band_label(code), count) for code, count in (data.get("totals") or {}).get("bands", {}).items()
+        "bands": [(band_label(bands, code), count) for code, count in totals.get("bands", {}).items()],
+        "title_counts": [
+            (label, totals.get("titles", {}).get(state.value, 0))
+            for state, label in TITLE_STATE_LABELS.items()
         ],
         "can_rebuild": can_rebuild(request.user, rollup),
         "week_end": rollups.week_bounds(rollup.iso_year, rollup.iso_week)[1],

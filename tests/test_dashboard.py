@@ -48,7 +48,9 @@ def test_the_huong_son_dashboard_shows_each_communes_criteria_band_and_title(huo
     for code, (met, band) in expected.items():
         assert text_of(huong_son, f"met-{code}") == met
         assert text_of(huong_son, f"band-{code}") == band
-    assert text_of(huong_son, "title-943901").startswith("★")
+    # Sơn Bằng's 2024 assessment meets the set but is a draft: eligible on its own data, not a
+    # title; the star is kept for a recognition decision.
+    assert text_of(huong_son, "title-943901") == "Xã đạt chuẩn nông thôn mới — Đủ điều kiện (tự đánh giá)"
     for code in ("943902", "943903", "943904", "943905"):
         assert text_of(huong_son, f"title-{code}") == "—"
     assert "Liên Minh" not in huong_son and "Dương Đức" not in huong_son

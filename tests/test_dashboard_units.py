@@ -14,9 +14,10 @@ from communes.models import Commune
 from ntm.schedule import DEFAULT_SCHEDULE
 from plans.deadlines import DeadlineStatus
 from reports import charts
-from reports.dashboard_plans import DueItem, PlanProgress, compliance_weeks, plan_track, reference_day
-from reports.dashboards import Figures, filter_rows, target_lines
 from reports.demo import demo_weeks
+from reports.figures.plans import DueItem, PlanProgress, compliance_weeks, plan_track, reference_day
+from reports.figures.scope import Figures, filter_rows
+from reports.figures.targets import target_lines
 from reports.models import EvaluationSnapshot, ProvinceTarget
 from reports.tasks import parse_iso_week, take_weekly_snapshots
 
@@ -47,21 +48,30 @@ def test_a_past_year_is_read_at_its_last_day():
     assert reference_day(2024, TODAY) == TODAY
 
 
-def test_the_targets_show_actual_and_gap_and_a_ceiling_counts_the_other_way():
-    total = Figures(under_15=3, titles={7: 3}, villages=20, village_titles={9: 2})
+def test_the_targets_count_recognised_units_and_show_the_others_beside():
+    states = {"recognised": 3, "confirmed": 2, "eligible": 4}
+    total = Figures(
+        met_counts=[19, 14, 12, 3, 16],
+        titles={7: states},
+        villages=20,
+        village_titles={9: {"recognised": 2, "confirmed": 5, "eligible": 0}},
+    )
     targets = [
         ProvinceTarget(kind="communes_ntm", value=Decimal(38), criteria_set_id=7, year=2025),
-        ProvinceTarget(kind="communes_under_15", value=Decimal(0), year=2025),
+        ProvinceTarget(
+            kind="communes_below", value=Decimal(0), criteria_below=15, criteria_set_id=7, year=2025
+        ),
         ProvinceTarget(kind="villages_model_percent", value=Decimal(5), criteria_set_id=9, year=2025),
         ProvinceTarget(kind="districts_ntm", value=Decimal(4), year=2025),
     ]
-    lines = {line.target.kind: line for line in target_lines(targets, total)}
-    assert (lines["communes_ntm"].actual, lines["communes_ntm"].gap, lines["communes_ntm"].reached) == (
-        3,
-        35,
-        False,
-    )
-    assert (lines["communes_under_15"].actual, lines["communes_under_15"].gap) == (3, 3)
+    lines = {line.target.kind: line for line in target_lines(targets, total, 7)}
+    ntm = lines["communes_ntm"]
+    assert (ntm.actual, ntm.gap, ntm.reached, ntm.confirmed, ntm.eligible) == (3, 35, False, 2, 4)
+    # The line is the target's own data: communes with fewer than 15 criteria met.
+    assert (lines["communes_below"].actual, lines["communes_below"].gap) == (3, 3)
+    # Counted for another set, the "below 15" line of the NTM set is not tracked.
+    other = {line.target.kind: line for line in target_lines(targets, total, 8)}
+    assert other["communes_below"].actual is None
     assert (
         lines["villages_model_percent"].actual == Decimal("10.0") and lines["villages_model_percent"].reached
     )
@@ -94,11 +104,11 @@ def test_filters_keep_only_the_rows_asked_for():
         )
 
     rows = [row("all", 19), row("10-14", 12, off_track=True), row("under5", 3, regressed=["17"])]
-    assert filter_rows(rows, {"band": "10-14"}) == [rows[1]]
-    assert filter_rows(rows, {"track": "off"}) == [rows[1]]
-    assert filter_rows(rows, {"regressed": "1"}) == [rows[2]]
-    assert filter_rows(rows, {"under15": "1"}) == rows[1:]
-    assert filter_rows(rows, {"band": "nonsense"}) == rows
+    assert filter_rows(rows, {"band": "10-14"}, []) == [rows[1]]
+    assert filter_rows(rows, {"track": "off"}, []) == [rows[1]]
+    assert filter_rows(rows, {"regressed": "1"}, []) == [rows[2]]
+    assert filter_rows(rows, {"below": "15"}, []) == rows[1:]
+    assert filter_rows(rows, {"band": "nonsense"}, []) == []
 
 
 def test_iso_weeks_are_parsed_and_bad_ones_are_refused_in_vietnamese():

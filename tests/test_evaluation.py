@@ -128,15 +128,25 @@ def test_a_criterion_is_met_only_when_every_indicator_is_met():
         (0, "under5"),
     ],
 )
-def test_it_puts_communes_in_the_official_bands(met, code):
-    assert ev.band(met, 19).code == code
+def test_it_puts_communes_in_the_bands_the_set_declares(met, code):
+    bands = [ev.Band("all", None, "19"), ev.Band("15-18", 15, "15-18"), ev.Band("10-14", 10, "10-14")]
+    bands += [ev.Band("5-9", 5, "5-9"), ev.Band("under5", 0, "<5")]
+    assert ev.band_of(met, 19, bands).code == code
 
 
-def test_a_title_needs_every_criterion_and_the_prerequisite_title():
-    assert ev.title_qualified(True, None)
-    assert not ev.title_qualified(False, None)
-    assert ev.title_qualified(True, True)
-    assert not ev.title_qualified(True, False)
+def test_a_set_without_bands_puts_nobody_in_a_band():
+    assert ev.band_of(10, 10, []) is None
+
+
+def test_a_title_needs_what_the_set_requires_and_the_prerequisite_title():
+    every = ev.TitleRule(None)
+    assert ev.title_qualified(every, 19, 19, None)
+    assert not ev.title_qualified(every, 18, 19, None)
+    assert ev.title_qualified(every, 10, 10, True)
+    assert not ev.title_qualified(every, 10, 10, False)
+    assert not ev.title_qualified(every, 0, 0, None)
+    assert ev.title_qualified(ev.TitleRule(8), 8, 10, None)
+    assert not ev.title_qualified(None, 19, 19, None)
 
 
 numbers = st.decimals(min_value=0, max_value=10_000, places=2, allow_nan=False, allow_infinity=False)

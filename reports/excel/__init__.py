@@ -2,7 +2,7 @@
 each template and the hidden keys a later import checks."""
 
 from .commune_table import build_commune_table
-from .data import commune_table_data, summary_data
+from .data import commune_table_data
 from .summary_table import build_summary_table
 
-__all__ = ["build_commune_table", "build_summary_table", "commune_table_data", "summary_data"]
+__all__ = ["build_commune_table", "build_summary_table", "commune_table_data"]

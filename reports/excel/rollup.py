@@ -17,8 +17,9 @@ from openpyxl import Workbook
 from openpyxl.styles import NamedStyle
 from openpyxl.worksheet.worksheet import Worksheet
 
-from criteria.models import Assessment
+from criteria.titles import TITLE_STATE_LABELS
 
+from ..labels import band_label, set_name, status_label, title_label, unit_label
 from .styles import (
     AVERAGE_FORMAT,
     BORDER,
@@ -48,7 +49,6 @@ COLUMNS = 16
 KEY_COLUMN = COLUMNS + 1
 WIDTHS = (6, 20, 8, 10, 9, 18, 14, 14, 14, 16, 11, 11, 18, 9, 9, 9, 14)
 PERCENT_FORMAT = '0.0" %"'
-BAND_LABELS = {"all": "19", "15-18": "15-18", "10-14": "10-14", "5-9": "5-9", "under5": "dưới 5"}
 
 
 def headers() -> list[str]:
@@ -71,16 +71,6 @@ def headers() -> list[str]:
         _("Chưa nộp báo cáo"),
         _("Mã (không sửa)"),
     ]
-
-
-def band_label(code: str) -> str:
-    return _("dưới 5") if code == "under5" else BAND_LABELS.get(code, "")
-
-
-def status_label(status: str) -> str:
-    if status == "none":
-        return _("Chưa đánh giá")
-    return str(Assessment.State(status).label) if status in Assessment.State.values else status
 
 
 # Named styles: one style record shared by every data cell, instead of a font, border and
@@ -113,11 +103,12 @@ def build_rollup_workbook(data: dict) -> Workbook:
     header_row(ws, HEADER_ROW, headers()[:COLUMNS])
     column_numbers_row(ws, HEADER_ROW + 1, COLUMNS)
     row = FIRST_DATA_ROW
+    bands = data["criteria_set"]["bands"]
     for number, commune in enumerate(data["communes"], start=1):
-        _commune_row(ws, row, number, commune)
+        _commune_row(ws, row, number, commune, bands)
         row += 1
     row = _total_row(ws, row, data["totals"])
-    _band_table(ws, row + 1, data["totals"])
+    _band_table(ws, row + 1, data["totals"], bands)
     hide_column(ws, KEY_COLUMN)
     print_setup(ws, header_rows=(HEADER_ROW, HEADER_ROW + 1), freeze=f"C{FIRST_DATA_ROW}")
     ws.print_title_cols = "A:B"
@@ -127,7 +118,7 @@ def build_rollup_workbook(data: dict) -> Workbook:
 
 def _title(ws: Worksheet, data: dict) -> None:
     unit = data["unit"]
-    left = [_("BAN CHỈ ĐẠO NTM"), unit["label"].upper()]
+    left = [_("BAN CHỈ ĐẠO NTM"), unit_label(unit).upper()]
     week = data["week"]
     start = datetime.date.fromisoformat(week["start"])
     end = datetime.date.fromisoformat(week["end"])
@@ -141,12 +132,11 @@ def _title(ws: Worksheet, data: dict) -> None:
         "start": start.strftime("%d/%m/%Y"),
         "end": end.strftime("%d/%m/%Y"),
     }
-    merge_text(ws, 5, 1, COLUMNS, f"{unit['label']}, {unit['province']} {period}", font=font(bold=True))
-    criteria_set = data["criteria_set"]
-    merge_text(ws, 6, 1, COLUMNS, criteria_set["name"], font=font(italic=True))
+    merge_text(ws, 5, 1, COLUMNS, f"{unit_label(unit)}, {unit['province']} {period}", font=font(bold=True))
+    merge_text(ws, 6, 1, COLUMNS, set_name(data["criteria_set"]), font=font(italic=True))
 
 
-def _commune_row(ws: Worksheet, row: int, number: int, commune: dict) -> None:
+def _commune_row(ws: Worksheet, row: int, number: int, commune: dict, bands: list[dict]) -> None:
     plan = commune["plan"] or {}
     reports = commune["reports"]
     met = commune["criteria_met"]
@@ -155,8 +145,8 @@ def _commune_row(ws: Worksheet, row: int, number: int, commune: dict) -> None:
         commune["name"],
         commune["year"],
         met,
-        band_label(commune["band"]) if met is not None else "",
-        commune["title"],
+        _band_text(commune, bands),
+        title_label(commune["title"]),
         status_label(commune["status"]),
         _codes(commune["gained"]),
         _codes(commune["lost"]),
@@ -176,6 +166,13 @@ def _commune_row(ws: Worksheet, row: int, number: int, commune: dict) -> None:
             cell.number_format = PERCENT_FORMAT
     put(ws, row, KEY_COLUMN, f"commune:{commune['code']}")
     fit_row_height(ws, row)
+
+
+def _band_text(commune: dict, bands: list[dict]) -> str:
+    """The commune's band, or "x/N" where the set declares no bands."""
+    if commune["criteria_met"] is None:
+        return ""
+    return band_label(bands, commune["band"]) or f"{commune['criteria_met']}/{commune['criteria_total']}"
 
 
 def _codes(codes: list[str] | None) -> str:
@@ -222,14 +219,19 @@ def _total_row(ws: Worksheet, row: int, totals: dict) -> int:
     return row + 1
 
 
-def _band_table(ws: Worksheet, row: int, totals: dict) -> None:
+def _band_table(ws: Worksheet, row: int, totals: dict, bands: list[dict]) -> None:
     put(ws, row, 2, _("Số xã theo nhóm tiêu chí đạt"), font=font(bold=True))
     row += 1
-    lines = [(f"band:{code}", band_label(code), count) for code, count in totals["bands"].items()]
+    lines = [(f"band:{code}", band_label(bands, code), count) for code, count in totals["bands"].items()]
+    if not bands:
+        lines.append(("total:all_met", _("Số xã đạt đủ các tiêu chí"), totals["all_met"]))
     lines += [
         ("total:communes", _("Tổng số xã"), totals["communes"]),
         ("total:assessed", _("Số xã đã đánh giá"), totals["assessed"]),
-        ("total:titled", _("Số xã đạt danh hiệu"), totals["titled"]),
+    ]
+    lines += [
+        (f"total:title:{state}", label, totals["titles"].get(state.value, 0))
+        for state, label in TITLE_STATE_LABELS.items()
     ]
     for key, label, count in lines:
         # Label in the wide name column, count beside it: no merged cells, which openpyxl

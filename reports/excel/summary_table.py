@@ -1,6 +1,6 @@
 """The district (or province) summary: one row per commune, one column per criterion met or
 not, the count, the band, the title and the workflow status; then communes per band and the
-average criteria per commune. Built from the stored evaluation only (see `data.summary_data`)."""
+average criteria per commune. It writes the figures of `reports.figures.summary` only."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from communes.models import District
 from criteria.evaluation import Status
+from criteria.titles import TITLE_STATE_LABELS
 
-from .data import SummaryData, SummaryLine, average, band_counts
+from ..figures.scope import CommuneRow
+from ..figures.summary import SummaryData
 from .styles import (
     AVERAGE_FORMAT,
     BORDER,
@@ -143,7 +145,7 @@ def _headers(ws: Worksheet, data: SummaryData, layout: Layout) -> None:
 
 
 def _commune_row(
-    ws: Worksheet, row: int, number: int, line: SummaryLine, data: SummaryData, layout: Layout
+    ws: Worksheet, row: int, number: int, line: CommuneRow, data: SummaryData, layout: Layout
 ) -> None:
     commune, assessment = line.commune, line.assessment
     cells: list[object] = [number, commune.name] + (
@@ -151,12 +153,11 @@ def _commune_row(
     )
     for column, value in enumerate(cells, start=1):
         put(ws, row, column, value, alignment=CENTER if column == 1 else WRAP, border=BORDER)
-    for offset, criterion in enumerate(data.criteria):
-        status = line.statuses.get(criterion.pk)
-        mark = None if assessment is None else (MET_MARK if status == Status.MET else NOT_MET_MARK)
+    for offset, cell in enumerate(line.cells):
+        mark = None if assessment is None else (MET_MARK if cell.status == Status.MET else NOT_MET_MARK)
         fill = {"fill": MET_FILL} if mark == MET_MARK else {}
         put(ws, row, layout.first_criterion + offset, mark, alignment=CENTER, border=BORDER, **fill)
-    tail = _tail(line)
+    tail = _tail(line, data)
     for offset, value in enumerate(tail):
         bold = offset == 0
         put(ws, row, layout.count + offset, value, font=font(bold=bold), alignment=CENTER, border=BORDER)
@@ -164,15 +165,16 @@ def _commune_row(
     fit_row_height(ws, row)
 
 
-def _tail(line: SummaryLine) -> list[object]:
+def _tail(line: CommuneRow, data: SummaryData) -> list[object]:
     assessment = line.assessment
     if assessment is None:
         return [None, None, None, None, _("Chưa có đánh giá")]
+    state = line.titles.get(data.criteria_set.pk)
     return [
         assessment.criteria_met,
         assessment.indicators_met,
-        assessment.band.label,
-        _("Đủ điều kiện") if assessment.title_qualified else _("Chưa đủ điều kiện"),
+        line.band.label if line.band else f"{assessment.criteria_met}/{assessment.criteria_total}",
+        str(TITLE_STATE_LABELS[state]) if state else "—",
         assessment.get_status_display(),
     ]
 
@@ -192,7 +194,7 @@ def _per_criterion_row(ws: Worksheet, row: int, data: SummaryData, layout: Layou
         fill=GROUP_FILL,
     )
     for offset, criterion in enumerate(data.criteria):
-        met = sum(1 for line in data.assessed if line.statuses.get(criterion.pk) == Status.MET)
+        met = data.figures.criteria_met_by.get(criterion.pk, 0)
         put(
             ws,
             row,
@@ -224,24 +226,33 @@ def _band_table(ws: Worksheet, row: int, data: SummaryData, layout: Layout) -> N
         (share_col, share_col + 2, _("Tỷ lệ")),
     ):
         _boxed(ws, row, first, last, text, font=font(bold=True))
-    met_counts = [line.assessment.criteria_met for line in data.assessed]
-    assessed = len(met_counts)
-    criteria_total = len(data.criteria) or 19
+    figures = data.figures
+    assessed = figures.assessed
     rows = [
-        (f"band:{band.code}", _("%(band)s tiêu chí") % {"band": band.label}, band.communes)
-        for band in band_counts(met_counts, criteria_total)
+        (f"band:{band.code}", _("%(band)s tiêu chí") % {"band": band.label}, figures.bands.get(band.code, 0))
+        for band in data.criteria_set.band_list()
     ]
-    qualified = sum(1 for line in data.assessed if line.assessment.title_qualified)
+    if not rows:
+        rows.append(
+            (
+                "band:all_met",
+                _("Đạt đủ %(total)s tiêu chí") % {"total": len(data.criteria)},
+                figures.all_met,
+            )
+        )
     rows += [
         ("total:assessed", _("Số xã đã có đánh giá"), assessed),
-        ("total:not_assessed", _("Số xã chưa có đánh giá"), len(data.lines) - assessed),
-        ("total:qualified", _("Số xã đủ điều kiện danh hiệu"), qualified),
+        ("total:not_assessed", _("Số xã chưa có đánh giá"), figures.not_assessed),
+    ]
+    rows += [
+        (f"title:{state.value}", str(label), figures.title_count(data.criteria_set.pk, state.value))
+        for state, label in TITLE_STATE_LABELS.items()
     ]
     for key, label, communes in rows:
         row += 1
         _boxed(ws, row, 2, label_end, label)
         _boxed(ws, row, count_col, count_col + 2, communes, number_format=COUNT_FORMAT)
-        share = communes / assessed if assessed and key.startswith(("band:", "total:qualified")) else None
+        share = communes / assessed if assessed and key.startswith(("band:", "title:")) else None
         _boxed(ws, row, share_col, share_col + 2, share, number_format="0.0%")
         put(ws, row, layout.key, key)
     row += 1
@@ -251,7 +262,7 @@ def _band_table(ws: Worksheet, row: int, data: SummaryData, layout: Layout) -> N
         row,
         count_col,
         count_col + 2,
-        average(met_counts),
+        figures.average,
         number_format=AVERAGE_FORMAT,
         font=font(bold=True),
     )

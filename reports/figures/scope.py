@@ -1,15 +1,21 @@
-"""Queries behind the district, province and commune dashboards.
+"""The figures of a scope (a commune, a district, a province) for one criteria set and year:
+each commune's criterion statuses, criteria met, band, title states, regressions, plan
+progress and report compliance, and the counts over them.
 
-Every number comes from the stored evaluation (Assessment totals, CriterionResult rows,
-EvaluationSnapshot rows) and the plans app's rows, fetched in a fixed number of queries
-whatever the number of communes: aggregates are computed in SQL with conditional counts,
-per-commune details are fetched for all communes of the scope at once.
+Every figure the dashboards, the summary workbooks and the weekly roll-up show is computed
+here, once; they only render it. Figures come from the stored evaluation (Assessment totals,
+CriterionResult rows, EvaluationSnapshot rows), which the criteria app keeps equal to the live
+evaluation, fetched in a fixed number of queries whatever the number of communes.
 
-Regression flags compare the current stored evaluation (CriterionResult) with the latest
-snapshot of an earlier ISO week: a criterion met in that snapshot and not met now is flagged
-from the moment it drops, and stays flagged until the next week's snapshot records the drop.
-The current week's own snapshot is ignored so that taking it (Friday morning) does not hide a
-drop that happened earlier in the week.
+What a set implies (its bands, its title rule) is data of the set (`CriteriaSet.band_list()`,
+`title_qualified` stored by the criteria app from the set's rule); nothing here names a band
+or a number of criteria.
+
+Regression flags compare the current stored evaluation with the latest snapshot of an earlier
+ISO week: a criterion met in that snapshot and not met now is flagged from the moment it
+drops, and stays flagged until the next week's snapshot records the drop. The current week's
+own snapshot is ignored so that taking it (Friday morning) does not hide a drop that happened
+earlier in the week.
 """
 
 from __future__ import annotations
@@ -19,27 +25,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from communes.models import Commune, Village
-from criteria.evaluation import Band, Status
+from criteria.evaluation import Band, Status, band_of
 from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult
+from criteria.titles import TitleState, title_state
 
-from .dashboard_plans import Compliance, PlanProgress, plan_progress_by_commune, total_compliance
-from .models import EvaluationSnapshot, ProvinceTarget
-from .snapshots import regressions
-
-# SQL conditions of the official bands, in display order (same cut-offs as evaluation.band).
-BAND_CONDITIONS: list[tuple[str, str, Q]] = [
-    ("all", "19", Q(criteria_total__gt=0, criteria_met__gte=F("criteria_total"))),
-    ("15-18", "15-18", Q(criteria_met__gte=15, criteria_met__lt=F("criteria_total"))),
-    ("10-14", "10-14", Q(criteria_met__gte=10, criteria_met__lt=15)),
-    ("5-9", "5-9", Q(criteria_met__gte=5, criteria_met__lt=10)),
-    ("under5", _("dưới 5"), Q(criteria_met__lt=5)),
-]
-BAND_CODES = [code for code, _label, _q in BAND_CONDITIONS]
-UNDER_15 = 15
+from ..models import EvaluationSnapshot
+from ..snapshots import regressions
+from .plans import Compliance, PlanProgress, plan_progress_by_commune, reference_day, total_compliance
+from .titles import STATE_CODES, STATE_RANK, recognised_pairs, village_recognitions
 
 
 @dataclass
@@ -49,23 +45,37 @@ class Cell:
     regressed: bool = False
 
 
+@dataclass(frozen=True)
+class TitleMark:
+    """A unit's standing for one set's title: eligible, confirmed or recognised."""
+
+    criteria_set: CriteriaSet
+    state: TitleState
+
+    @property
+    def code(self) -> str:
+        return self.criteria_set.code
+
+
 @dataclass
 class CommuneRow:
     commune: Commune
     assessment: Assessment | None
     cells: list[Cell]
-    title: CriteriaSet | None = None
+    band: Band | None = None
+    title: TitleMark | None = None
+    titles: dict[int, TitleState] = field(default_factory=dict)
     regressed: list[Criterion] = field(default_factory=list)
     progress: PlanProgress | None = None
     compliance: Compliance | None = None
 
     @property
-    def band(self) -> Band | None:
-        return self.assessment.band if self.assessment else None
-
-    @property
     def status(self) -> str:
         return self.assessment.status if self.assessment else "none"
+
+    @property
+    def criteria_met(self) -> int | None:
+        return self.assessment.criteria_met if self.assessment else None
 
     @property
     def off_track(self) -> bool:
@@ -74,21 +84,36 @@ class CommuneRow:
 
 @dataclass
 class Figures:
-    """Headline figures of one group of communes (a district, or the whole scope)."""
+    """Headline figures of one group of communes (a district, or the whole scope). `titles`
+    counts communes per set and title state (eligible, confirmed, recognised), each commune
+    once per set at its highest state."""
 
     communes: int = 0
     assessed: int = 0
     bands: dict[str, int] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)
     average: Decimal | None = None
-    under_15: int = 0
-    titles: dict[int, int] = field(default_factory=dict)
+    all_met: int = 0
+    met_counts: list[int] = field(default_factory=list)
+    # criterion id → communes meeting it
+    criteria_met_by: dict[int, int] = field(default_factory=dict)
+    titles: dict[int, dict[str, int]] = field(default_factory=dict)
     villages: int = 0
-    village_titles: dict[int, int] = field(default_factory=dict)
+    village_titles: dict[int, dict[str, int]] = field(default_factory=dict)
 
     @property
     def not_assessed(self) -> int:
         return self.communes - self.assessed
+
+    def below(self, criteria: int) -> int:
+        """Communes assessed with fewer than `criteria` criteria met (a target's line)."""
+        return sum(1 for met in self.met_counts if met < criteria)
+
+    def title_count(self, set_id: int, state: str) -> int:
+        return self.titles.get(set_id, {}).get(state, 0)
+
+    def village_title_count(self, set_id: int, state: str) -> int:
+        return self.village_titles.get(set_id, {}).get(state, 0)
 
 
 def commune_sets(province_id: int) -> list[CriteriaSet]:
@@ -115,13 +140,20 @@ def province_sets(province_id: int) -> tuple[list[CriteriaSet], list[CriteriaSet
 
 @dataclass
 class Scope:
-    """The matrix of a scope: the set's criteria, one row per commune, and every assessment
+    """The figures of a scope: the set's criteria, one row per commune, and every assessment
     of the year of its communes (all sets)."""
 
+    criteria_set: CriteriaSet
+    year: int
     criteria: list[Criterion]
     rows: list[CommuneRow]
     assessments: list[Assessment]
     planned: set[tuple[int, int]]
+    sets: list[CriteriaSet] = field(default_factory=list)
+
+    @property
+    def bands(self) -> list[Band]:
+        return self.criteria_set.band_list()
 
 
 def scope_rows(
@@ -131,18 +163,39 @@ def scope_rows(
     sets: list[CriteriaSet],
     today: datetime.date,
     plan_years: set[int] | None = None,
+    carry_forward: bool = False,
+    as_of_week: datetime.date | None = None,
 ) -> Scope:
-    """One row per commune with its stored evaluation of `criteria_set` in `year`, the highest
-    title it reached that year, its regressions and its plan's progress; `planned` also holds
-    which communes have a plan in `plan_years` (for report_compliance). Six queries."""
-    communes = list(communes.select_related("district").order_by("name"))
+    """One row per commune with its stored evaluation of `criteria_set` in `year`, its title
+    states, its regressions and its plan's progress; `planned` also holds which communes have
+    a plan in `plan_years` (for report_compliance). Seven queries.
+
+    The weekly roll-up reads a week as it was: with `carry_forward`, a commune without an
+    assessment in `year` shows its latest earlier one, and with `as_of_week` (a Monday) an
+    assessment that has a snapshot of that week shows the snapshot's figures (one query more)."""
+    communes = list(communes.select_related("district").order_by("name", "code"))
     ids = [commune.pk for commune in communes]
-    assessments = list(Assessment.objects.filter(commune_id__in=ids, year=year).order_by())
-    selected = {a.commune_id: a for a in assessments if a.criteria_set_id == criteria_set.pk}
-    titles = _titles_reached(assessments, sets)
+    years = Q(year__lte=year) if carry_forward else Q(year=year)
+    fetched = list(
+        Assessment.objects.filter(years, commune_id__in=ids).order_by(
+            "commune_id", "criteria_set_id", "-year"
+        )
+    )
+    selected: dict[int, Assessment] = {}
+    for assessment in fetched:
+        if assessment.criteria_set_id == criteria_set.pk:
+            selected.setdefault(assessment.commune_id, assessment)
+    shown_year = {commune_id: a.year for commune_id, a in selected.items()}
+    assessments = [a for a in fetched if a.year == shown_year.get(a.commune_id, year)]
+    for assessment in selected.values():
+        assessment.criteria_set = criteria_set
     criteria = list(criteria_set.criteria.order_by("order"))
     statuses = _criterion_statuses([a.pk for a in assessments])
+    if as_of_week is not None:
+        statuses |= _as_of_snapshots(assessments, as_of_week)
     previous = previous_snapshot_statuses([a.pk for a in selected.values()], today)
+    recognised = recognised_pairs(ids, reference_day(year, today))
+    titles = _title_states(assessments, sets, recognised)
     commune_of = {a.pk: a.commune_id for a in assessments}
     met = {
         (commune_of[assessment_id], int(criterion_id))
@@ -151,6 +204,7 @@ def scope_rows(
         if status == Status.MET.value
     }
     progress, planned = plan_progress_by_commune(ids, year, assessments, today, met, plan_years)
+    bands = criteria_set.band_list()
     rows = []
     for commune in communes:
         assessment = selected.get(commune.pk)
@@ -159,31 +213,81 @@ def scope_rows(
         cells = [
             Cell(c, current.get(str(c.pk), Status.NO_VALUE.value), str(c.pk) in dropped) for c in criteria
         ]
+        own_titles = titles.get(commune.pk, {})
         rows.append(
             CommuneRow(
                 commune=commune,
                 assessment=assessment,
                 cells=cells,
-                title=titles.get(commune.pk),
+                band=_band(assessment, bands),
+                title=_highest_title(own_titles, sets),
+                titles=own_titles,
                 regressed=[cell.criterion for cell in cells if cell.regressed],
                 progress=progress.get(commune.pk),
             )
         )
-    return Scope(criteria, rows, assessments, planned)
+    return Scope(criteria_set, year, criteria, rows, assessments, planned, sets)
 
 
-def _titles_reached(assessments: list[Assessment], sets: list[CriteriaSet]) -> dict[int, CriteriaSet]:
-    """The highest title each commune qualified for: a set that requires another set outranks it."""
+def _as_of_snapshots(assessments: list[Assessment], monday: datetime.date) -> dict[int, dict[str, str]]:
+    """Replace the stored figures of the assessments that have a snapshot of the week by the
+    snapshot's; returns those assessments' criterion statuses."""
+    by_pk = {a.pk: a for a in assessments}
+    statuses = {}
+    rows = EvaluationSnapshot.objects.filter(assessment_id__in=list(by_pk), week_start=monday).values_list(
+        "assessment_id",
+        "criteria_met",
+        "criteria_total",
+        "indicators_met",
+        "title_qualified",
+        "status",
+        "criterion_statuses",
+    )
+    for pk, met, total, indicators, qualified, status, by_criterion in rows:
+        assessment = by_pk[pk]
+        assessment.criteria_met, assessment.criteria_total, assessment.indicators_met = met, total, indicators
+        assessment.title_qualified, assessment.status = qualified, status or assessment.status
+        statuses[pk] = by_criterion
+    return statuses
+
+
+def _band(assessment: Assessment | None, bands: list[Band]) -> Band | None:
+    if assessment is None:
+        return None
+    return band_of(assessment.criteria_met, assessment.criteria_total, bands)
+
+
+def _title_states(
+    assessments: list[Assessment], sets: list[CriteriaSet], recognised: set[tuple[int, int]]
+) -> dict[int, dict[int, TitleState]]:
+    """Each commune's title state per set: recognised by a decision in force, confirmed by
+    its approved assessment, or eligible by its own current data. A recognition counts even
+    where the year's assessment is missing."""
+    known = {item.pk for item in sets}
+    states: dict[int, dict[int, TitleState]] = defaultdict(dict)
+    for assessment in assessments:
+        if assessment.criteria_set_id not in known:
+            continue
+        state = title_state(
+            qualified=assessment.title_qualified,
+            approved=assessment.status == Assessment.State.APPROVED,
+            recognised=(assessment.commune_id, assessment.criteria_set_id) in recognised,
+        )
+        if state is not None:
+            states[assessment.commune_id][assessment.criteria_set_id] = state
+    for commune_id, set_id in recognised:
+        if set_id in known:
+            states[commune_id][set_id] = TitleState.RECOGNISED
+    return states
+
+
+def _highest_title(states: dict[int, TitleState], sets: list[CriteriaSet]) -> TitleMark | None:
+    """The commune's most advanced standing: the highest state, then a set that requires
+    another set outranks it."""
     rank = {item.pk: (item.prerequisite_id is not None, index) for index, item in enumerate(sets)}
     by_pk = {item.pk: item for item in sets}
-    best: dict[int, CriteriaSet] = {}
-    for assessment in assessments:
-        if not assessment.title_qualified or assessment.criteria_set_id not in by_pk:
-            continue
-        current = best.get(assessment.commune_id)
-        if current is None or rank[assessment.criteria_set_id] > rank[current.pk]:
-            best[assessment.commune_id] = by_pk[assessment.criteria_set_id]
-    return best
+    best = max(states.items(), key=lambda pair: (STATE_RANK[pair[1]], rank[pair[0]]), default=None)
+    return TitleMark(by_pk[best[0]], best[1]) if best else None
 
 
 def _criterion_statuses(assessment_ids: list[int]) -> dict[int, dict[str, str]]:
@@ -214,23 +318,37 @@ def previous_snapshot_statuses(assessment_ids: list[int], today: datetime.date) 
     return dict(rows)
 
 
-def filter_rows(rows: list[CommuneRow], params) -> list[CommuneRow]:
-    """Apply the dashboard's GET filters: band, status, title, track=off, regressed, due."""
-    if params.get("band") in BAND_CODES:
+def filter_rows(rows: list[CommuneRow], params, sets: list[CriteriaSet]) -> list[CommuneRow]:
+    """Apply the dashboard's GET filters: band, status, title (a set's code, or "none") with
+    state (a title state), track=off, regressed, due, below=<criteria met>."""
+    if params.get("band"):
         rows = [row for row in rows if row.band and row.band.code == params["band"]]
     if params.get("status"):
         rows = [row for row in rows if row.status == params["status"]]
-    if params.get("title"):
-        rows = [row for row in rows if (row.title.code if row.title else "none") == params["title"]]
+    if params.get("title") == "none":
+        rows = [row for row in rows if row.title is None]
+    elif params.get("title"):
+        set_id = next((item.pk for item in sets if item.code == params["title"]), None)
+        state = params.get("state", "")
+        rows = [row for row in rows if set_id in row.titles and state in ("", row.titles[set_id].value)]
     if params.get("track") == "off":
         rows = [row for row in rows if row.off_track]
     if params.get("regressed"):
         rows = [row for row in rows if row.regressed]
     if params.get("due"):
         rows = [row for row in rows if row.progress and row.progress.due_now]
-    if params.get("under15"):
-        rows = [row for row in rows if row.assessment and row.assessment.criteria_met < UNDER_15]
+    below = _positive_int(params.get("below"))
+    if below is not None:
+        rows = [row for row in rows if row.assessment and row.assessment.criteria_met < below]
     return rows
+
+
+def _positive_int(text) -> int | None:
+    try:
+        number = int(text)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 1000 else None
 
 
 SORTS = {
@@ -245,151 +363,99 @@ def sort_rows(rows: list[CommuneRow], key: str) -> list[CommuneRow]:
     return sorted(rows, key=SORTS.get(key, SORTS["name"]))
 
 
-def band_code(criteria_met: int, criteria_total: int) -> str | None:
-    """The band of BAND_CONDITIONS an assessment falls in (the same conditions, in Python)."""
-    if criteria_total > 0 and criteria_met >= criteria_total:
-        return "all"
-    if criteria_met >= UNDER_15:
-        return "15-18" if criteria_met < criteria_total else None
-    for lower, code in ((10, "10-14"), (5, "5-9")):
-        if criteria_met >= lower:
-            return code
-    return "under5"
-
-
 def group_figures(communes: QuerySet, scope: Scope, year: int, group: str) -> dict[int | None, Figures]:
     """Headline figures per group of communes (`group` is a Commune field: "district_id"):
-    counted over the scope's rows and assessments, which hold every commune of the scope and
-    every assessment of the year; the village figures are aggregated in SQL (two queries)."""
+    counted over the scope's rows, which hold every commune of the scope with its band and
+    title states; the village figures are aggregated in SQL (three queries)."""
     figures: dict[int | None, Figures] = defaultdict(Figures)
-    group_of = {row.commune.pk: getattr(row.commune, group) for row in scope.rows}
-    for key in group_of.values():
-        figures[key].communes += 1
-    met_sums: dict[int | None, int] = defaultdict(int)
+    band_codes = [band.code for band in scope.bands]
     for row in scope.rows:
+        item = figures[getattr(row.commune, group)]
+        item.communes += 1
+        if not item.bands:
+            item.bands = dict.fromkeys(band_codes, 0)
+            item.statuses = dict.fromkeys(Assessment.State.values, 0)
+        for set_id, state in row.titles.items():
+            counts = item.titles.setdefault(set_id, dict.fromkeys(STATE_CODES, 0))
+            counts[state.value] += 1
         if row.assessment is None:
             continue
-        item, assessment = figures[group_of[row.commune.pk]], row.assessment
-        if not item.assessed:
-            item.bands = dict.fromkeys(BAND_CODES, 0)
-            item.statuses = dict.fromkeys(Assessment.State.values, 0)
         item.assessed += 1
-        item.under_15 += assessment.criteria_met < UNDER_15
-        met_sums[group_of[row.commune.pk]] += assessment.criteria_met
-        code = band_code(assessment.criteria_met, assessment.criteria_total)
-        if code is not None:
-            item.bands[code] += 1
-        if assessment.status in item.statuses:
-            item.statuses[assessment.status] += 1
-    for key, total in met_sums.items():
-        figures[key].average = (Decimal(total) / figures[key].assessed).quantize(Decimal("0.1"))
-    for assessment in scope.assessments:
-        if assessment.title_qualified:
-            titles = figures[group_of[assessment.commune_id]].titles
-            titles[assessment.criteria_set_id] = titles.get(assessment.criteria_set_id, 0) + 1
+        item.met_counts.append(row.assessment.criteria_met)
+        item.all_met += 0 < row.assessment.criteria_total <= row.assessment.criteria_met
+        for cell in row.cells:
+            if cell.status == Status.MET.value:
+                item.criteria_met_by[cell.criterion.pk] = item.criteria_met_by.get(cell.criterion.pk, 0) + 1
+        if row.band is not None:
+            item.bands[row.band.code] += 1
+        if row.status in item.statuses:
+            item.statuses[row.status] += 1
+    for item in figures.values():
+        if item.met_counts:
+            item.average = average(item.met_counts)
     _village_figures(communes, year, group, figures)
     return figures
 
 
+def average(numbers: list[int]) -> Decimal | None:
+    """The average criteria met, to one decimal."""
+    if not numbers:
+        return None
+    return (Decimal(sum(numbers)) / len(numbers)).quantize(Decimal("0.1"))
+
+
 def _village_figures(communes: QuerySet, year: int, group: str, figures: dict[int | None, Figures]) -> None:
-    """Villages per group, and villages qualified for each village set's title in `year`."""
+    """Villages per group, and villages per village set's title state in `year` (a village
+    counted once per set, at its highest state)."""
     villages = Village.objects.filter(commune__in=communes).order_by()
     key = f"commune__{group}"
     for row in villages.values(key).annotate(n=Count("pk")):
         figures[row[key]].villages = row["n"]
-    titled = (
-        Assessment.objects.filter(village__in=villages, year=year, title_qualified=True)
-        .order_by()
-        .values(f"village__{key}", "criteria_set_id")
-        .annotate(n=Count("village_id", distinct=True))
+    titled = Assessment.objects.filter(village__in=villages, year=year, title_qualified=True).values_list(
+        f"village__{key}", "village_id", "criteria_set_id", "status"
     )
-    for row in titled:
-        figures[row[f"village__{key}"]].village_titles[row["criteria_set_id"]] = row["n"]
+    recognised = village_recognitions(villages, datetime.date(year, 12, 31), key)
+    seen: dict[tuple[int, int], tuple[object, TitleState]] = {}
+    for group_key, village_id, set_id, status in titled:
+        state = title_state(
+            qualified=True,
+            approved=status == Assessment.State.APPROVED,
+            recognised=(village_id, set_id) in recognised,
+        )
+        seen[(village_id, set_id)] = (group_key, state)
+    for (village_id, set_id), group_key in recognised.items():
+        seen.setdefault((village_id, set_id), (group_key, TitleState.RECOGNISED))
+    for (_village_id, set_id), (group_key, state) in seen.items():
+        counts = figures[group_key].village_titles.setdefault(set_id, dict.fromkeys(STATE_CODES, 0))
+        counts[state.value] += 1
 
 
 def total_figures(figures: dict[int | None, Figures]) -> Figures:
     """The sum of several groups' figures (the province's own line)."""
-    total = Figures(bands=dict.fromkeys(BAND_CODES, 0), statuses=dict.fromkeys(Assessment.State.values, 0))
-    weighted = Decimal(0)
+    total = Figures(statuses=dict.fromkeys(Assessment.State.values, 0))
     for item in figures.values():
         total.communes += item.communes
         total.assessed += item.assessed
-        total.under_15 += item.under_15
         total.villages += item.villages
+        total.met_counts += item.met_counts
+        total.all_met += item.all_met
+        for criterion_id, count in item.criteria_met_by.items():
+            total.criteria_met_by[criterion_id] = total.criteria_met_by.get(criterion_id, 0) + count
         for code, count in item.bands.items():
-            total.bands[code] += count
+            total.bands[code] = total.bands.get(code, 0) + count
         for state, count in item.statuses.items():
             total.statuses[state] += count
-        for set_id, count in item.titles.items():
-            total.titles[set_id] = total.titles.get(set_id, 0) + count
-        for set_id, count in item.village_titles.items():
-            total.village_titles[set_id] = total.village_titles.get(set_id, 0) + count
-        weighted += (item.average or 0) * item.assessed
-    if total.assessed:
-        total.average = (weighted / total.assessed).quantize(Decimal("0.1"))
+        for target, source in ((total.titles, item.titles), (total.village_titles, item.village_titles)):
+            for set_id, counts in source.items():
+                into = target.setdefault(set_id, dict.fromkeys(STATE_CODES, 0))
+                for state, count in counts.items():
+                    into[state] += count
+    total.average = average(total.met_counts)
     return total
 
 
 def village_sets(province_id: int) -> list[CriteriaSet]:
     return province_sets(province_id)[1]
-
-
-@dataclass
-class TargetLine:
-    target: ProvinceTarget
-    actual: Decimal | None
-    gap: Decimal | None
-
-    @property
-    def reached(self) -> bool | None:
-        if self.actual is None:
-            return None
-        return (
-            self.actual <= self.target.value if self.target.is_ceiling else self.actual >= self.target.value
-        )
-
-
-# The order province programmes list their targets in: communes, villages, then districts.
-TARGET_ORDER = [
-    ProvinceTarget.Kind.COMMUNES_NTM,
-    ProvinceTarget.Kind.COMMUNES_ADVANCED,
-    ProvinceTarget.Kind.COMMUNES_MODEL,
-    ProvinceTarget.Kind.COMMUNES_UNDER_15,
-    ProvinceTarget.Kind.VILLAGES_NTM_PERCENT,
-    ProvinceTarget.Kind.VILLAGES_MODEL_PERCENT,
-    ProvinceTarget.Kind.DISTRICTS_NTM,
-    ProvinceTarget.Kind.DISTRICTS_ADVANCED,
-]
-
-
-def target_lines(targets: list[ProvinceTarget], total: Figures) -> list[TargetLine]:
-    """Each province target with its actual value (from the province's figures) and the gap
-    still to close (0 when reached); None where the app does not track that count."""
-    lines = []
-    for target in sorted(targets, key=lambda item: (item.year, TARGET_ORDER.index(item.kind))):
-        actual = _target_actual(target, total)
-        gap = None
-        if actual is not None:
-            missing = actual - target.value if target.is_ceiling else target.value - actual
-            gap = max(Decimal(0), missing)
-        lines.append(TargetLine(target, actual, gap))
-    return lines
-
-
-def _target_actual(target: ProvinceTarget, total: Figures) -> Decimal | None:
-    kind = ProvinceTarget.Kind
-    if target.kind == kind.COMMUNES_UNDER_15:
-        return Decimal(total.under_15)
-    if target.criteria_set_id is None:
-        return None
-    if target.kind in (kind.COMMUNES_NTM, kind.COMMUNES_ADVANCED, kind.COMMUNES_MODEL):
-        return Decimal(total.titles.get(target.criteria_set_id, 0))
-    if target.is_percent:
-        if not total.villages:
-            return Decimal(0)
-        share = Decimal(total.village_titles.get(target.criteria_set_id, 0)) * 100 / total.villages
-        return share.quantize(Decimal("0.1"))
-    return None
 
 
 def snapshot_history(assessment: Assessment | None, limit: int = 26) -> list[EvaluationSnapshot]:
@@ -408,7 +474,7 @@ def snapshot_history(assessment: Assessment | None, limit: int = 26) -> list[Eva
 
 @dataclass
 class DistrictLine:
-    """One district of the province overview: its SQL figures and the counts over its rows."""
+    """One district of the province overview: its figures and the counts over its rows."""
 
     district: object
     figures: Figures

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from criteria.evaluation import format_number
+from criteria.titles import TITLE_STATE_LABELS, TitleState
 
 register = template.Library()
 
@@ -17,7 +18,7 @@ KEPT = ("set", "year")
 @register.simple_tag(takes_context=True)
 def drill(context, **params) -> str:
     """A query string that keeps the page's set and year and applies `params` (the filters
-    behind a number): {% drill band="15-18" %} → "?set=...&year=2024&band=15-18"."""
+    behind a number): {% drill status="draft" %} → "?set=...&year=2024&status=draft"."""
     current = context["request"].GET
     query = QueryDict(mutable=True)
     for key in KEPT:
@@ -40,6 +41,21 @@ def with_sort(context, sort: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def title_state_label(state) -> str:
+    """The words of a title state code (eligible / confirmed / recognised)."""
+    try:
+        return str(TITLE_STATE_LABELS[TitleState(str(state))])
+    except ValueError:
+        return ""
+
+
+@register.filter
+def village_titled(figures, set_id: int) -> int:
+    """Villages standing for a village set's title in any state (eligible or better)."""
+    return sum(figures.village_titles.get(set_id, {}).values())
 
 
 @register.filter

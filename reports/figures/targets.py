@@ -1,0 +1,84 @@
+"""A province's own targets against its figures (seed 003: "at least 38 communes NTM, of
+which 15 advanced and 5 model; no commune under 15 criteria; 85 % of villages NTM").
+
+Targets count recognised units (the province's decisions); the confirmed and the eligible
+counts are shown beside them, labelled, never counted against the target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from criteria.titles import TitleState
+
+from ..models import ProvinceTarget
+from .scope import Figures
+
+
+@dataclass
+class TargetLine:
+    target: ProvinceTarget
+    actual: Decimal | None
+    gap: Decimal | None
+    confirmed: int | None = None
+    eligible: int | None = None
+
+    @property
+    def reached(self) -> bool | None:
+        if self.actual is None:
+            return None
+        return (
+            self.actual <= self.target.value if self.target.is_ceiling else self.actual >= self.target.value
+        )
+
+
+# The order province programmes list their targets in: communes, villages, then districts.
+TARGET_ORDER = [
+    ProvinceTarget.Kind.COMMUNES_NTM,
+    ProvinceTarget.Kind.COMMUNES_ADVANCED,
+    ProvinceTarget.Kind.COMMUNES_MODEL,
+    ProvinceTarget.Kind.COMMUNES_BELOW,
+    ProvinceTarget.Kind.VILLAGES_NTM_PERCENT,
+    ProvinceTarget.Kind.VILLAGES_MODEL_PERCENT,
+    ProvinceTarget.Kind.DISTRICTS_NTM,
+    ProvinceTarget.Kind.DISTRICTS_ADVANCED,
+]
+TITLE_KINDS = (
+    ProvinceTarget.Kind.COMMUNES_NTM,
+    ProvinceTarget.Kind.COMMUNES_ADVANCED,
+    ProvinceTarget.Kind.COMMUNES_MODEL,
+)
+
+
+def target_lines(targets: list[ProvinceTarget], total: Figures, set_id: int | None) -> list[TargetLine]:
+    """Each province target with its actual value and the gap still to close (0 when
+    reached); None where the app does not track that count. `set_id` is the set the figures
+    were counted for (a "below N criteria" line counts that set's criteria)."""
+    lines = []
+    for target in sorted(targets, key=lambda item: (item.year, TARGET_ORDER.index(item.kind))):
+        line = TargetLine(target, _actual(target, total, set_id), None)
+        if line.actual is not None:
+            missing = line.actual - target.value if target.is_ceiling else target.value - line.actual
+            line.gap = max(Decimal(0), missing)
+        if target.kind in TITLE_KINDS and target.criteria_set_id is not None:
+            line.confirmed = total.title_count(target.criteria_set_id, TitleState.CONFIRMED)
+            line.eligible = total.title_count(target.criteria_set_id, TitleState.ELIGIBLE)
+        lines.append(line)
+    return lines
+
+
+def _actual(target: ProvinceTarget, total: Figures, set_id: int | None) -> Decimal | None:
+    if target.kind == ProvinceTarget.Kind.COMMUNES_BELOW:
+        if not target.criteria_below or target.criteria_set_id not in (None, set_id):
+            return None
+        return Decimal(total.below(target.criteria_below))
+    if target.criteria_set_id is None:
+        return None
+    if target.kind in TITLE_KINDS:
+        return Decimal(total.title_count(target.criteria_set_id, TitleState.RECOGNISED))
+    if target.is_percent:
+        if not total.villages:
+            return Decimal(0)
+        recognised = total.village_title_count(target.criteria_set_id, TitleState.RECOGNISED)
+        return (Decimal(recognised) * 100 / total.villages).quantize(Decimal("0.1"))
+    return None
