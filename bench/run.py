@@ -26,6 +26,32 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ntm.settings")
 
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database when it does not exist yet (a fresh machine)."""
+    import dj_database_url
+    import psycopg2
+    from psycopg2 import sql
+
+    config = dj_database_url.parse(url)
+    if "postgresql" not in config["ENGINE"]:
+        return
+    server = {"host": config["HOST"] or None, "port": config["PORT"] or None, "user": config["USER"] or None}
+    server["password"] = config["PASSWORD"] or None
+    connection = psycopg2.connect(dbname="postgres", **server)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+                print(f"Created database {config['NAME']}.", flush=True)
+    finally:
+        connection.close()
+
+
+ensure_database(os.environ.get("DATABASE_URL", ""))
+
 import django  # noqa: E402
 
 django.setup()

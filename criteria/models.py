@@ -268,6 +268,15 @@ class AssessmentQuerySet(models.QuerySet):
         # subquery inside the OR makes PostgreSQL scan every assessment of the country.
         return self.filter(Q(commune=commune) | Q(village_id__in=village_ids))
 
+    def for_scope(self, commune_ids: list[int]):
+        """The communes' own assessments (not their villages')."""
+        return self.filter(commune_id__in=commune_ids)
+
+    def in_period(self, year: int, *, carry_forward: bool = False):
+        """The assessments of `year`; with `carry_forward`, of `year` or any earlier year
+        (the caller keeps each unit's latest)."""
+        return self.filter(year__lte=year) if carry_forward else self.filter(year=year)
+
     def returned_first(self):
         """Returned assessments first (the commune has work to do), then newest years."""
         returned = models.Case(models.When(status="returned", then=0), default=1)

@@ -26,7 +26,7 @@ def title_label(title: dict | None) -> str:
     """A frozen title mark: the set's title and the state ("… (Đã được công nhận)")."""
     if not title:
         return ""
-    state = TITLE_STATE_LABELS[TitleState(title["state"])]
+    state = str(TITLE_STATE_LABELS[TitleState(title["state"])])
     return f"{_pick(title['name'], title.get('name_en', ''))} — {state}"
 
 

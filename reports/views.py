@@ -21,6 +21,7 @@ from .figures.scope import (
     district_lines,
     filter_rows,
     group_figures,
+    main_set,
     province_sets,
     scope_rows,
     snapshot_history,
@@ -36,7 +37,8 @@ FILTER_KEYS = ("band", "status", "title", "state", "track", "regressed", "due", 
 def _selected(request: HttpRequest, sets: list[CriteriaSet]) -> tuple[CriteriaSet | None, int]:
     """The set the page shows (?set=, default the basic NTM set) and the year (?year=,
     default the latest year assessed against that set, see province_sets)."""
-    chosen = next((item for item in sets if item.code == request.GET.get("set")), sets[0] if sets else None)
+    chosen = next((item for item in sets if item.code == request.GET.get("set")), None)
+    chosen = chosen or main_set(sets, timezone.localdate().year) or (sets[0] if sets else None)
     latest = chosen.latest if chosen else None
     try:
         year = int(request.GET.get("year", latest or timezone.localdate().year))

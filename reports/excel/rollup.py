@@ -230,7 +230,7 @@ def _band_table(ws: Worksheet, row: int, totals: dict, bands: list[dict]) -> Non
         ("total:assessed", _("Số xã đã đánh giá"), totals["assessed"]),
     ]
     lines += [
-        (f"total:title:{state}", label, totals["titles"].get(state.value, 0))
+        (f"total:title:{state}", str(label), totals["titles"].get(state.value, 0))
         for state, label in TITLE_STATE_LABELS.items()
     ]
     for key, label, count in lines:

@@ -24,26 +24,13 @@ from plans.models import CriterionDeadline, Plan, ReportLine, WeeklyReport, Work
 
 from ..models import EvaluationSnapshot, RollUp
 from ..weeks import week_bounds
-from .scope import CommuneRow, average, commune_sets, scope_rows
+from .scope import CommuneRow, average, commune_sets, main_set, scope_rows
 
 
 def unit_communes(rollup: RollUp) -> QuerySet:
     if rollup.district_id:
         return Commune.objects.filter(district_id=rollup.district_id)
     return Commune.objects.filter(province_id=rollup.province_id, district__isnull=True)
-
-
-def main_set(province_id: int) -> CriteriaSet | None:
-    """The set a roll-up counts criteria against: the basic commune set (national first, then
-    the province's own), the one the other commune sets build on."""
-    sets = CriteriaSet.objects.filter(
-        Q(province__isnull=True) | Q(province_id=province_id), unit_level=CriteriaSet.UnitLevel.COMMUNE
-    )
-    return min(
-        sets,
-        key=lambda item: (item.prerequisite_id is not None, item.province_id is not None, item.code),
-        default=None,
-    )
 
 
 def rollup_figures(*, rollup: RollUp, today: datetime.date) -> dict:
@@ -54,11 +41,11 @@ def rollup_figures(*, rollup: RollUp, today: datetime.date) -> dict:
     communes_qs = unit_communes(rollup)
     monday, sunday = week_bounds(rollup.iso_year, rollup.iso_week)
     as_of = min(sunday, max(today, monday))
-    criteria_set = main_set(rollup.province_id)
+    sets = commune_sets(rollup.province_id)
+    criteria_set = main_set(sets, rollup.iso_year)
     rows: list[CommuneRow] = []
     criteria: list[Criterion] = []
     if criteria_set is not None:
-        sets = commune_sets(rollup.province_id)
         scope = scope_rows(
             communes_qs, criteria_set, rollup.iso_year, sets, as_of, carry_forward=True, as_of_week=monday
         )

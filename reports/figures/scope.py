@@ -138,6 +138,23 @@ def province_sets(province_id: int) -> tuple[list[CriteriaSet], list[CriteriaSet
     return communes, [item for item in rows if item.unit_level == level.VILLAGE]
 
 
+def main_set(sets: list[CriteriaSet], year: int) -> CriteriaSet | None:
+    """The set a scope is counted against by default in `year`: among the basic commune sets
+    (those requiring no other), the one most recently in force by the end of the year,
+    national before a province's own."""
+    end = datetime.date(year, 12, 31)
+    basic = [
+        item
+        for item in sets
+        if item.prerequisite_id is None and (item.effective_from is None or item.effective_from <= end)
+    ]
+    return max(
+        basic,
+        key=lambda item: (item.effective_from or datetime.date.min, item.province_id is None, item.code),
+        default=None,
+    )
+
+
 @dataclass
 class Scope:
     """The figures of a scope: the set's criteria, one row per commune, and every assessment
@@ -175,11 +192,10 @@ def scope_rows(
     assessment that has a snapshot of that week shows the snapshot's figures (one query more)."""
     communes = list(communes.select_related("district").order_by("name", "code"))
     ids = [commune.pk for commune in communes]
-    years = Q(year__lte=year) if carry_forward else Q(year=year)
     fetched = list(
-        Assessment.objects.filter(years, commune_id__in=ids).order_by(
-            "commune_id", "criteria_set_id", "-year"
-        )
+        Assessment.objects.for_scope(ids)
+        .in_period(year, carry_forward=carry_forward)
+        .order_by("commune_id", "criteria_set_id", "-year")
     )
     selected: dict[int, Assessment] = {}
     for assessment in fetched:
