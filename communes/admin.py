@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Commune, District, Province, Region, Role, Village
+from .signals import CLASSIFICATION_FIELDS, classification_changed
 
 
 @admin.register(Region)
@@ -13,6 +14,13 @@ class ProvinceAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "region"]
     list_filter = ["region"]
     search_fields = ["code", "name", "search_name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "region" in form.changed_data:
+            # Communes without a region of their own take their province's.
+            communes = Commune.objects.filter(province=obj, region__isnull=True).values_list("pk", flat=True)
+            classification_changed.send(sender=Province, commune_ids=list(communes))
 
 
 @admin.register(District)
@@ -46,6 +54,11 @@ class CommuneAdmin(admin.ModelAdmin):
     list_select_related = ["district", "province", "region"]
     autocomplete_fields = ["district", "province"]
     inlines = [VillageInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and set(CLASSIFICATION_FIELDS) & set(form.changed_data):
+            classification_changed.send(sender=Commune, commune_ids=[obj.pk])
 
 
 @admin.register(Village)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Commune, District, Province, Region, Village
+from .signals import classification_changed
 
 COLUMNS = [
     "province_code",
@@ -121,6 +122,13 @@ def import_units(rows: list[tuple[int, dict[str, str]]]) -> ImportResult:
         raise ImportError_(errors)
     result = ImportResult()
     regions = {region.code: region for region in Region.objects.all()}
+    # What the communes' thresholds depend on before the import, to re-evaluate those it changes.
+    # (Every commune in one query: a filter by the file's codes would pass too many parameters.)
+    before = {
+        code: (province_id, region_id)
+        for code, province_id, region_id in Commune.objects.values_list("code", "province_id", "region_id")
+    }
+    reclassified = []
     for _number, row in rows:
         province, created = Province.objects.update_or_create(
             code=row["province_code"], defaults={"name": row["province_name"]}
@@ -139,9 +147,13 @@ def import_units(rows: list[tuple[int, dict[str, str]]]) -> ImportResult:
             defaults["region"] = regions[row["region"]]
         commune, created = Commune.objects.update_or_create(code=row["commune_code"], defaults=defaults)
         result.communes += created
+        if not created and before.get(commune.code) != (commune.province_id, commune.region_id):
+            reclassified.append(commune.pk)
         if row.get("village_code"):
             _village, created = Village.objects.update_or_create(
                 code=row["village_code"], defaults={"name": row["village_name"], "commune": commune}
             )
             result.villages += created
+    if reclassified:
+        classification_changed.send(sender=Commune, commune_ids=reclassified)
     return result

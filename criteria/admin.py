@@ -14,6 +14,55 @@ from .models import (
     Threshold,
     Transition,
 )
+from .reevaluation import Scope, catalogue_reevaluation_request
+
+
+class ReevaluatesOnChange:
+    """Saving or deleting here (inline rows included) can change evaluations: the affected
+    assessments are marked pending and re-evaluated once the admin's transaction commits.
+    `scopes` names what an object touches; on a change, both its old and new scopes count.
+    The scopes of one save (the object and its inlines) are gathered on the request and asked
+    for once, in `save_related`, which the admin calls after the inlines are saved."""
+
+    # Inline models whose rows change evaluations (a criterion group's rows do not).
+    evaluated_inlines: tuple[type, ...] = ()
+
+    def scopes(self, obj) -> set[Scope]:
+        raise NotImplementedError
+
+    def inline_scopes(self, parent, obj, changed_fields: list[str]) -> set[Scope]:
+        return self.scopes(parent)
+
+    def save_model(self, request, obj, form, change):
+        changed = not change or form.has_changed()
+        before = self.scopes(type(obj).objects.get(pk=obj.pk)) if change and changed else set()
+        super().save_model(request, obj, form, change)
+        request.reevaluation_scopes = before | self.scopes(obj) if changed else set()
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model not in self.evaluated_inlines:
+            return
+        touched = [(obj, fields) for obj, fields in formset.changed_objects]
+        touched += [(obj, []) for obj in formset.new_objects + formset.deleted_objects]
+        scopes = getattr(request, "reevaluation_scopes", set())
+        for obj, fields in touched:
+            scopes |= self.inline_scopes(form.instance, obj, fields)
+        request.reevaluation_scopes = scopes
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        catalogue_reevaluation_request(scopes=getattr(request, "reevaluation_scopes", set()))
+
+    def delete_model(self, request, obj):
+        scopes = self.scopes(obj)
+        super().delete_model(request, obj)
+        catalogue_reevaluation_request(scopes=scopes)
+
+    def delete_queryset(self, request, queryset):
+        scopes = set().union(*(self.scopes(obj) for obj in queryset))
+        super().delete_queryset(request, queryset)
+        catalogue_reevaluation_request(scopes=scopes)
 
 
 class CriterionGroupInline(admin.TabularInline):
@@ -22,11 +71,14 @@ class CriterionGroupInline(admin.TabularInline):
 
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(admin.ModelAdmin):
+class CriteriaSetAdmin(ReevaluatesOnChange, admin.ModelAdmin):
     list_display = ["code", "name_vi", "unit_level", "classifier", "province", "prerequisite"]
     list_filter = ["unit_level", "classifier", "province"]
     search_fields = ["code", "name_vi", "name_en"]
     inlines = [CriterionGroupInline]
+
+    def scopes(self, obj: CriteriaSet) -> set[Scope]:
+        return {(obj.pk, None)}
 
 
 class IndicatorInline(admin.TabularInline):
@@ -36,7 +88,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(ReevaluatesOnChange, admin.ModelAdmin):
     list_display = ["code", "name_vi", "criteria_set", "group", "is_detailed"]
 
     def get_form(self, request, obj=None, **kwargs):
@@ -51,6 +103,10 @@ class CriterionAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_vi", "name_en"]
     list_select_related = ["criteria_set", "group"]
     inlines = [IndicatorInline]
+    evaluated_inlines = (Indicator,)
+
+    def scopes(self, obj: Criterion) -> set[Scope]:
+        return {(obj.criteria_set_id, None)}
 
 
 class ThresholdInline(admin.TabularInline):
@@ -60,16 +116,25 @@ class ThresholdInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ReevaluatesOnChange, admin.ModelAdmin):
     list_display = ["code", "name_vi", "criterion", "kind", "unit", "is_placeholder"]
     list_filter = ["criterion__criteria_set", "kind", "is_placeholder"]
     search_fields = ["code", "name_vi", "name_en"]
     list_select_related = ["criterion", "criterion__criteria_set"]
     inlines = [ThresholdInline]
+    evaluated_inlines = (Threshold,)
+
+    def scopes(self, obj: Indicator) -> set[Scope]:
+        return {(obj.criterion.criteria_set_id, None)}
+
+    def inline_scopes(self, parent: Indicator, obj: Threshold, changed_fields: list[str]) -> set[Scope]:
+        # A row moved to another province changed the old province too: count the whole set.
+        province_id = None if "province" in changed_fields else obj.province_id
+        return {(parent.criterion.criteria_set_id, province_id)}
 
 
 @admin.register(Threshold)
-class ThresholdAdmin(admin.ModelAdmin):
+class ThresholdAdmin(ReevaluatesOnChange, admin.ModelAdmin):
     list_display = [
         "indicator",
         "classifier_value",
@@ -85,6 +150,9 @@ class ThresholdAdmin(admin.ModelAdmin):
     search_fields = ["indicator__code", "source"]
     list_select_related = ["indicator", "province"]
     autocomplete_fields = ["indicator"]
+
+    def scopes(self, obj: Threshold) -> set[Scope]:
+        return {(obj.indicator.criterion.criteria_set_id, obj.province_id)}
 
 
 class IndicatorValueInline(admin.TabularInline):

@@ -20,6 +20,7 @@ from communes.models import Province, Region
 
 from .evaluation import Kind
 from .models import CriteriaSet, Criterion, CriterionGroup, Indicator, Threshold
+from .reevaluation import assessments_reevaluation_request
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
 ANY = "*"
@@ -40,13 +41,51 @@ def catalogue_files(directory: Path = CATALOGUE_DIR) -> list[Path]:
 @transaction.atomic
 def load_catalogue_file(path: Path) -> list[CriteriaSet | str]:
     """Load every set of one file. A province-scoped set whose province is not among the
-    administrative units yet is skipped and returned as its code, to be loaded later."""
+    administrative units yet is skipped and returned as its code, to be loaded later. The
+    assessments of a set whose evaluation inputs changed are re-evaluated after commit."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for code, names in (data.get("regions") or {}).items():
         Region.objects.update_or_create(
             code=code, defaults={"name_vi": names["name_vi"], "name_en": names["name_en"]}
         )
-    return [_load_set(spec, path.name) for spec in data.get("criteria_sets", [])]
+    loaded, changed = [], []
+    for spec in data.get("criteria_sets", []):
+        existing = CriteriaSet.objects.filter(code=spec["code"]).first()
+        before = evaluation_inputs(existing) if existing else None
+        criteria_set = _load_set(spec, path.name)
+        if before is not None and isinstance(criteria_set, CriteriaSet):
+            if evaluation_inputs(criteria_set) != before:
+                changed.append(criteria_set.pk)
+        loaded.append(criteria_set)
+    if changed:
+        assessments_reevaluation_request(criteria_set_ids=changed)
+    return loaded
+
+
+def evaluation_inputs(criteria_set: CriteriaSet) -> tuple:
+    """Everything of a set its evaluations read, in three queries: equal before and after a
+    load when the load changed no result (names and notes do not count)."""
+    criteria = Criterion.objects.filter(criteria_set=criteria_set).order_by("pk")
+    indicators = Indicator.objects.filter(criterion__criteria_set=criteria_set).order_by("pk")
+    thresholds = Threshold.objects.filter(indicator__criterion__criteria_set=criteria_set).order_by(
+        "indicator_id", "province_id", "classifier_value", "year"
+    )
+    return (
+        (
+            criteria_set.classifier,
+            criteria_set.flag_rules,
+            criteria_set.title_rule,
+            criteria_set.prerequisite_id,
+            criteria_set.unit_level,
+        ),
+        list(criteria.values_list("pk", "order", "is_detailed")),
+        list(indicators.values_list("pk", "criterion_id", "order", "kind", "levels")),
+        list(
+            thresholds.values_list(
+                "indicator_id", "province_id", "classifier_value", "year", "value", "level", "flag"
+            )
+        ),
+    )
 
 
 def _load_set(spec: dict[str, Any], source_file: str) -> CriteriaSet | str:

@@ -277,6 +277,30 @@ class AssessmentQuerySet(models.QuerySet):
         (the caller keeps each unit's latest)."""
         return self.filter(year__lte=year) if carry_forward else self.filter(year=year)
 
+    def affected_by(
+        self,
+        *,
+        criteria_set_ids: list[int] | None = None,
+        commune_ids: list[int] | None = None,
+        province_id: int | None = None,
+    ):
+        """The assessments whose evaluation a change can alter: of these sets, of these communes
+        (and their villages), of this province (a province threshold); every given filter holds."""
+        scope = self
+        if criteria_set_ids is not None:
+            scope = scope.filter(criteria_set_id__in=criteria_set_ids)
+        if commune_ids is not None:
+            scope = scope.filter(Q(commune_id__in=commune_ids) | Q(village__commune_id__in=commune_ids))
+        if province_id is not None:
+            scope = scope.filter(
+                Q(commune__province_id=province_id) | Q(village__commune__province_id=province_id)
+            )
+        return scope
+
+    def pending_reevaluation(self):
+        """Assessments whose stored evaluation waits for a re-evaluation task."""
+        return self.filter(reevaluation_requested_at__isnull=False)
+
     def returned_first(self):
         """Returned assessments first (the commune has work to do), then newest years."""
         returned = models.Case(models.When(status="returned", then=0), default=1)
@@ -318,6 +342,11 @@ class Assessment(models.Model):
     indicators_met = models.PositiveSmallIntegerField(_("số chỉ tiêu đạt"), default=0)
     indicators_total = models.PositiveSmallIntegerField(_("tổng số chỉ tiêu"), default=0)
     title_qualified = models.BooleanField(_("đủ điều kiện đạt chuẩn"), default=False)
+    # Set when a change of the catalogue or of the unit's classification asks for the stored
+    # evaluation above to be recomputed; the task clears it only if nothing asked again since.
+    reevaluation_requested_at = models.DateTimeField(
+        _("chờ đánh giá lại từ"), null=True, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -329,7 +358,7 @@ class Assessment(models.Model):
     )
 
     objects = AssessmentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "reevaluation_requested_at"])
 
     class Meta:
         ordering = ["-year"]
@@ -364,6 +393,10 @@ class Assessment(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == self.State.APPROVED
+
+    @property
+    def reevaluation_pending(self) -> bool:
+        return self.reevaluation_requested_at is not None
 
     @property
     def is_editable(self) -> bool:

@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -204,74 +205,123 @@ def assessment_store_evaluation(
     *, assessment: Assessment, outcome: Evaluation, rows: dict[int, IndicatorValue]
 ) -> None:
     """Write the evaluation (indicator statuses, criterion results, totals, title) in bulk."""
+    assessments_store_evaluations(evaluated=[(assessment, outcome, rows)])
+
+
+Evaluated = tuple[Assessment, Evaluation, dict[int, IndicatorValue]]
+
+
+@transaction.atomic
+def assessments_store_evaluations(*, evaluated: list[Evaluated]) -> None:
+    """Write the evaluations of several assessments in a fixed number of queries, whatever their
+    number. Give an assessment after the assessment of the set it requires (NTM before
+    advanced): its title reads the stored title of the other."""
     changed = []
-    for item in outcome.criteria:
-        for indicator, _value, result in item.results:
-            row = rows.get(indicator.pk)
-            if row is not None and row.status != result.status.value:
-                row.status = result.status.value
-                changed.append(row)
+    results = []
+    for assessment, outcome, rows in evaluated:
+        for item in outcome.criteria:
+            for indicator, _value, result in item.results:
+                row = rows.get(indicator.pk)
+                if row is not None and row.status != result.status.value:
+                    row.status = result.status.value
+                    changed.append(row)
+            results.append(
+                CriterionResult(
+                    assessment=assessment,
+                    criterion=item.criterion,
+                    status=item.status.value,
+                    indicators_met=item.indicators_met,
+                    indicators_total=item.indicators_total,
+                )
+            )
     IndicatorValue.objects.bulk_update(changed, ["status"])
     CriterionResult.objects.bulk_create(
-        [
-            CriterionResult(
-                assessment=assessment,
-                criterion=item.criterion,
-                status=item.status.value,
-                indicators_met=item.indicators_met,
-                indicators_total=item.indicators_total,
-            )
-            for item in outcome.criteria
-        ],
+        results,
         update_conflicts=True,
         unique_fields=["assessment", "criterion"],
         update_fields=["status", "indicators_met", "indicators_total"],
     )
-    assessment.criteria_met = outcome.criteria_met
-    assessment.criteria_total = outcome.criteria_total
-    assessment.indicators_met = outcome.indicators_met
-    assessment.indicators_total = outcome.indicators_total
-    assessment.title_qualified = evaluation.title_qualified(
-        assessment.criteria_set.title_requirement(),
-        outcome.criteria_met,
-        outcome.criteria_total,
-        _prerequisite_qualified(assessment),
+    qualified = _qualified_prerequisites([assessment for assessment, _outcome, _rows in evaluated])
+    for assessment, outcome, _rows in evaluated:
+        assessment.criteria_met = outcome.criteria_met
+        assessment.criteria_total = outcome.criteria_total
+        assessment.indicators_met = outcome.indicators_met
+        assessment.indicators_total = outcome.indicators_total
+        prerequisite_id = assessment.criteria_set.prerequisite_id
+        assessment.title_qualified = evaluation.title_qualified(
+            assessment.criteria_set.title_requirement(),
+            outcome.criteria_met,
+            outcome.criteria_total,
+            None if prerequisite_id is None else (prerequisite_id, *_unit_key(assessment)) in qualified,
+        )
+    Assessment.objects.bulk_update(
+        [assessment for assessment, _outcome, _rows in evaluated],
+        ["criteria_met", "criteria_total", "indicators_met", "indicators_total", "title_qualified"],
     )
-    Assessment.objects.filter(pk=assessment.pk).update(
-        criteria_met=assessment.criteria_met,
-        criteria_total=assessment.criteria_total,
-        indicators_met=assessment.indicators_met,
-        indicators_total=assessment.indicators_total,
-        title_qualified=assessment.title_qualified,
-    )
-    _refresh_dependent_titles(assessment)
+    _refresh_dependent_titles([assessment for assessment, _outcome, _rows in evaluated])
 
 
-def _prerequisite_qualified(assessment: Assessment) -> bool | None:
-    prerequisite_id = assessment.criteria_set.prerequisite_id
-    if prerequisite_id is None:
-        return None
-    return Assessment.objects.filter(
-        criteria_set_id=prerequisite_id,
-        commune=assessment.commune,
-        village=assessment.village,
-        year=assessment.year,
-        title_qualified=True,
-    ).exists()
+def _unit_key(assessment: Assessment) -> tuple[int | None, int | None, int]:
+    return assessment.commune_id, assessment.village_id, assessment.year
 
 
-def _refresh_dependent_titles(assessment: Assessment) -> None:
+def _same_units(assessments: list[Assessment]) -> Q:
+    """The assessments of the same unit and year as one of `assessments` (any set)."""
+    by_year: dict[int, list[Assessment]] = defaultdict(list)
+    for assessment in assessments:
+        by_year[assessment.year].append(assessment)
+    condition = Q(pk__in=[])
+    for year, group in by_year.items():
+        communes = [assessment.commune_id for assessment in group if assessment.commune_id]
+        villages = [assessment.village_id for assessment in group if assessment.village_id]
+        condition |= Q(year=year) & (Q(commune_id__in=communes) | Q(village_id__in=villages))
+    return condition
+
+
+def _by_set(assessments: list[Assessment], set_id=lambda item: item.criteria_set_id) -> dict:
+    groups: dict[int, list[Assessment]] = defaultdict(list)
+    for assessment in assessments:
+        if set_id(assessment) is not None:
+            groups[set_id(assessment)].append(assessment)
+    return groups
+
+
+def _qualified_prerequisites(assessments: list[Assessment]) -> set[tuple]:
+    """(set id, commune id, village id, year) of the qualified assessments that the sets of
+    `assessments` require; one query per required set."""
+    qualified = set()
+    for prerequisite_id, group in _by_set(
+        assessments, lambda item: item.criteria_set.prerequisite_id
+    ).items():
+        rows = Assessment.objects.filter(
+            _same_units(group), criteria_set_id=prerequisite_id, title_qualified=True
+        ).values_list("commune_id", "village_id", "year")
+        qualified |= {(prerequisite_id, *row) for row in rows}
+    return qualified
+
+
+def _refresh_dependent_titles(assessments: list[Assessment]) -> None:
     """A set that others require (NTM before advanced) changes their title when it changes."""
-    dependents = Assessment.objects.filter(
-        criteria_set__prerequisite_id=assessment.criteria_set_id,
-        commune=assessment.commune,
-        village=assessment.village,
-        year=assessment.year,
-    )
-    if assessment.title_qualified:
-        dependents.filter(criteria_met=F("criteria_total"), criteria_total__gt=0).update(title_qualified=True)
-    else:
-        dependents.update(title_qualified=False)
+    for title_qualified in (True, False):
+        group = [assessment for assessment in assessments if assessment.title_qualified is title_qualified]
+        if not group:
+            continue
+        condition = Q(pk__in=[])
+        for set_id, of_set in _by_set(group).items():
+            condition |= Q(criteria_set__prerequisite_id=set_id) & _same_units(of_set)
+        dependents = Assessment.objects.filter(condition)
+        if not title_qualified:
+            dependents.update(title_qualified=False)
+            continue
+        # The prerequisite is met: each dependent qualifies when its own set's rule holds.
+        changed = []
+        for dependent in dependents.select_related("criteria_set"):
+            rule = dependent.criteria_set.title_requirement()
+            qualified = evaluation.title_qualified(rule, dependent.criteria_met, dependent.criteria_total, True)
+            if qualified != dependent.title_qualified:
+                dependent.title_qualified = qualified
+                changed.append(dependent)
+        Assessment.objects.bulk_update(changed, ["title_qualified"])
 
 
 def assessment_reevaluate(*, assessment: Assessment) -> Evaluation:
@@ -280,6 +330,107 @@ def assessment_reevaluate(*, assessment: Assessment) -> Evaluation:
     outcome = _evaluate_rows(assessment, None, rows)
     assessment_store_evaluation(assessment=assessment, outcome=outcome, rows=rows)
     return outcome
+
+
+REEVALUATION_BATCH = 200
+
+
+def assessments_reevaluate(
+    *,
+    criteria_set_ids: list[int] | None = None,
+    commune_ids: list[int] | None = None,
+    province_id: int | None = None,
+) -> int:
+    """Recompute and store the evaluation of every assessment in the scope (see
+    `AssessmentQuerySet.affected_by`), in batches of a fixed number of queries, the sets that
+    others require first; returns how many were re-evaluated. Each assessment's pending mark is
+    cleared unless a newer change asked again while it was being re-evaluated."""
+    scope = Assessment.objects.affected_by(
+        criteria_set_ids=criteria_set_ids, commune_ids=commune_ids, province_id=province_id
+    )
+    sets = CriteriaSet.objects.filter(pk__in=scope.values("criteria_set_id"))
+    regions = regions_by_code()
+    count = 0
+    for criteria_set in _prerequisites_first(list(sets)):
+        ids = list(scope.filter(criteria_set=criteria_set).order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), REEVALUATION_BATCH):
+            batch = ids[start : start + REEVALUATION_BATCH]
+            count += _reevaluate_batch(criteria_set, batch, province_id, regions)
+    return count
+
+
+def _prerequisites_first(sets: list[CriteriaSet]) -> list[CriteriaSet]:
+    by_id = {criteria_set.pk: criteria_set for criteria_set in sets}
+
+    def depth(criteria_set: CriteriaSet) -> int:
+        steps, current = 0, criteria_set
+        while current.prerequisite_id in by_id and steps < len(by_id):
+            steps, current = steps + 1, by_id[current.prerequisite_id]
+        return steps
+
+    return sorted(sets, key=lambda criteria_set: (depth(criteria_set), criteria_set.pk))
+
+
+@transaction.atomic
+def _reevaluate_batch(
+    criteria_set: CriteriaSet, ids: list[int], province_id: int | None, regions: dict[str, Region]
+) -> int:
+    # The rows are locked before the catalogue is read: a change committed while this batch
+    # waited is then both read here and seen in the pending mark, which stays set otherwise.
+    assessments = list(
+        Assessment.objects.filter(pk__in=ids)
+        .select_related(
+            "commune__province__region",
+            "commune__region",
+            "village__commune__province__region",
+            "village__commune__region",
+        )
+        .select_for_update(of=("self",))
+    )
+    catalogue = set_catalogue(criteria_set, province_id)
+    indicators = {indicator.pk: indicator for indicator in catalogue.indicators}
+    rows: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
+    for row in IndicatorValue.objects.filter(assessment_id__in=ids, indicator_id__in=indicators):
+        row.indicator = indicators[row.indicator_id]
+        rows[row.assessment_id][row.indicator_id] = row
+    evaluated = []
+    for assessment in assessments:
+        assessment.criteria_set = criteria_set
+        values = {indicator_id: row.value for indicator_id, row in rows[assessment.pk].items()}
+        context = assessment_context(assessment, regions)
+        evaluated.append(
+            (assessment, evaluate(catalogue, context, assessment.year, values), rows[assessment.pk])
+        )
+    assessments_store_evaluations(evaluated=evaluated)
+    _clear_pending(assessments)
+    return len(assessments)
+
+
+def _clear_pending(assessments: list[Assessment]) -> None:
+    """Clear each pending mark only where it is still the one read with the row (a conditional
+    update): a change that asked again meanwhile keeps its mark until its own task runs."""
+    read: dict[object, list[int]] = defaultdict(list)
+    for assessment in assessments:
+        if assessment.reevaluation_requested_at is not None:
+            read[assessment.reevaluation_requested_at].append(assessment.pk)
+    condition = Q(pk__in=[])
+    for requested_at, ids in read.items():
+        condition |= Q(pk__in=ids, reevaluation_requested_at=requested_at)
+    if read:
+        Assessment.objects.filter(condition).update(reevaluation_requested_at=None)
+
+
+def assessments_mark_pending(
+    *,
+    criteria_set_ids: list[int] | None = None,
+    commune_ids: list[int] | None = None,
+    province_id: int | None = None,
+) -> int:
+    """Mark the assessments of the scope as waiting for a re-evaluation; returns how many."""
+    scope = Assessment.objects.affected_by(
+        criteria_set_ids=criteria_set_ids, commune_ids=commune_ids, province_id=province_id
+    )
+    return scope.update(reevaluation_requested_at=timezone.now())
 
 
 # --- Entry, workflow and evidence -------------------------------------------------------

@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
-from .models import Assessment, CriteriaSet
-from .services import assessment_reevaluate
+from . import services
+from .models import Assessment
 
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
@@ -12,13 +12,15 @@ def reevaluate_assessment(assessment_id: int) -> int:
     assessment = Assessment.objects.select_related(
         "criteria_set", "commune__province", "village__commune__province"
     ).get(pk=assessment_id)
-    return assessment_reevaluate(assessment=assessment).criteria_met
+    return services.assessment_reevaluate(assessment=assessment).criteria_met
 
 
-@shared_task
-def reevaluate_criteria_set(criteria_set_id: int) -> int:
-    """Fan out one re-evaluation per assessment of a set, after its thresholds changed."""
-    ids = list(CriteriaSet.objects.get(pk=criteria_set_id).assessment_set.values_list("pk", flat=True))
-    for assessment_id in ids:
-        reevaluate_assessment.delay(assessment_id)
-    return len(ids)
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def assessments_reevaluate(
+    criteria_set_ids: list[int] | None, commune_ids: list[int] | None, province_id: int | None
+) -> int:
+    """Recompute the stored evaluations a catalogue or classification change can alter;
+    idempotent (running it twice stores the same results); returns how many."""
+    return services.assessments_reevaluate(
+        criteria_set_ids=criteria_set_ids, commune_ids=commune_ids, province_id=province_id
+    )

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('communes', '0001_initial'),
-        ('criteria', '0003_set_bands_title_rule'),
+        ('criteria', '0004_set_bands_title_rule'),
         ('reports', '0004_rollup'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('criteria', '0002_indicatorvalue_version_evidence_historicalassessment_and_more'),
+        ('criteria', '0003_assessment_reevaluation_requested_at'),
     ]
 
     operations = [
