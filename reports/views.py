@@ -68,6 +68,7 @@ def _scope_context(request, communes, villages, sets, criteria_set, year, today)
         "due_rows": [row for row in rows if row.progress and row.progress.due_now],
         "weeks": weeks,
         "compliance": total_compliance(weeks, compliance),
+        "reevaluating": scope.reevaluating,
     }
 
 

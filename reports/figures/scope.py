@@ -172,6 +172,11 @@ class Scope:
     def bands(self) -> list[Band]:
         return self.criteria_set.band_list()
 
+    @property
+    def reevaluating(self) -> bool:
+        """Whether a re-evaluation of any assessment shown is still running."""
+        return any(a.reevaluation_requested_at is not None for a in self.assessments)
+
 
 def scope_rows(
     communes: QuerySet,
