@@ -56,6 +56,7 @@ class PlanAdmin(admin.ModelAdmin):
     list_filter = ["year", "target_title"]
     search_fields = ["commune__name", "name", "document_number"]
     raw_id_fields = ["commune"]
+    readonly_fields = ["created_at"]
     inlines = [
         CriterionDeadlineInline,
         VillageTargetInline,

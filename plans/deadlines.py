@@ -1,5 +1,5 @@
 """Pure calculations for plans and weekly reports: ISO weeks, report deadlines, timeliness,
-criterion deadline status, Vietnamese number input and allocation totals. No ORM here."""
+the weeks a plan owes reports for, criterion deadline status, Vietnamese number input and allocation totals. No ORM here."""
 
 from __future__ import annotations
 
@@ -90,6 +90,82 @@ def duration_parts(delta: timedelta) -> tuple[int, int, int]:
     """(days, hours, minutes) of a positive duration, minutes rounded down."""
     minutes = int(delta.total_seconds() // 60)
     return minutes // 1440, minutes % 1440 // 60, minutes % 60
+
+
+# Weeks a plan's villages owe a report --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportingSpan:
+    """When the villages of a plan owe weekly reports: from its adoption to the end of its
+    year, and, for a plan with campaign waves, only during its waves.
+
+    The report of the ISO week starting on Monday `m` is due on its deadline day
+    `d = m + weekday` (at `at`, Vietnam time) and covers the seven days ending on `d`. The week
+    is *covered* by the span when all three hold:
+
+    - `m`'s ISO year is the plan's year (the year closes with its last ISO week, as the report
+      form only takes weeks of the plan's year, so 30/12/2024 belongs to a plan of 2025);
+    - the plan was adopted before the deadline day (`adopted_on < d`): the week containing
+      the adoption day counts only when its deadline day comes after it, so a plan adopted on
+      a Thursday first owes the next Thursday's report (it may have been entered after that
+      day's 14:30 deadline);
+    - without waves, nothing more; with waves, the seven days ending on `d` overlap a wave
+      (`start <= d` and `end >= d - 6`), so the report after a wave's last days is owed and
+      no report is owed for a deadline that passes before a wave starts.
+
+    A covered week is *due* at `now` once its deadline moment has come (`deadline <= now`),
+    the moment `report_state` turns a missing report from pending into missing."""
+
+    adopted_on: date
+    year: int
+    waves: tuple[tuple[date, date], ...] = ()
+    weekday: int = DEFAULT_WEEKDAY
+    at: time = DEFAULT_TIME
+
+    def deadline(self, monday: date) -> datetime:
+        return report_deadline(monday, self.weekday, self.at)
+
+    def covers(self, monday: date) -> bool:
+        day = monday + timedelta(days=self.weekday)
+        if monday.isocalendar().year != self.year or day <= self.adopted_on:
+            return False
+        return not self.waves or any(
+            start <= day and end >= day - timedelta(days=6) for start, end in self.waves
+        )
+
+    def is_due(self, monday: date, now: datetime) -> bool:
+        return self.covers(monday) and self.deadline(monday) <= now
+
+    def weeks(self) -> list[date]:
+        """Every Monday of the plan's ISO year, oldest first."""
+        first = iso_week_monday(self.year, 1)
+        count = date(self.year, 12, 28).isocalendar().week  # 28 December is always in the last week
+        return [first + timedelta(weeks=offset) for offset in range(count)]
+
+    def due_weeks(self, now: datetime, among: Iterable[date] | None = None) -> list[date]:
+        """The Mondays due at `now`, oldest first; only those of `among` when given."""
+        weeks = self.weeks() if among is None else sorted(set(among))
+        return [monday for monday in weeks if self.is_due(monday, now)]
+
+
+def due_weeks(
+    *,
+    adopted_on: date,
+    year: int,
+    now: datetime,
+    waves: Iterable[tuple[date, date]] = (),
+    weekday: int = DEFAULT_WEEKDAY,
+    at: time = DEFAULT_TIME,
+) -> list[date]:
+    """The Mondays of the weeks whose report was due at `now` (see ReportingSpan)."""
+    span = ReportingSpan(adopted_on, year, tuple(waves), weekday, at)
+    return span.due_weeks(now)
+
+
+def day_end(day: date) -> datetime:
+    """The last moment of `day` in Vietnam, for callers that count "as of" a day."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=VN_TZ) - timedelta(microseconds=1)
 
 
 # Criterion deadlines -------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province, Village
@@ -66,6 +68,26 @@ class DeadlineRule(models.Model):
             return deadlines.DEFAULT_WEEKDAY, deadlines.DEFAULT_TIME
         return rule.weekday, rule.time
 
+    @classmethod
+    def for_units(cls, units: Iterable[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, time]]:
+        """The weekday and time for each (district id, province id) pair, as `for_commune`
+        decides them, in one query for all pairs."""
+        units = set(units)
+        if not units:
+            return {}
+        rules = cls.objects.filter(
+            Q(district_id__in={district for district, _ in units})
+            | Q(province_id__in={province for _, province in units})
+        )
+        by_district = {rule.district_id: rule for rule in rules if rule.district_id}
+        by_province = {rule.province_id: rule for rule in rules if rule.province_id}
+        default = (deadlines.DEFAULT_WEEKDAY, deadlines.DEFAULT_TIME)
+        result = {}
+        for district, province in units:
+            rule = by_district.get(district) or by_province.get(province)
+            result[(district, province)] = (rule.weekday, rule.time) if rule else default
+        return result
+
 
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -74,6 +96,34 @@ class PlanQuerySet(models.QuerySet):
             Q(commune__in=Commune.objects.visible_to(user))
             | Q(commune__in=Village.objects.visible_to(user).values("commune_id"))
         )
+
+    def reporting_spans(self) -> dict[int, deadlines.ReportingSpan]:
+        """Plan id → when its villages owe weekly reports. Three queries however many plans:
+        the plans with their communes, all their campaign waves, the deadline rules."""
+        return {plan.pk: span for plan, span in self._with_spans()}
+
+    def due_weeks(self, now: datetime, among: Iterable[date] | None = None) -> dict[int, list[date]]:
+        """Plan id → the Mondays whose report was due at `now` (only those of `among` when
+        given). Three queries (see reporting_spans)."""
+        return {plan.pk: span.due_weeks(now, among) for plan, span in self._with_spans()}
+
+    def due_commune_weeks(self, now: datetime, weeks: Iterable[date]) -> set[tuple[int, date]]:
+        """The (commune id, Monday) pairs among `weeks` for which the commune's villages owed
+        a report at `now`, for counting expected and missing reports over many communes and
+        years (filter the plans to the communes, and to the years of `weeks`, first). Three
+        queries (see reporting_spans)."""
+        weeks = sorted(set(weeks))
+        return {
+            (plan.commune_id, monday)
+            for plan, span in self._with_spans()
+            for monday in span.due_weeks(now, weeks)
+        }
+
+    def _with_spans(self) -> list[tuple[Plan, deadlines.ReportingSpan]]:
+        plans = list(self.select_related("commune").prefetch_related("waves").order_by())
+        units = {plan.pk: (plan.commune.district_id, plan.commune.province_id) for plan in plans}
+        rules = DeadlineRule.for_units(units.values())
+        return [(plan, plan.reporting_span(*rules[units[plan.pk]])) for plan in plans]
 
 
 class Plan(models.Model):
@@ -101,6 +151,8 @@ class Plan(models.Model):
         _("số tiêu chí phấn đấu đạt"), null=True, blank=True
     )
     note = models.TextField(_("ghi chú"), blank=True)
+    # Not auto_now_add, so imports and generated data can record when a plan really began.
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     objects = PlanQuerySet.as_manager()
@@ -119,6 +171,19 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune} — {self.year}"
+
+    @property
+    def adopted_on(self) -> date:
+        """The day the plan took effect: its document's date, else the day it was created."""
+        return self.document_date or deadlines.local_today(self.created_at)
+
+    def reporting_span(
+        self, weekday: int = deadlines.DEFAULT_WEEKDAY, at: time = deadlines.DEFAULT_TIME
+    ) -> deadlines.ReportingSpan:
+        """When the plan's villages owe weekly reports, under the deadline rule (`weekday`,
+        `at`) of its commune. Reads the waves (one query unless prefetched)."""
+        waves = tuple((wave.start, wave.end) for wave in self.waves.all())
+        return deadlines.ReportingSpan(self.adopted_on, self.year, waves, weekday, at)
 
 
 class CriterionDeadline(models.Model):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Sum, prefetch_related_objects
 
 from communes.models import Village
 from criteria.models import Assessment, CriterionResult
@@ -106,8 +106,10 @@ def plan_default_week(plan: Plan, now: datetime) -> date:
 
 
 def weekly_overview(plan: Plan, last_week: date, now: datetime, count: int = OVERVIEW_WEEKS) -> Overview:
-    """Villages × `count` weeks ending with `last_week`: on time / late / missing / pending, and
-    the quantities reported for `last_week` per work item."""
+    """Villages × `count` weeks ending with `last_week`: on time / late / missing / pending,
+    or not due for a week outside the plan's reporting span (before its adoption, outside its
+    year or its waves) without a report; and the quantities reported for `last_week` per
+    work item."""
     # Newest week first: on a phone the week that matters is visible without scrolling.
     weeks = deadlines.weeks_ending(last_week, count)[::-1]
     weekday, at = DeadlineRule.for_commune(plan.commune)
@@ -117,8 +119,9 @@ def weekly_overview(plan: Plan, last_week: date, now: datetime, count: int = OVE
             edited_late=Exists(ReportEdit.objects.filter(report=OuterRef("pk"), after_deadline=True))
         )
     }
+    prefetch_related_objects([plan], "waves")
     waves = list(plan.waves.all())
-    first_due = _first_due_week(plan, waves)
+    span = plan.reporting_span(weekday, at)
     rows = []
     for village in plan.commune.villages.all():
         cells = []
@@ -126,10 +129,10 @@ def weekly_overview(plan: Plan, last_week: date, now: datetime, count: int = OVE
             report = reports.get((village.pk, week))
             if report is not None:
                 state = report.state(now)
-            elif week < first_due or week.isocalendar().year != plan.year:
+            elif not span.covers(week):
                 state = deadlines.ReportState(deadlines.Timeliness.NOT_DUE)
             else:
-                state = deadlines.report_state(None, deadlines.report_deadline(week, weekday, at), now)
+                state = deadlines.report_state(None, span.deadline(week), now)
             cells.append(Cell(week, state, report))
         rows.append(OverviewRow(village, cells))
     done = _done_by_item(ReportLine.objects.filter(report__plan=plan, report__week=last_week))
@@ -140,10 +143,31 @@ def weekly_overview(plan: Plan, last_week: date, now: datetime, count: int = OVE
     return Overview(weeks, rows, totals, counts, waves)
 
 
-def _first_due_week(plan: Plan, waves: list[CampaignWave]) -> date:
-    """Reporting starts with the first campaign wave, or with the plan's year without waves."""
-    starts = [wave.start for wave in waves]
-    return deadlines.week_monday(min(starts)) if starts else deadlines.iso_week_monday(plan.year, 1)
+@dataclass
+class VillageWeek:
+    week: date
+    state: deadlines.ReportState
+    report: WeeklyReport | None = None
+
+
+def village_weeks(plan: Plan, village: Village, now: datetime) -> list[VillageWeek]:
+    """The village's reports and the weeks it owed a report for and sent none, newest first.
+    Weeks the plan did not cover (before its adoption, outside its year or its waves) appear
+    only when the village reported them anyway. Four queries: the deadline rule, the waves,
+    the reports and their edits."""
+    weekday, at = DeadlineRule.for_commune(plan.commune)
+    due = plan.reporting_span(weekday, at).due_weeks(now)
+    reports = {
+        report.week: report
+        for report in WeeklyReport.objects.filter(plan=plan, village=village).prefetch_related("edits")
+    }
+    missing = deadlines.ReportState(deadlines.Timeliness.MISSING)
+    return [
+        VillageWeek(week, reports[week].state(now), reports[week])
+        if week in reports
+        else VillageWeek(week, missing)
+        for week in sorted(set(reports) | set(due), reverse=True)
+    ]
 
 
 @dataclass

@@ -196,8 +196,9 @@ def _report_changes(report: WeeklyReport, quantities: dict[int, Decimal], notes:
 
 
 def weekly_reminders_send(*, now: datetime | None = None) -> int:
-    """E-mail (in Vietnamese) the heads of villages that have work allocated in a plan of this
-    year and no report for the current week. Each village is reminded at most once a week."""
+    """E-mail (in Vietnamese) the heads of villages that have work allocated in a plan that
+    covers the current week and no report for it. Each village is reminded at most once a
+    week."""
     now = now or timezone.now()
     week = deadlines.current_week(now)
     pending = _villages_without_report(week)
@@ -219,15 +220,20 @@ def weekly_reminders_send(*, now: datetime | None = None) -> int:
 
 
 def _villages_without_report(week: date) -> dict[int, Plan]:
-    """Village id → the plan it has to report on, for villages still missing this week."""
-    allocated = Allocation.objects.filter(
-        work_item__plan__year=week.isocalendar().year, quantity__gt=0
-    ).select_related("work_item__plan__commune")
+    """Village id → the plan it has to report on, for villages still missing this week, among
+    plans whose reporting span covers the week (adopted before its deadline day, and inside
+    a campaign wave for a plan with waves). Five queries."""
+    allocated = list(
+        Allocation.objects.filter(
+            work_item__plan__year=week.isocalendar().year, quantity__gt=0
+        ).select_related("work_item__plan__commune")
+    )
+    spans = Plan.objects.filter(pk__in={a.work_item.plan_id for a in allocated}).reporting_spans()
     reported = set(WeeklyReport.objects.filter(week=week).values_list("plan_id", "village_id"))
     pending: dict[int, Plan] = {}
     for allocation in allocated:
         plan = allocation.work_item.plan
-        if (plan.pk, allocation.village_id) not in reported:
+        if spans[plan.pk].covers(week) and (plan.pk, allocation.village_id) not in reported:
             pending.setdefault(allocation.village_id, plan)
     return pending
 

@@ -7,5 +7,6 @@ from .services import weekly_reminders_send
 
 @shared_task
 def send_weekly_reminders() -> int:
-    """Thursday morning: remind the heads of villages that have not reported this week."""
+    """Thursday morning: remind the heads of villages that owe this week's report and have not
+    sent it."""
     return weekly_reminders_send()

@@ -164,14 +164,11 @@ def village_plan(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     plan = get_plan_or_404(request.user, pk)
     village = get_plan_village_or_404(request.user, plan, code)
     now = timezone.now()
-    reports = list(
-        WeeklyReport.objects.filter(plan=plan, village=village).prefetch_related("edits").order_by("-week")
-    )
     context = {
         "plan": plan,
         "village": village,
         "progress": selectors.village_progress(plan, village),
-        "reports": [(report, report.state(now)) for report in reports],
+        "weeks": selectors.village_weeks(plan, village, now),
         "this_week": deadlines.current_week(now),
         "can_report": can_report(request.user, village),
         "in_plan_year": deadlines.current_week(now).isocalendar().year == plan.year,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
+from plans.deadlines import VN_TZ
 from plans.models import Plan, WorkItem
 from plans.services import allocation_save
 
@@ -11,11 +13,24 @@ from .factories import VillageFactory
 
 
 def make_plan(
-    commune, year: int = 2024, items=(("Trồng hàng rào xanh", "m", "3200"),), villages=None
+    commune,
+    year: int = 2024,
+    items=(("Trồng hàng rào xanh", "m", "3200"),),
+    villages=None,
+    created_at: datetime | None = None,
+    document_date: date | None = None,
 ) -> Plan:
     """A plan of `commune` whose items are split evenly over its villages (the last village
-    takes the remainder)."""
-    plan = Plan.objects.create(commune=commune, year=year, name=f"Kế hoạch {year}", target_title="keep_ntm")
+    takes the remainder). Unless told otherwise it was created on the last day of the year
+    before, so every week of its year is due."""
+    plan = Plan.objects.create(
+        commune=commune,
+        year=year,
+        name=f"Kế hoạch {year}",
+        target_title="keep_ntm",
+        created_at=created_at or datetime(year - 1, 12, 31, 12, 0, tzinfo=VN_TZ),
+        document_date=document_date,
+    )
     villages = list(villages if villages is not None else commune.villages.all())
     cells = {}
     for order, (name, unit, quantity) in enumerate(items):

@@ -294,14 +294,14 @@ def grow(plan, cast, villages: int, items: int, weeks: int) -> None:
 # allocations: commune scope check, items, villages, allocations;
 # overview: commune scope check, deadline rule, reports of the 8 weeks, villages, week totals,
 #   work items, waves;
-# village: village, reports with their edits, allocations, progress sums;
+# village: village, allocations, progress sums, deadline rule, waves, reports with their edits;
 # report: village, allocations, the week's report, its lines;
 # edit: criteria, villages, the five tables, criteria sets.
 BUDGETS = {
     "detail": 12,
     "allocations": 8,
     "overview": 11,
-    "village": 9,
+    "village": 11,
     "report": 8,
     "edit": 12,
     "commune": 5,
