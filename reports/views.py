@@ -15,7 +15,7 @@ from criteria.services import assessment_evaluation, set_catalogue
 from criteria.titles import TITLE_STATE_LABELS
 
 from . import charts
-from .figures.plans import compliance_weeks, report_compliance, total_compliance, week_years, work_progress
+from .figures.plans import compliance_weeks, report_compliance, total_compliance, work_progress
 from .figures.scope import (
     Scope,
     district_lines,
@@ -51,9 +51,9 @@ def _scope_context(request, communes, villages, sets, criteria_set, year, today)
     """The matrix rows of a scope (filtered and sorted for display), their weekly report
     compliance per commune and the counts drawn from them."""
     weeks = compliance_weeks(villages, year, today)
-    scope = scope_rows(communes, criteria_set, year, sets, today, week_years(weeks))
+    scope = scope_rows(communes, criteria_set, year, sets, today, weeks)
     criteria, rows = scope.criteria, scope.rows
-    compliance = report_compliance(villages, weeks, "commune_id", scope.planned)
+    compliance = report_compliance(villages, weeks, "commune_id", scope.due)
     for row in rows:
         row.compliance = compliance.get(row.commune.pk)
     shown = sort_rows(filter_rows(rows, request.GET, sets), request.GET.get("sort", "name"))
@@ -150,9 +150,7 @@ def commune_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     villages = Village.objects.filter(commune=commune)
     weeks = compliance_weeks(villages, year, today)
-    scope = scope_rows(
-        Commune.objects.filter(pk=commune.pk), criteria_set, year, sets, today, week_years(weeks)
-    )
+    scope = scope_rows(Commune.objects.filter(pk=commune.pk), criteria_set, year, sets, today, weeks)
     row = scope.rows[0]
     assessment = row.assessment
     if assessment is not None:
@@ -164,7 +162,7 @@ def commune_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     )
     history = snapshot_history(assessment)
     plan = row.progress.plan if row.progress else None
-    compliance = report_compliance(villages, weeks, "pk", scope.planned)
+    compliance = report_compliance(villages, weeks, "pk", scope.due)
     context = _base_context(criteria_set, sets, year, villages_sets) | {
         "commune": commune,
         "row": row,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.utils import timezone
 
 from criteria.models import Assessment
 from plans import deadlines
@@ -75,18 +76,12 @@ def plan_progress_by_commune(
     assessments: list[Assessment],
     today: datetime.date,
     met: set[tuple[int, int]],
-    other_years: set[int] | None = None,
-) -> tuple[dict[int, PlanProgress], set[tuple[int, int]]]:
+) -> dict[int, PlanProgress]:
     """Each commune's plan of `year` with its progress (two queries); `met` holds the
-    (commune, criterion) pairs met in the year's stored evaluations. Also the (commune, year)
-    pairs that have a plan in `year` or `other_years`, fetched in the same query."""
-    years = {year} | (other_years or set())
-    fetched = list(
-        Plan.objects.filter(commune_id__in=commune_ids, year__in=years)
-        .select_related("target_set")
-        .order_by()
+    (commune, criterion) pairs met in the year's stored evaluations."""
+    plans = list(
+        Plan.objects.filter(commune_id__in=commune_ids, year=year).select_related("target_set").order_by()
     )
-    plans = [plan for plan in fetched if plan.year == year]
     items = list(
         CriterionDeadline.objects.filter(plan__in=[plan.pk for plan in plans])
         .select_related("criterion")
@@ -116,7 +111,17 @@ def plan_progress_by_commune(
         )
         item.track = plan_track(item, year, today)
         progress[plan.commune_id] = item
-    return progress, {(plan.commune_id, plan.year) for plan in fetched}
+    return progress
+
+
+def due_commune_weeks(commune_ids: list[int], weeks: list[datetime.date]) -> set[tuple[int, datetime.date]]:
+    """The (commune, Monday) pairs of `weeks` for which the commune's villages owed a report:
+    weeks after the plan was adopted, inside its year or its campaign waves, whose deadline
+    has passed (plans.deadlines.ReportingSpan). Three queries."""
+    if not weeks:
+        return set()
+    plans = Plan.objects.filter(commune_id__in=commune_ids, year__in=week_years(weeks))
+    return plans.due_commune_weeks(now=timezone.now(), weeks=weeks)
 
 
 @dataclass
@@ -158,36 +163,36 @@ def report_compliance(
     villages: QuerySet,
     weeks: list[datetime.date],
     key: str,
-    planned: set[tuple[int, int]],
+    due: set[tuple[int, datetime.date]],
 ) -> dict:
     """Compliance per group of villages (`key` is a Village field path: "commune__district_id",
-    "commune_id", "pk"). A village is expected to report in a week when its commune has a plan
-    for that week's year: `planned` holds the (commune, year) pairs with a plan, for the years
-    of `weeks` (see week_years). Two queries."""
+    "commune_id", "pk"), over the weeks each village owed a report: `due` holds the (commune,
+    Monday) pairs that were due (see due_commune_weeks); a report for a week that was not due
+    is not counted. Two queries."""
     result: dict = {}
     for row in villages.order_by().values(key, "commune_id").annotate(n=Count("pk")):
         item = result.setdefault(row[key], Compliance(weeks=weeks))
-        item.expected += row["n"] * sum(
-            1 for week in weeks if (row["commune_id"], week.isocalendar()[0]) in planned
-        )
+        item.expected += row["n"] * sum(1 for week in weeks if (row["commune_id"], week) in due)
     reports = (
         WeeklyReport.objects.filter(village__in=villages, week__in=weeks)
         .order_by()
-        .values(f"village__{key}")
+        .values(f"village__{key}", "village__commune_id", "week")
         .annotate(
             on_time=Count("pk", filter=Q(submitted_at__lt=F("deadline"))),
             late=Count("pk", filter=Q(submitted_at__gte=F("deadline"))),
         )
     )
     for row in reports:
+        if (row["village__commune_id"], row["week"]) not in due:
+            continue
         item = result.setdefault(row[f"village__{key}"], Compliance(weeks=weeks))
-        item.on_time, item.late = row["on_time"], row["late"]
+        item.on_time += row["on_time"]
+        item.late += row["late"]
     return result
 
 
 def week_years(weeks: list[datetime.date]) -> set[int]:
-    """The (ISO) years of the weeks: a village is expected to report in a week when its
-    commune has a plan for that week's year."""
+    """The (ISO) years of the weeks: the plans that can owe a report in them."""
     return {week.isocalendar()[0] for week in weeks}
 
 

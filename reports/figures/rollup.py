@@ -24,6 +24,7 @@ from plans.models import CriterionDeadline, Plan, ReportLine, WeeklyReport, Work
 
 from ..models import EvaluationSnapshot, RollUp
 from ..weeks import week_bounds
+from .plans import due_commune_weeks
 from .scope import CommuneRow, average, commune_sets, main_set, scope_rows
 
 
@@ -56,7 +57,7 @@ def rollup_figures(*, rollup: RollUp, today: datetime.date) -> dict:
     changes = _changes([a.pk for a in shown], monday, criteria)
     edits = _edits_after_approval(shown, monday)
     plans = _plan_figures(communes_qs, rollup.iso_year, sunday, as_of)
-    reports = _report_figures(communes_qs, rollup.iso_year, monday)
+    reports = _report_figures(communes_qs, monday)
     communes = []
     for row in rows:
         line = _commune_json(row)
@@ -248,12 +249,12 @@ def _deadline_figures(plans: dict[int, Plan], as_of: datetime.date) -> dict[int,
     return result
 
 
-def _report_figures(communes: QuerySet, iso_year: int, monday: datetime.date) -> dict[int, dict]:
-    """Per commune: villages expected to report this week (communes with a plan of the week's
-    year), reports on time and late, and the missing rest. Three queries."""
-    planned = set(
-        Plan.objects.filter(commune__in=communes, year=iso_year).values_list("commune_id", flat=True)
-    )
+def _report_figures(communes: QuerySet, monday: datetime.date) -> dict[int, dict]:
+    """Per commune: villages expected to report this week (communes whose plan owed a report
+    for it, the same rule as the dashboards' compliance), reports on time and late, and the
+    missing rest. Five queries."""
+    ids = list(communes.values_list("pk", flat=True))
+    planned = {commune_id for commune_id, _week in due_commune_weeks(ids, [monday])}
     figures: dict[int, dict] = {}
     villages = (
         Village.objects.filter(commune__in=communes).order_by().values("commune_id").annotate(n=Count("pk"))
@@ -271,6 +272,8 @@ def _report_figures(communes: QuerySet, iso_year: int, monday: datetime.date) ->
         )
     )
     for row in reports:
+        if row["village__commune_id"] not in planned:
+            continue
         item = figures.setdefault(
             row["village__commune_id"], {"expected": 0, "on_time": 0, "late": 0, "missing": 0}
         )

@@ -34,7 +34,14 @@ from criteria.titles import TitleState, title_state
 
 from ..models import EvaluationSnapshot
 from ..snapshots import regressions
-from .plans import Compliance, PlanProgress, plan_progress_by_commune, reference_day, total_compliance
+from .plans import (
+    Compliance,
+    PlanProgress,
+    due_commune_weeks,
+    plan_progress_by_commune,
+    reference_day,
+    total_compliance,
+)
 from .titles import STATE_CODES, STATE_RANK, recognised_pairs, village_recognitions
 
 
@@ -165,7 +172,7 @@ class Scope:
     criteria: list[Criterion]
     rows: list[CommuneRow]
     assessments: list[Assessment]
-    planned: set[tuple[int, int]]
+    due: set[tuple[int, datetime.date]]
     sets: list[CriteriaSet] = field(default_factory=list)
 
     @property
@@ -184,13 +191,13 @@ def scope_rows(
     year: int,
     sets: list[CriteriaSet],
     today: datetime.date,
-    plan_years: set[int] | None = None,
+    weeks: list[datetime.date] | None = None,
     carry_forward: bool = False,
     as_of_week: datetime.date | None = None,
 ) -> Scope:
     """One row per commune with its stored evaluation of `criteria_set` in `year`, its title
-    states, its regressions and its plan's progress; `planned` also holds which communes have
-    a plan in `plan_years` (for report_compliance). Seven queries.
+    states, its regressions and its plan's progress; `due` holds the (commune, Monday) pairs
+    of `weeks` for which a weekly report was due (for report_compliance). Ten queries.
 
     The weekly roll-up reads a week as it was: with `carry_forward`, a commune without an
     assessment in `year` shows its latest earlier one, and with `as_of_week` (a Monday) an
@@ -224,7 +231,8 @@ def scope_rows(
         for criterion_id, status in by_criterion.items()
         if status == Status.MET.value
     }
-    progress, planned = plan_progress_by_commune(ids, year, assessments, today, met, plan_years)
+    progress = plan_progress_by_commune(ids, year, assessments, today, met)
+    due = due_commune_weeks(ids, weeks or [])
     bands = criteria_set.band_list()
     rows = []
     for commune in communes:
@@ -247,7 +255,7 @@ def scope_rows(
                 progress=progress.get(commune.pk),
             )
         )
-    return Scope(criteria_set, year, criteria, rows, assessments, planned, sets)
+    return Scope(criteria_set, year, criteria, rows, assessments, due, sets)
 
 
 def _as_of_snapshots(assessments: list[Assessment], monday: datetime.date) -> dict[int, dict[str, str]]:
