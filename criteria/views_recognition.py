@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -47,20 +48,24 @@ def record(request: HttpRequest) -> HttpResponse:
     form = RecognitionForm(request.POST or None, province_ids=provinces, initial=_initial(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        recognition = recognition_record(
-            user=request.user,
-            criteria_set=data["criteria_set"],
-            unit=data["unit"],
-            level=data["level"],
-            decision_number=data["decision_number"],
-            decision_date=data["decision_date"],
-            signer=data["signer"],
-        )
-        messages.success(
-            request,
-            _message(_("Đã ghi nhận quyết định công nhận số %(number)s: %(unit)s, %(title)s."), recognition),
-        )
-        return redirect("criteria:recognitions")
+        try:
+            with transaction.atomic():
+                recognition = recognition_record(
+                    user=request.user,
+                    criteria_set=data["criteria_set"],
+                    unit=data["unit"],
+                    level=data["level"],
+                    decision_number=data["decision_number"],
+                    decision_date=data["decision_date"],
+                    signer=data["signer"],
+                )
+        except IntegrityError:
+            # Someone recorded the same unit and set a moment ago: the form's check came first.
+            form.add_error("criteria_set", _("Đơn vị này vừa được ghi nhận quyết định cho danh hiệu này."))
+        else:
+            text = _("Đã ghi nhận quyết định công nhận số %(number)s: %(unit)s, %(title)s.")
+            messages.success(request, _message(text, recognition))
+            return redirect("criteria:recognitions")
     if request.method == "POST":
         messages.error(request, _("Chưa ghi nhận: xem lại các ô được đánh dấu."))
     return render(request, "criteria/recognition_form.html", {"form": form})
