@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from criteria.models import Assessment, CriteriaSet
+from criteria.models import Assessment, CriteriaSet, Recognition
 from criteria.services import assessment_evaluation, set_catalogue
 
 from .access import get_visible_or_404, user_roles
@@ -97,10 +97,15 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
         if assessment
         else None
     )
+    # One query: the commune's recognition decisions (with revoked ones), shown per set.
+    recognitions = list(Recognition.objects.filter(commune=commune))
     return render(
         request,
         "communes/commune_detail.html",
         {
+            "recognitions": [
+                (item, [r for r in recognitions if r.criteria_set_id == item.pk]) for item in sets
+            ],
             "commune": commune,
             "criteria_set": criteria_set,
             "sets": sets,

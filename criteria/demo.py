@@ -4,6 +4,7 @@ exists (perhaps edited in the running demo) is left as it is."""
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from communes.models import Commune, Province, Village
 
 from . import evaluation
 from .evaluation import Kind
-from .models import Assessment, CriteriaSet, Criterion, Indicator, IndicatorValue, Threshold
+from .models import Assessment, CriteriaSet, Criterion, Indicator, IndicatorValue, Recognition, Threshold
 from .services import SetCatalogue, assessment_reevaluate, regions_by_code, set_catalogue, unit_context
 
 ILLUSTRATIVE_FILE = Path(__file__).resolve().parent / "catalogue" / "demo" / "illustrative-thresholds.yaml"
@@ -60,6 +61,7 @@ def load_demo_assessments(communes: list[tuple[Commune, dict[str, Any]]]) -> Non
             for year, unmet in (spec.get(key) or {}).items():
                 _demo_assessment(catalogue, commune, int(year), {str(code) for code in unmet}, regions)
     load_demo_workflow(communes)
+    load_demo_recognitions()
 
 
 def _demo_assessment(catalogue: SetCatalogue, commune: Commune, year: int, unmet: set[str], regions) -> None:
@@ -225,3 +227,78 @@ def _load_village_assessments() -> None:
                 )
         IndicatorValue.objects.bulk_create(rows)
         assessment_reevaluate(assessment=assessment)
+
+
+# --- Recognitions: the titles the seed documents say a unit already holds ---------------------
+
+# The seeds say which titles are held but give no decision: every row is illustrative, with no
+# decision number, the level usual for the title, and the date of the seed document (by which
+# the title was held). Titles the seeds only set as targets (Liên Minh: advanced in 2022, model
+# in 2024; Dương Đức: 13/19 advanced criteria; Thịnh Bằng and Cống Phên: model village) are not
+# recorded. Dương Đức's four model villages are not either: no Bắc Giang village set is loaded.
+SEED_000 = (
+    "Minh họa. Chương trình hành động 2021 của xã Liên Minh (tài liệu nguồn 000), thực hiện Nghị "
+    "quyết 03-NQ/HU ngày 28/9/2021, đặt mục tiêu đạt chuẩn NTM nâng cao năm 2022: xã đã đạt chuẩn NTM."
+)
+SEED_000_VILLAGES = (
+    "Minh họa. Tài liệu nguồn 000 (2021): “4/4 khu dân cư giữ vững đạt chuẩn khu dân cư nông thôn mới "
+    "kiểu mẫu”; danh hiệu được công nhận trước khi có QĐ 39/2022/QĐ-UBND."
+)
+SEED_004 = (
+    "Minh họa. Kế hoạch 01/KH-BCĐ ngày 09/03/2023 của xã Sơn Bằng (tài liệu nguồn 004) củng cố các "
+    "tiêu chí để giữ chuẩn xã nông thôn mới: xã đã đạt chuẩn NTM."
+)
+SEED_004_VILLAGES = (
+    "Minh họa. Tài liệu nguồn 004: “4 thôn đã được công nhận đạt chuẩn” khu dân cư NTM kiểu mẫu theo "
+    "QĐ 33 của UBND tỉnh, trước QĐ 39/2022/QĐ-UBND; tài liệu không nêu tên 4 thôn (dữ liệu mẫu: "
+    "4 thôn ngoài Thịnh Bằng)."
+)
+SEED_001 = (
+    "Minh họa. Kế hoạch NTM năm 2024 của xã Dương Đức (tài liệu nguồn 001, tháng 3/2024) nâng cao "
+    "chất lượng các tiêu chí xã nông thôn mới và xây dựng xã NTM nâng cao: xã đã đạt chuẩn NTM."
+)
+UNKNOWN = " Tài liệu không nêu số, ngày và cấp của quyết định công nhận."
+PROVINCE, DISTRICT = Recognition.Level.PROVINCE_CHAIR, Recognition.Level.DISTRICT_CHAIR
+# (commune code, village name or None, set, level, date of the seed document, note)
+DEMO_RECOGNITIONS = [
+    ("944001", None, NTM_SET, PROVINCE, date(2021, 9, 28), SEED_000),
+    *[
+        ("944001", f"Thôn {n}", VILLAGE_SET, DISTRICT, date(2021, 9, 28), SEED_000_VILLAGES)
+        for n in range(1, 5)
+    ],
+    ("943901", None, NTM_SET, PROVINCE, date(2023, 3, 9), SEED_004),
+    *[
+        ("943901", f"Thôn {n}", VILLAGE_SET, DISTRICT, date(2023, 3, 9), SEED_004_VILLAGES)
+        for n in range(2, 6)
+    ],
+    ("921701", None, NTM_SET, PROVINCE, date(2024, 3, 1), SEED_001),
+]
+
+
+@transaction.atomic
+def load_demo_recognitions() -> None:
+    """Record the seeds' titles once; a unit that already has any recognition of the set (one
+    the office recorded or revoked in the running demo) is left as it is."""
+    sets = {item.code: item for item in CriteriaSet.objects.filter(code__in=[NTM_SET, VILLAGE_SET])}
+    for commune_code, village_name, set_code, level, day, note in DEMO_RECOGNITIONS:
+        unit = _demo_unit(commune_code, village_name)
+        if unit is None or set_code not in sets:
+            continue
+        if Recognition.objects.filter(criteria_set=sets[set_code], **unit).exists():
+            continue
+        Recognition.objects.create(
+            criteria_set=sets[set_code],
+            level=level,
+            decision_date=day,
+            illustrative=True,
+            note=note + UNKNOWN,
+            **unit,
+        )
+
+
+def _demo_unit(commune_code: str, village_name: str | None) -> dict[str, Any] | None:
+    if village_name is None:
+        commune = Commune.objects.filter(code=commune_code).first()
+        return {"commune": commune} if commune else None
+    village = Village.objects.filter(commune__code=commune_code, name=village_name).first()
+    return {"village": village} if village else None

@@ -7,11 +7,12 @@ Catalogue rows are data loaded from the versioned files in `criteria/catalogue/`
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -544,3 +545,149 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}: {self.from_status} → {self.to_status}"
+
+
+class RecognitionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(
+            Q(commune__in=Commune.objects.visible_to(user)) | Q(village__in=Village.objects.visible_to(user))
+        )
+
+    def active(self):
+        """Not revoked (a revocation dated in the future still ends it on that day)."""
+        return self.filter(revoked_on__isnull=True)
+
+    def revoked(self):
+        return self.filter(revoked_on__isnull=False)
+
+    def in_force(self, on: date):
+        """Recognitions decided on or before `on` and not revoked by then."""
+        return self.filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=on), decision_date__lte=on)
+
+    def for_communes(self, ids):
+        return self.filter(commune_id__in=ids)
+
+    def for_villages(self, ids):
+        return self.filter(village_id__in=ids)
+
+    def in_province(self, province_id: int):
+        return self.filter(Q(commune__province_id=province_id) | Q(village__commune__province_id=province_id))
+
+    def commune_set_pairs(self) -> set[tuple[int, int]]:
+        """(commune id, criteria set id) of the communes among these rows, in one query: what a
+        figure asks `recognised` of, commune by commune."""
+        rows = self.filter(commune__isnull=False).values_list("commune_id", "criteria_set_id")
+        return set(rows)
+
+    def village_set_pairs(self) -> set[tuple[int, int]]:
+        rows = self.filter(village__isnull=False).values_list("village_id", "criteria_set_id")
+        return set(rows)
+
+
+class Recognition(models.Model):
+    """The province's decision recognising a unit's title for a criteria set (công nhận), and
+    its revocation (thu hồi). Recorded by the province office; the title state "recognised"
+    (`criteria.titles`) comes from these rows only."""
+
+    class Level(models.TextChoices):
+        PROVINCE_CHAIR = "province_chair", _("Chủ tịch UBND tỉnh")
+        DISTRICT_CHAIR = "district_chair", _("Chủ tịch UBND huyện")
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.PROTECT, related_name="recognitions"
+    )
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("xã"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="recognitions",
+    )
+    village = models.ForeignKey(
+        Village,
+        verbose_name=_("thôn"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="recognitions",
+    )
+    level = models.CharField(_("cấp công nhận"), max_length=20, choices=Level.choices)
+    decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"))
+    signer = models.CharField(_("người ký / cơ quan ban hành"), max_length=200, blank=True)
+    # Demo rows from the seed documents, which say a title is held but give no decision.
+    illustrative = models.BooleanField(_("số liệu minh họa"), default=False)
+    note = models.TextField(_("ghi chú"), blank=True)
+    revoked_on = models.DateField(_("ngày thu hồi"), null=True, blank=True)
+    revocation_number = models.CharField(_("số quyết định thu hồi"), max_length=60, blank=True)
+    revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi nhận"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
+
+    objects = RecognitionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decision_date", "-pk"]
+        verbose_name = _("quyết định công nhận")
+        verbose_name_plural = _("quyết định công nhận")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(commune__isnull=False, village__isnull=True)
+                | Q(commune__isnull=True, village__isnull=False),
+                name="criteria_recognition_one_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=["province_chair", "district_chair"]),
+                name="criteria_recognition_known_level",
+            ),
+            models.CheckConstraint(
+                condition=Q(illustrative=True) | ~Q(decision_number=""),
+                name="criteria_recognition_number_unless_illustrative",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=F("decision_date")),
+                name="criteria_recognition_revoked_after_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True, revocation_number="")
+                | (Q(revoked_on__isnull=False) & ~Q(revocation_number="")),
+                name="criteria_recognition_revocation_has_number",
+            ),
+            models.UniqueConstraint(
+                fields=["commune", "criteria_set"],
+                name="criteria_recognition_unique_active_commune",
+                condition=Q(commune__isnull=False, revoked_on__isnull=True),
+            ),
+            models.UniqueConstraint(
+                fields=["village", "criteria_set"],
+                name="criteria_recognition_unique_active_village",
+                condition=Q(village__isnull=False, revoked_on__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.criteria_set.code} — {self.decision_number or '?'}"
+
+    @property
+    def unit(self):
+        return self.commune or self.village
+
+    @property
+    def commune_of_unit(self) -> Commune:
+        return self.commune or self.village.commune
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_on is not None
+
+    def in_force_on(self, day: date) -> bool:
+        return self.decision_date <= day and (self.revoked_on is None or self.revoked_on > day)

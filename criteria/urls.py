@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_recognition
 
 app_name = "criteria"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("<int:pk>/evidence/<int:indicator_id>/", views.evidence_upload, name="evidence_upload"),
     path("evidence/<int:evidence_id>/", views.evidence_file, name="evidence"),
     path("evidence/<int:evidence_id>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("recognitions/", views_recognition.recognitions, name="recognitions"),
+    path("recognitions/new/", views_recognition.record, name="recognition_record"),
+    path("recognitions/<int:pk>/revoke/", views_recognition.revoke, name="recognition_revoke"),
 ]

@@ -7,7 +7,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from criteria.models import Assessment
-from criteria.titles import TITLE_STATE_LABELS, TitleState
+from criteria.titles import LABELS as TITLE_LABELS
+from criteria.titles import TitleState
 
 
 def _pick(vi: str, en: str) -> str:
@@ -26,7 +27,7 @@ def title_label(title: dict | None) -> str:
     """A frozen title mark: the set's title and the state ("… (Đã được công nhận)")."""
     if not title:
         return ""
-    state = str(TITLE_STATE_LABELS[TitleState(title["state"])])
+    state = str(TITLE_LABELS[TitleState(title["state"])])
     return f"{_pick(title['name'], title.get('name_en', ''))} — {state}"
 
 

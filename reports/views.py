@@ -12,7 +12,7 @@ from communes.access import get_visible_or_404
 from communes.models import Commune, District, Province, Village
 from criteria.models import Assessment, CriteriaSet
 from criteria.services import assessment_evaluation, set_catalogue
-from criteria.titles import TITLE_STATE_LABELS
+from criteria.titles import LABELS as TITLE_LABELS
 
 from . import charts
 from .figures.plans import compliance_weeks, report_compliance, total_compliance, work_progress
@@ -79,7 +79,7 @@ def _base_context(criteria_set, sets, year, village_sets) -> dict:
         "year": year,
         "bands": criteria_set.band_list() if criteria_set else [],
         "states": Assessment.State.choices,
-        "title_states": [(state.value, label) for state, label in TITLE_STATE_LABELS.items()],
+        "title_states": [(state.value, label) for state, label in TITLE_LABELS.items()],
         "village_sets": village_sets,
     }
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communes.access import get_visible_or_404
 from communes.models import Commune, District, Province, Role, roles_of
-from criteria.titles import TITLE_STATE_LABELS
+from criteria.titles import LABELS as TITLE_LABELS
 from plans.models import Plan
 
 from . import rollups
@@ -133,7 +133,7 @@ def rollup_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "bands": [(band_label(bands, code), count) for code, count in totals.get("bands", {}).items()],
         "title_counts": [
             (label, totals.get("titles", {}).get(state.value, 0))
-            for state, label in TITLE_STATE_LABELS.items()
+            for state, label in TITLE_LABELS.items()
         ],
         "can_rebuild": can_rebuild(request.user, rollup),
         "week_end": rollups.week_bounds(rollup.iso_year, rollup.iso_week)[1],

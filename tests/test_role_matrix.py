@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -21,7 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from criteria.models import Assessment, CriteriaSet, Indicator
+from criteria.models import Assessment, CriteriaSet, Indicator, Recognition
 from criteria.services import evidence_add
 from plans.models import Allocation, WeeklyReport
 from reports import rollups
@@ -29,7 +30,7 @@ from reports.models import ExportJob, RollUp
 
 from .entry_helpers import indicator, pdf, post_data
 from .excel_helpers import assess
-from .factories import VillageFactory
+from .factories import CommuneFactory, VillageFactory
 from .plans_helpers import make_plan
 from .reliability_helpers import form_with, row_counts
 from .test_import import SHEET, edit, export, row_of
@@ -186,6 +187,39 @@ def _reset_confirm(w: World) -> Call:
     return Call("get", url("password_reset_confirm", "MQ", "set-password"))
 
 
+def _recognition(w: World, set_code: str = "xa_ntm_2021_2025") -> Recognition:
+    """Commune A's active recognition for the set: the one left by an earlier row, or a new one."""
+    criteria_set = CriteriaSet.objects.get(code=set_code)
+    found = Recognition.objects.active().filter(commune=w.cast.commune_a, criteria_set=criteria_set).first()
+    return found or Recognition.objects.create(
+        criteria_set=criteria_set,
+        commune=w.cast.commune_a,
+        level=Recognition.Level.PROVINCE_CHAIR,
+        decision_number="12/QĐ-UBND",
+        decision_date=date(2024, 5, 10),
+    )
+
+
+def _recognition_record(w: World) -> Call:
+    commune = CommuneFactory(district=w.cast.district_a)  # a fresh unit: each allowed POST records one
+    data = {
+        "commune": commune.code,
+        "criteria_set": w.set.code,
+        "level": Recognition.Level.PROVINCE_CHAIR,
+        "decision_number": "15/QĐ-UBND",
+        "decision_date": "2024-06-12",
+    }
+    return Call("post", url("criteria:recognition_record"), data, url("criteria:recognitions"))
+
+
+def _recognition_revoke(w: World) -> Call:
+    recognition = _recognition(w, "xa_ntm_nang_cao_2021_2025")
+    data = {"revoked_on": "2024-09-01", "revocation_number": "20/QĐ-UBND", "reason": "Không giữ chuẩn"}
+    return Call(
+        "post", url("criteria:recognition_revoke", recognition.pk), data, url("criteria:recognitions")
+    )
+
+
 def _export_query(w: World) -> str:
     return f"?set={w.set.code}&year=2024"
 
@@ -316,6 +350,21 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
         ),
         (IN, GO, NF, NO, NO, NF, GO),
     ),
+    # --- recognition decisions: the province office writes; others see their units' ----------
+    "criteria:recognitions": (
+        lambda w: Call("get", url("criteria:recognitions")),
+        (IN, OK, OK, OK, OK, OK, OK),
+    ),
+    "criteria:recognition_record": (
+        lambda w: Call("get", url("criteria:recognition_record")),
+        (IN, NO, NO, NO, OK, NO, OK),
+    ),
+    "criteria:recognition_record POST": (_recognition_record, (IN, NO, NO, NO, GO, NO, GO)),
+    "criteria:recognition_revoke": (
+        lambda w: Call("get", url("criteria:recognition_revoke", _recognition(w).pk)),
+        (IN, NO, NF, NO, OK, NF, OK),
+    ),
+    "criteria:recognition_revoke POST": (_recognition_revoke, (IN, NO, NF, NO, GO, NF, GO)),
     # --- plans and weekly reports --------------------------------------------------------------
     "plans:commune": (
         lambda w: Call("get", url("plans:commune", w.cast.commune_a.code)),

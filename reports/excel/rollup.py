@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import NamedStyle
 from openpyxl.worksheet.worksheet import Worksheet
 
-from criteria.titles import TITLE_STATE_LABELS
+from criteria.titles import LABELS as TITLE_LABELS
 
 from ..labels import band_label, set_name, status_label, title_label, unit_label
 from .styles import (
@@ -231,7 +231,7 @@ def _band_table(ws: Worksheet, row: int, totals: dict, bands: list[dict]) -> Non
     ]
     lines += [
         (f"total:title:{state}", str(label), totals["titles"].get(state.value, 0))
-        for state, label in TITLE_STATE_LABELS.items()
+        for state, label in TITLE_LABELS.items()
     ]
     for key, label, count in lines:
         # Label in the wide name column, count beside it: no merged cells, which openpyxl

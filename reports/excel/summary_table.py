@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from communes.models import District
 from criteria.evaluation import Status
-from criteria.titles import TITLE_STATE_LABELS
+from criteria.titles import LABELS as TITLE_LABELS
 
 from ..figures.scope import CommuneRow
 from ..figures.summary import SummaryData
@@ -174,7 +174,7 @@ def _tail(line: CommuneRow, data: SummaryData) -> list[object]:
         assessment.criteria_met,
         assessment.indicators_met,
         line.band.label if line.band else f"{assessment.criteria_met}/{assessment.criteria_total}",
-        str(TITLE_STATE_LABELS[state]) if state else "—",
+        str(TITLE_LABELS[state]) if state else "—",
         assessment.get_status_display(),
     ]
 
@@ -246,7 +246,7 @@ def _band_table(ws: Worksheet, row: int, data: SummaryData, layout: Layout) -> N
     ]
     rows += [
         (f"title:{state.value}", str(label), figures.title_count(data.criteria_set.pk, state.value))
-        for state, label in TITLE_STATE_LABELS.items()
+        for state, label in TITLE_LABELS.items()
     ]
     for key, label, communes in rows:
         row += 1

@@ -7,7 +7,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from criteria.evaluation import format_number
-from criteria.titles import TITLE_STATE_LABELS, TitleState
+from criteria.titles import LABELS as TITLE_LABELS
+from criteria.titles import TitleState
 
 register = template.Library()
 
@@ -47,7 +48,7 @@ def get_item(mapping, key):
 def title_state_label(state) -> str:
     """The words of a title state code (eligible / confirmed / recognised)."""
     try:
-        return str(TITLE_STATE_LABELS[TitleState(str(state))])
+        return str(TITLE_LABELS[TitleState(str(state))])
     except ValueError:
         return ""
 
