@@ -132,8 +132,7 @@ def rollup_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "totals": data.get("totals"),
         "bands": [(band_label(bands, code), count) for code, count in totals.get("bands", {}).items()],
         "title_counts": [
-            (label, totals.get("titles", {}).get(state.value, 0))
-            for state, label in TITLE_LABELS.items()
+            (label, totals.get("titles", {}).get(state.value, 0)) for state, label in TITLE_LABELS.items()
         ],
         "can_rebuild": can_rebuild(request.user, rollup),
         "week_end": rollups.week_bounds(rollup.iso_year, rollup.iso_week)[1],

@@ -14,7 +14,6 @@ from communes.models import Commune, District
 from criteria.evaluation import Kind
 from criteria.models import Assessment, CriteriaSet, IndicatorValue
 from reports.excel import commune_table, summary_table
-from reports.excel.data import band_counts
 from reports.excel.styles import is_formula_like, number_format, safe_text, vietnamese_date
 
 from .excel_helpers import assess, count_queries, metadata, rows_by_key, workbook
@@ -74,15 +73,11 @@ def test_number_formats_follow_the_kind_and_the_decimals(kind, value, expected):
     assert number_format(kind, value) == expected
 
 
-def test_band_counts_list_every_band_in_official_order():
-    counts = band_counts([19, 17, 14, 9, 3, 15], 19)
-    assert [(band.label, band.communes) for band in counts] == [
-        ("19", 1),
-        ("15-18", 2),
-        ("10-14", 1),
-        ("5-9", 1),
-        ("dưới 5", 1),
-    ]
+def test_the_ntm_set_declares_the_official_bands_in_order(catalogue):
+    bands = catalogue.band_list()
+    assert [band.label for band in bands] == ["19", "15-18", "10-14", "5-9", "dưới 5"]
+    found = [catalogue.band_of(met, 19).code for met in (19, 17, 14, 9, 3, 15)]
+    assert found == ["all", "15-18", "10-14", "5-9", "under5", "15-18"]
 
 
 # The commune table ----------------------------------------------------------------------------
@@ -278,7 +273,10 @@ def test_huong_son_summary_for_2024_matches_the_demo_by_hand(client, demo, demo_
         assert line[2:21].count("–") == 19 - expected[commune.name]
         assert line[25] == "Đang soạn"
     son_bang = keys[f"commune:{Commune.objects.get(name='Sơn Bằng').code}"]
-    assert ws.cell(row=son_bang, column=25).value == "Đủ điều kiện"
+    # The title column says which of the three standings: Sơn Bằng's title is recognised.
+    assert ws.cell(row=son_bang, column=25).value == "Đã được công nhận"
+    assert ws.cell(row=keys[f"commune:{Commune.objects.get(name='Sơn Tây').code}"], column=25).value == "—"
+    assert ws.cell(row=keys["title:recognised"], column=8).value == 1
     # Criterion 2 is met only by Sơn Bằng; criterion 17 by Sơn Bằng and Sơn Lĩnh; 18 by all.
     per_criterion = keys["total:per_criterion"]
     assert [ws.cell(row=per_criterion, column=2 + n).value for n in (2, 17, 18)] == [1, 2, 5]
@@ -313,7 +311,7 @@ def test_a_commune_without_an_assessment_is_listed_with_empty_cells(client, cast
 
 
 def test_progress_is_reported_while_rows_are_written(cast, catalogue, monkeypatch):
-    from reports.excel import summary_data
+    from reports.figures.summary import summary_data
 
     for _ in range(3):
         CommuneFactory(district=cast.district_a)
@@ -399,5 +397,7 @@ def test_the_district_summary_costs_the_same_queries_with_2_and_20_communes(clie
     small = count_queries(lambda: client.get(url))
     grow(catalogue, cast, 18)
     assert count_queries(lambda: client.get(url)) == small
-    # session, user, roles; district; set; communes; assessments; criterion results; criteria.
-    assert small <= 9, small
+    # session, user, roles; district; set; the scope figures (communes, sets, assessments,
+    # criteria, criterion results, snapshots, recognitions, plans, deadlines, villages, village
+    # titles and their recognitions) — never per commune.
+    assert small <= 18, small

@@ -62,12 +62,15 @@ def test_the_huong_son_rollup_of_this_week_matches_the_hand_counts(demo):
     expected = {"943901": (19, "all"), "943902": (17, "15-18"), "943903": (14, "10-14")}
     expected |= {"943904": (9, "5-9"), "943905": (3, "under5")}
     assert {code: (row["criteria_met"], row["band"]) for code, row in rows.items()} == expected
-    assert rows["943901"]["title"] and not any(rows[c]["title"] for c in expected if c != "943901")
+    # Sơn Bằng holds the NTM title by the province's decision (the demo's illustrative record).
+    assert rows["943901"]["title"]["set"] == "xa_ntm_2021_2025"
+    assert rows["943901"]["title"]["state"] == "recognised"
+    assert not any(rows[c]["title"] for c in expected if c != "943901")
     # Sơn Tây met criterion 17 in last week's demo snapshot and fails it now: one loss.
     assert rows["943902"]["lost"] == ["17"] and rows["943902"]["gained"] == []
     assert all(rows[c]["lost"] == [] for c in expected if c != "943902")
     totals = rollup.data["totals"]
-    assert totals["communes"] == 5 and totals["assessed"] == 5 and totals["titled"] == 1
+    assert totals["communes"] == 5 and totals["assessed"] == 5 and totals["titles"] == {"recognised": 1}
     assert totals["bands"] == {"all": 1, "15-18": 1, "10-14": 1, "5-9": 1, "under5": 1}
     assert totals["average"] == 12.4  # (19 + 17 + 14 + 9 + 3) / 5
     assert totals["lost"] == 1 and totals["gained"] == 0
@@ -208,7 +211,7 @@ def test_a_failure_is_recorded_on_the_rollup(demo, monkeypatch):
     def broken(**kwargs):
         raise ValueError("dữ liệu hỏng")
 
-    monkeypatch.setattr(rollups, "rollup_data", broken)
+    monkeypatch.setattr(rollups, "rollup_figures", broken)
     rollup = build_failed(HUONG_SON, "2024-W10")
     assert rollup.status == RollUp.State.FAILED and "dữ liệu hỏng" in rollup.error
 
@@ -228,8 +231,8 @@ def test_transient_errors_are_retried_until_the_build_succeeds(demo, monkeypatch
             raise OperationalError("server closed the connection")
         return original(**kwargs)
 
-    original = rollups.rollup_data
-    monkeypatch.setattr(rollups, "rollup_data", flaky)
+    original = rollups.rollup_figures
+    monkeypatch.setattr(rollups, "rollup_figures", flaky)
     monkeypatch.setattr("reports.tasks.build_rollup.retry", _eager_retry)
     rollup = rollups.rollup_request(
         unit=rollups.unit_ref(District.objects.get(code=HUONG_SON)), iso_year=2024, iso_week=10, enqueue=False
@@ -285,7 +288,7 @@ def test_a_transient_error_after_the_last_retry_is_recorded_as_a_failure(demo, m
     def down(**kwargs):
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr(rollups, "rollup_data", down)
+    monkeypatch.setattr(rollups, "rollup_figures", down)
     rollup = rollups.rollup_request(
         unit=rollups.unit_ref(District.objects.get(code=HUONG_SON)), iso_year=2024, iso_week=10, enqueue=False
     )
