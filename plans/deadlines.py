@@ -1,14 +1,14 @@
 """Pure calculations for plans and weekly reports: ISO weeks, report deadlines, timeliness,
-criterion deadline status, Vietnamese number input and allocation totals. No ORM here."""
+criterion deadline status and allocation totals. No ORM here. Typed numbers are read by
+criteria/parsing.py."""
 
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -121,29 +121,7 @@ def criterion_deadline_status(met: bool, year: int, quarter: int, today: date) -
     return DeadlineStatus.ON_TRACK
 
 
-# Numbers -------------------------------------------------------------------------------------
-
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
-_PLAIN = re.compile(r"^\d+([,.]\d+)?$")
-
-
-def parse_vn_number(text: str) -> Decimal | None:
-    """A non-negative number as Vietnamese officials type it: "3.200" (thousands dot),
-    "0,38" (decimal comma), "1.234,5", "3200", also "0.38". None for blank; ValueError when
-    it is not a number."""
-    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
-    if not cleaned:
-        return None
-    if _GROUPED.match(cleaned):
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    elif _PLAIN.match(cleaned):
-        cleaned = cleaned.replace(",", ".")
-    else:
-        raise ValueError(text)
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation as error:  # pragma: no cover - the patterns only let digits through
-        raise ValueError(text) from error
+# Allocation totals ---------------------------------------------------------------------------
 
 
 def row_differences(

@@ -216,8 +216,10 @@ def _number(kind: Kind, value: object, percent_format: bool) -> Decimal:
         if kind.is_percent and percent_format:
             number *= 100  # Excel keeps 92,5 % as 0,925
     else:
+        # Text typed into the cell is read exactly as the entry form reads it, percent rule
+        # included ("1.234" in a percent cell is 1,234, not 1234).
         try:
-            number = parse_number(str(value))
+            number = parse_number(str(value), percent=kind.is_percent)
         except ParseError as error:
             raise ValueError(str(error)) from error
     problem = check_number(kind, number)
