@@ -109,6 +109,20 @@ def pick_threshold(
     return best
 
 
+def stored_value(kind: Kind | str, row) -> bool | Decimal | str | None:
+    """The value stored in `row` (an IndicatorValue, one of its history records, or anything with
+    `flag`, `level` and `number`) for an indicator of `kind`; None for no row or no value. The one
+    place that knows which field holds which kind."""
+    if row is None:
+        return None
+    kind = Kind(kind)
+    if kind is Kind.BOOL:
+        return row.flag
+    if kind is Kind.LEVEL:
+        return row.level or None
+    return row.number
+
+
 def compare(kind: Kind, value, threshold: ThresholdRow, levels: Sequence[str] = ()) -> bool:
     """True when `value` meets `threshold` for an indicator of `kind`."""
     if kind is Kind.BOOL:

@@ -387,12 +387,7 @@ class IndicatorValue(models.Model):
 
     @property
     def value(self):
-        kind = Kind(self.indicator.kind)
-        if kind is Kind.BOOL:
-            return self.flag
-        if kind is Kind.LEVEL:
-            return self.level or None
-        return self.number
+        return evaluation.stored_value(self.indicator.kind, self)
 
 
 class CriterionResult(models.Model):

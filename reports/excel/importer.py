@@ -21,7 +21,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from communes.models import Commune
 from communes.text import fold
-from criteria.evaluation import Kind, format_value
+from criteria.evaluation import Kind, format_value, stored_value
 from criteria.models import Assessment, Indicator, IndicatorValue
 from criteria.parsing import ParseError, check_number, parse_number, rounded
 
@@ -349,7 +349,7 @@ def _read_row(
     if failed:
         return
     kind = Kind(indicator.kind)
-    old_value = _stored_value(kind, stored)
+    old_value = stored_value(kind, stored)
     old_note = stored.note if stored else ""
     if _same(kind, old_value, value) and old_note == note:
         return
@@ -363,16 +363,6 @@ def _read_row(
             new_note=note,
         )
     )
-
-
-def _stored_value(kind: Kind, row: IndicatorValue | None):
-    if row is None:
-        return None
-    if kind is Kind.BOOL:
-        return row.flag
-    if kind is Kind.LEVEL:
-        return row.level or None
-    return row.number
 
 
 def _same(kind: Kind, old, new) -> bool:
