@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class Kind(enum.StrEnum):
@@ -45,6 +46,29 @@ class Status(enum.StrEnum):
     NOT_MET = "not_met"
     NO_VALUE = "no_value"
     NO_THRESHOLD = "no_threshold"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+# The words of each status, on every page, workbook and e-mail (translated when shown, so a
+# status frozen as its code reads in the reader's language).
+STATUS_LABELS = {
+    Status.MET: gettext_lazy("Đạt"),
+    Status.NOT_MET: gettext_lazy("Chưa đạt"),
+    Status.NO_VALUE: gettext_lazy("Chưa nhập"),
+    Status.NO_THRESHOLD: gettext_lazy("Chưa có ngưỡng"),
+}
+
+
+def status_label(code: str) -> str:
+    """The words of a status code; anything else (no result yet) reads as no value, as the
+    pages always showed it."""
+    try:
+        return Status(code).label
+    except ValueError:
+        return Status.NO_VALUE.label
 
 
 @dataclass(frozen=True)

@@ -360,12 +360,7 @@ class IndicatorValue(models.Model):
     status = models.CharField(
         _("kết quả"),
         max_length=12,
-        choices=[
-            (Status.MET.value, _("Đạt")),
-            (Status.NOT_MET.value, _("Chưa đạt")),
-            (Status.NO_VALUE.value, _("Chưa nhập")),
-            (Status.NO_THRESHOLD.value, _("Chưa có ngưỡng")),
-        ],
+        choices=[(status.value, label) for status, label in evaluation.STATUS_LABELS.items()],
         default=Status.NO_VALUE.value,
     )
     # The assessment version this value last changed in: a refused save lists the values

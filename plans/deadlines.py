@@ -11,6 +11,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext_lazy as _
+
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_WEEKDAY = 3  # Thursday (Monday is 0), as in seed 004.
 DEFAULT_TIME = time(14, 30)
@@ -69,6 +71,20 @@ class Timeliness(enum.StrEnum):
     PENDING = "pending"  # not submitted, but the deadline has not passed yet
     NOT_DUE = "not_due"  # a week outside the plan's reporting period
 
+    @property
+    def label(self) -> str:
+        return str(TIMELINESS_LABELS[self])
+
+
+# The words of each timeliness code, on every page, workbook and e-mail.
+TIMELINESS_LABELS = {
+    Timeliness.ON_TIME: _("Đúng hạn"),
+    Timeliness.LATE: _("Muộn"),
+    Timeliness.MISSING: _("Chưa nộp"),
+    Timeliness.PENDING: _("Chưa đến hạn"),
+    Timeliness.NOT_DUE: _("Ngoài kỳ báo cáo"),
+}
+
 
 @dataclass(frozen=True)
 class ReportState:
@@ -100,6 +116,19 @@ class DeadlineStatus(enum.StrEnum):
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     OVERDUE = "overdue"
+
+    @property
+    def label(self) -> str:
+        return str(DEADLINE_LABELS[self])
+
+
+# The words of each criterion-deadline status, on every page, workbook and e-mail.
+DEADLINE_LABELS = {
+    DeadlineStatus.MET: _("Đã đạt"),
+    DeadlineStatus.ON_TRACK: _("Đúng tiến độ"),
+    DeadlineStatus.AT_RISK: _("Có nguy cơ chậm"),
+    DeadlineStatus.OVERDUE: _("Quá hạn"),
+}
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
