@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .evaluation import Result
+from .evaluation import Result, Status
 from .forms import EntryForm
 from .models import Assessment, Evidence, Indicator
 from .services import (
@@ -77,10 +77,10 @@ def entry_context(
         "can_review": can_review(request.user, assessment),
         "client_data": _client_data(outcome),
         "status_labels": {
-            "met": "✓ " + _("Đạt"),
-            "not_met": "✗ " + _("Chưa đạt"),
-            "no_threshold": "? " + _("Chưa có ngưỡng"),
-            "no_value": "– " + _("Chưa nhập"),
+            "met": "✓ " + Status.MET.label,
+            "not_met": "✗ " + Status.NOT_MET.label,
+            "no_threshold": "? " + Status.NO_THRESHOLD.label,
+            "no_value": "– " + Status.NO_VALUE.label,
             "invalid": "! " + _("Sai định dạng"),
         },
     }

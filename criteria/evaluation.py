@@ -15,6 +15,7 @@ from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class Kind(enum.StrEnum):
@@ -46,6 +47,29 @@ class Status(enum.StrEnum):
     NOT_MET = "not_met"
     NO_VALUE = "no_value"
     NO_THRESHOLD = "no_threshold"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+# The words of each status, on every page, workbook and e-mail (translated when shown, so a
+# status frozen as its code reads in the reader's language).
+STATUS_LABELS = {
+    Status.MET: gettext_lazy("Đạt"),
+    Status.NOT_MET: gettext_lazy("Chưa đạt"),
+    Status.NO_VALUE: gettext_lazy("Chưa nhập"),
+    Status.NO_THRESHOLD: gettext_lazy("Chưa có ngưỡng"),
+}
+
+
+def status_label(code: str) -> str:
+    """The words of a status code; anything else (no result yet) reads as no value, as the
+    pages always showed it."""
+    try:
+        return Status(code).label
+    except ValueError:
+        return Status.NO_VALUE.label
 
 
 @dataclass(frozen=True)
@@ -108,6 +132,20 @@ def pick_threshold(
         if best_rank is None or rank > best_rank:
             best, best_rank = row, rank
     return best
+
+
+def stored_value(kind: Kind | str, row) -> bool | Decimal | str | None:
+    """The value stored in `row` (an IndicatorValue, one of its history records, or anything with
+    `flag`, `level` and `number`) for an indicator of `kind`; None for no row or no value. The one
+    place that knows which field holds which kind."""
+    if row is None:
+        return None
+    kind = Kind(kind)
+    if kind is Kind.BOOL:
+        return row.flag
+    if kind is Kind.LEVEL:
+        return row.level or None
+    return row.number
 
 
 def compare(kind: Kind, value, threshold: ThresholdRow, levels: Sequence[str] = ()) -> bool:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from .evaluation import Kind, format_value
+from .evaluation import Kind, format_value, stored_value
 from .models import Assessment, Evidence, Indicator, IndicatorValue
 
 
@@ -30,16 +30,6 @@ def _who(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _value_of(kind: Kind, record) -> object:
-    if record is None:
-        return None
-    if kind is Kind.BOOL:
-        return record.flag
-    if kind is Kind.LEVEL:
-        return record.level or None
-    return record.number
-
-
 def value_events(assessment: Assessment, indicator: Indicator | None = None) -> list[Event]:
     records = IndicatorValue.history.filter(assessment_id=assessment.pk).select_related(
         "indicator", "history_user"
@@ -52,8 +42,8 @@ def value_events(assessment: Assessment, indicator: Indicator | None = None) -> 
         kind = Kind(record.indicator.kind)
         before = previous.get(record.indicator_id)
         previous[record.indicator_id] = record
-        old = format_value(kind, _value_of(kind, before), record.indicator.unit)
-        new = format_value(kind, _value_of(kind, record), record.indicator.unit)
+        old = format_value(kind, stored_value(kind, before), record.indicator.unit)
+        new = format_value(kind, stored_value(kind, record), record.indicator.unit)
         old_note = before.note if before else ""
         if old != new:
             events.append(_event(record, f"{record.indicator.code} {record.indicator.name}", old, new))

@@ -419,12 +419,7 @@ class IndicatorValue(models.Model):
     status = models.CharField(
         _("kết quả"),
         max_length=12,
-        choices=[
-            (Status.MET.value, _("Đạt")),
-            (Status.NOT_MET.value, _("Chưa đạt")),
-            (Status.NO_VALUE.value, _("Chưa nhập")),
-            (Status.NO_THRESHOLD.value, _("Chưa có ngưỡng")),
-        ],
+        choices=[(status.value, label) for status, label in evaluation.STATUS_LABELS.items()],
         default=Status.NO_VALUE.value,
     )
     # The assessment version this value last changed in: a refused save lists the values
@@ -446,12 +441,7 @@ class IndicatorValue(models.Model):
 
     @property
     def value(self):
-        kind = Kind(self.indicator.kind)
-        if kind is Kind.BOOL:
-            return self.flag
-        if kind is Kind.LEVEL:
-            return self.level or None
-        return self.number
+        return evaluation.stored_value(self.indicator.kind, self)
 
 
 class CriterionResult(models.Model):

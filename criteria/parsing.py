@@ -5,6 +5,10 @@ Officials type numbers the Vietnamese way ("2,21", "1.234,5") or the English way
 otherwise a comma is the decimal separator. A single dot is the decimal separator too, except
 where the Vietnamese reading is possible ("1.234", three digits after it) and the value is not
 a percentage: then it groups thousands (1.234 = 1234), Vietnamese first.
+
+This is the one reader of typed numbers: the entry form, the Excel import and the plans forms
+call `parse_number`, and static/js/numbers.js repeats it for the browser. Both are checked
+against the cases in parsing_cases.json (tests/criteria/test_parsing_parity.py).
 """
 
 from __future__ import annotations
@@ -19,7 +23,10 @@ from .evaluation import Kind
 
 NUMBER_MAX = Decimal("999999999")
 PLACES = Decimal("0.0001")
-_SHAPE = re.compile(r"^[+-]?\d[\d.,]*$|^[+-]?[.,]\d+$")
+# ASCII digits and an explicit list of spaces only, so that the JavaScript copy (whose \d and
+# \s differ from Python's) reads exactly the same strings.
+_SHAPE = re.compile(r"^[+-]?[0-9][0-9.,]*$|^[+-]?[.,][0-9]+$")
+_IGNORED = re.compile(r"[ \t\n\r\f\v\u00a0\u2007\u2009\u202f%]")
 
 
 class ParseError(ValueError):
@@ -30,7 +37,7 @@ def parse_number(text: str, *, percent: bool = False) -> Decimal:
     """Read a typed number; raise ParseError with a user-facing message when it is not one.
 
     `percent` reads a lone "12.345" as a decimal: a percentage cannot be twelve thousand."""
-    cleaned = re.sub(r"[\s\u00a0\u202f%]", "", text or "")
+    cleaned = _IGNORED.sub("", text or "")
     if not cleaned or not _SHAPE.match(cleaned):
         raise ParseError(_("“%(text)s” không phải là số.") % {"text": text.strip()})
     normalised = _normalise_separators(cleaned, dot_groups=not percent)

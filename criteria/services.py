@@ -544,8 +544,8 @@ def _other_changes(assessment: Assessment, since_version: int) -> list[OtherChan
     for record in records:
         previous = record.prev_record
         kind = Kind(record.indicator.kind)
-        old = evaluation.format_value(kind, _record_value(kind, previous), record.indicator.unit)
-        new = evaluation.format_value(kind, _record_value(kind, record), record.indicator.unit)
+        old = evaluation.format_value(kind, evaluation.stored_value(kind, previous), record.indicator.unit)
+        new = evaluation.format_value(kind, evaluation.stored_value(kind, record), record.indicator.unit)
         changes.append(
             OtherChange(
                 indicator_code=record.indicator.code,
@@ -558,16 +558,6 @@ def _other_changes(assessment: Assessment, since_version: int) -> list[OtherChan
             )
         )
     return changes
-
-
-def _record_value(kind: Kind, record):
-    if record is None:
-        return None
-    if kind is Kind.BOOL:
-        return record.flag
-    if kind is Kind.LEVEL:
-        return record.level or None
-    return record.number
 
 
 def _user_label(user) -> str:

@@ -1,15 +1,17 @@
 """Pure calculations for plans and weekly reports: ISO weeks, report deadlines, timeliness,
-the weeks a plan owes reports for, criterion deadline status, Vietnamese number input and allocation totals. No ORM here."""
+the weeks a plan owes reports for, criterion deadline status and allocation totals. No ORM
+here. Typed numbers are read by criteria/parsing.py."""
 
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext_lazy as _
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_WEEKDAY = 3  # Thursday (Monday is 0), as in seed 004.
@@ -68,6 +70,20 @@ class Timeliness(enum.StrEnum):
     MISSING = "missing"
     PENDING = "pending"  # not submitted, but the deadline has not passed yet
     NOT_DUE = "not_due"  # a week outside the plan's reporting period
+
+    @property
+    def label(self) -> str:
+        return str(TIMELINESS_LABELS[self])
+
+
+# The words of each timeliness code, on every page, workbook and e-mail.
+TIMELINESS_LABELS = {
+    Timeliness.ON_TIME: _("Đúng hạn"),
+    Timeliness.LATE: _("Muộn"),
+    Timeliness.MISSING: _("Chưa nộp"),
+    Timeliness.PENDING: _("Chưa đến hạn"),
+    Timeliness.NOT_DUE: _("Ngoài kỳ báo cáo"),
+}
 
 
 @dataclass(frozen=True)
@@ -177,6 +193,19 @@ class DeadlineStatus(enum.StrEnum):
     AT_RISK = "at_risk"
     OVERDUE = "overdue"
 
+    @property
+    def label(self) -> str:
+        return str(DEADLINE_LABELS[self])
+
+
+# The words of each criterion-deadline status, on every page, workbook and e-mail.
+DEADLINE_LABELS = {
+    DeadlineStatus.MET: _("Đã đạt"),
+    DeadlineStatus.ON_TRACK: _("Đúng tiến độ"),
+    DeadlineStatus.AT_RISK: _("Có nguy cơ chậm"),
+    DeadlineStatus.OVERDUE: _("Quá hạn"),
+}
+
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     first = date(year, 3 * quarter - 2, 1)
@@ -197,29 +226,7 @@ def criterion_deadline_status(met: bool, year: int, quarter: int, today: date) -
     return DeadlineStatus.ON_TRACK
 
 
-# Numbers -------------------------------------------------------------------------------------
-
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
-_PLAIN = re.compile(r"^\d+([,.]\d+)?$")
-
-
-def parse_vn_number(text: str) -> Decimal | None:
-    """A non-negative number as Vietnamese officials type it: "3.200" (thousands dot),
-    "0,38" (decimal comma), "1.234,5", "3200", also "0.38". None for blank; ValueError when
-    it is not a number."""
-    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
-    if not cleaned:
-        return None
-    if _GROUPED.match(cleaned):
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    elif _PLAIN.match(cleaned):
-        cleaned = cleaned.replace(",", ".")
-    else:
-        raise ValueError(text)
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation as error:  # pragma: no cover - the patterns only let digits through
-        raise ValueError(text) from error
+# Allocation totals ---------------------------------------------------------------------------
 
 
 def row_differences(

@@ -1,4 +1,5 @@
-"""Forms of the plans app. Numbers are typed the Vietnamese way ("3.200", "0,38")."""
+"""Forms of the plans app. Numbers are typed the Vietnamese way ("3.200", "0,38") and read by
+the one number parser, criteria/parsing.py."""
 
 from __future__ import annotations
 
@@ -13,15 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import Village
 from criteria.evaluation import format_number
 from criteria.models import CriteriaSet, Criterion
+from criteria.parsing import ParseError, parse_number
 
-from . import deadlines
 from .models import Allocation, CampaignWave, CriterionDeadline, Plan, SocioTarget, VillageTarget, WorkItem
 
 NUMBER_HELP = _("Ví dụ: 3.200 hoặc 0,38")
 
 
 class VNDecimalField(forms.CharField):
-    """A decimal typed with a thousands dot and a decimal comma; shown the same way."""
+    """A non-negative decimal typed with a thousands dot and a decimal comma (or the English
+    way, as the entry form reads it); shown the Vietnamese way."""
 
     default_error_messages = {"invalid": _("Nhập một số, ví dụ 3.200 hoặc 0,38.")}
 
@@ -34,10 +36,17 @@ class VNDecimalField(forms.CharField):
     def to_python(self, value) -> Decimal | None:
         if isinstance(value, Decimal):
             return value
+        text = str(value or "").strip()
+        if not text:
+            return None
         try:
-            return deadlines.parse_vn_number(str(value or ""))
-        except ValueError as error:
+            number = parse_number(text)
+        except ParseError as error:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+        if number < 0:
+            # Quantities and targets are never negative; refused as before, with the same words.
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
     def prepare_value(self, value):
         if isinstance(value, Decimal | int) and not isinstance(value, bool):

@@ -1,5 +1,5 @@
-"""Pure functions of the plans app: weeks, deadlines, timeliness, criterion deadline status,
-Vietnamese number input and allocation row totals. No database."""
+"""Pure functions of the plans app: weeks, deadlines, timeliness, criterion deadline status
+and allocation row totals. No database."""
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -13,29 +13,6 @@ from plans.templatetags.plans_tags import duration
 
 def vn(*args) -> datetime:
     return datetime(*args, tzinfo=VN_TZ)
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("3.200", Decimal("3200")),
-        ("0,38", Decimal("0.38")),
-        ("1.234,5", Decimal("1234.5")),
-        ("3200", Decimal("3200")),
-        ("0.7", Decimal("0.7")),
-        (" 883 ", Decimal("883")),
-        ("1.000.000", Decimal("1000000")),
-        ("", None),
-    ],
-)
-def test_it_reads_numbers_typed_the_vietnamese_way(text, expected):
-    assert deadlines.parse_vn_number(text) == expected
-
-
-@pytest.mark.parametrize("text", ["abc", "3,2,0", "-5", "1.23.4", "3 m"])
-def test_it_refuses_what_is_not_a_number(text):
-    with pytest.raises(ValueError):
-        deadlines.parse_vn_number(text)
 
 
 def test_the_deadline_is_thursday_1430_in_vietnam_by_default():

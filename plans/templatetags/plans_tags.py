@@ -1,4 +1,5 @@
-"""Template filters for plans: Vietnamese numbers, ISO weeks and lateness."""
+"""Template filters for plans: Vietnamese numbers, ISO weeks, lateness and the words of the
+timeliness and criterion-deadline codes (from the tables in plans/deadlines.py)."""
 
 from __future__ import annotations
 
@@ -46,3 +47,15 @@ def duration(delta: timedelta | None) -> str:
     if minutes:
         parts.append(_("%(n)d phút") % {"n": minutes})
     return " ".join(parts) or _("dưới 1 phút")
+
+
+@register.filter
+def timeliness_label(code) -> str:
+    """{{ "on_time"|timeliness_label }} → "Đúng hạn"."""
+    return deadlines.Timeliness(code).label
+
+
+@register.filter
+def deadline_label(code) -> str:
+    """{{ "overdue"|deadline_label }} → "Quá hạn"."""
+    return deadlines.DeadlineStatus(code).label

@@ -44,12 +44,7 @@ WIDTHS = (7, 26, 52, 22, 16, 13, 28, 12)
 
 
 def status_label(status: Status) -> str:
-    return {
-        Status.MET: _("Đạt"),
-        Status.NOT_MET: _("Chưa đạt"),
-        Status.NO_VALUE: _("Chưa nhập"),
-        Status.NO_THRESHOLD: _("Chưa có ngưỡng"),
-    }[status]
+    return Status(status).label
 
 
 def headers() -> list[str]:

@@ -21,7 +21,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from communes.models import Commune
 from communes.text import fold
-from criteria.evaluation import Kind, format_value
+from criteria.evaluation import Kind, format_value, stored_value
 from criteria.models import Assessment, Indicator, IndicatorValue
 from criteria.parsing import ParseError, check_number, parse_number, rounded
 
@@ -216,8 +216,10 @@ def _number(kind: Kind, value: object, percent_format: bool) -> Decimal:
         if kind.is_percent and percent_format:
             number *= 100  # Excel keeps 92,5 % as 0,925
     else:
+        # Text typed into the cell is read exactly as the entry form reads it, percent rule
+        # included ("1.234" in a percent cell is 1,234, not 1234).
         try:
-            number = parse_number(str(value))
+            number = parse_number(str(value), percent=kind.is_percent)
         except ParseError as error:
             raise ValueError(str(error)) from error
     problem = check_number(kind, number)
@@ -347,7 +349,7 @@ def _read_row(
     if failed:
         return
     kind = Kind(indicator.kind)
-    old_value = _stored_value(kind, stored)
+    old_value = stored_value(kind, stored)
     old_note = stored.note if stored else ""
     if _same(kind, old_value, value) and old_note == note:
         return
@@ -361,16 +363,6 @@ def _read_row(
             new_note=note,
         )
     )
-
-
-def _stored_value(kind: Kind, row: IndicatorValue | None):
-    if row is None:
-        return None
-    if kind is Kind.BOOL:
-        return row.flag
-    if kind is Kind.LEVEL:
-        return row.level or None
-    return row.number
 
 
 def _same(kind: Kind, old, new) -> bool:

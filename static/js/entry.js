@@ -8,34 +8,9 @@
   var data = JSON.parse(dataNode.textContent);
   var labels = JSON.parse(document.getElementById("entry-labels").textContent);
 
-  function ungroup(whole, sep) {
-    var sign = /^[+-]/.test(whole) ? whole[0] : "";
-    var parts = whole.slice(sign.length).split(sep);
-    if (parts[0].length < 1 || parts[0].length > 3) return null;
-    for (var i = 1; i < parts.length; i++) if (parts[i].length !== 3) return null;
-    return sign + parts.join("");
-  }
-
-  // Mirrors criteria/parsing.py: "2,21", "1.234,5", "2.21" and "1,234.5" are all numbers; a
-  // lone "1.234" groups thousands unless the value is a percentage.
+  // static/js/numbers.js reads the typed number, as criteria/parsing.py does on the server.
   function parseNumber(text, percent) {
-    var s = (text || "").replace(/[\s\u00a0\u202f%]/g, "");
-    if (!s || !/^[+-]?\d[\d.,]*$|^[+-]?[.,]\d+$/.test(s)) return null;
-    var commas = (s.match(/,/g) || []).length, dots = (s.match(/\./g) || []).length, out;
-    if (commas && dots) {
-      var dec = s.lastIndexOf(",") > s.lastIndexOf(".") ? "," : ".";
-      var grp = dec === "," ? "." : ",";
-      if (s.split(dec).length > 2 || s.indexOf(grp) > s.indexOf(dec)) return null;
-      var halves = s.split(dec), whole = ungroup(halves[0], grp);
-      out = whole === null ? null : whole + "." + halves[1];
-    } else {
-      var sep = commas ? "," : dots ? "." : "";
-      if (sep === "." && dots === 1 && !percent && ungroup(s, ".") !== null) return Number(ungroup(s, "."));
-      out = !sep || s.split(sep).length === 2 ? s.replace(",", ".") : ungroup(s, sep);
-    }
-    if (out === null) return null;
-    var n = Number(out);
-    return isFinite(n) ? n : null;
+    return NtmNumbers.parse(text, { percent: percent });
   }
 
   function statusOf(id, raw) {

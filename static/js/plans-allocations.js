@@ -3,13 +3,12 @@
 (function () {
   "use strict";
 
-  function parseVn(text) {
-    var value = (text || "").replace(/\s/g, "");
-    if (!value) return 0;
-    if (/^\d{1,3}(\.\d{3})+(,\d+)?$/.test(value)) value = value.replace(/\./g, "").replace(",", ".");
-    else if (/^\d+([,.]\d+)?$/.test(value)) value = value.replace(",", ".");
-    else return NaN;
-    return parseFloat(value);
+  // A blank cell counts as 0; a negative or unreadable one makes the row "?" (the server
+  // refuses both). static/js/numbers.js reads numbers as criteria/parsing.py does.
+  function cellValue(text) {
+    if (!(text || "").trim()) return 0;
+    var value = NtmNumbers.parse(text);
+    return value === null || value < 0 ? NaN : value;
   }
 
   function formatVn(number) {
@@ -22,7 +21,7 @@
     var sum = 0;
     var bad = false;
     row.querySelectorAll("input.cell").forEach(function (input) {
-      var value = parseVn(input.value);
+      var value = cellValue(input.value);
       if (isNaN(value)) bad = true;
       else sum += value;
     });
