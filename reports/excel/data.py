@@ -35,7 +35,7 @@ def commune_table_data(*, commune: Commune, criteria_set: CriteriaSet, year: int
     rows = {row.indicator_id: row for row in assessment.values.all()} if assessment else {}
     context = unit_context(criteria_set, commune, regions_by_code())
     values = {
-        indicator.pk: _value(indicator.kind, rows.get(indicator.pk)) for indicator in catalogue.indicators
+        indicator.pk: _stored(indicator.kind, rows.get(indicator.pk)) for indicator in catalogue.indicators
     }
     return CommuneTableData(
         commune=commune,
@@ -49,13 +49,5 @@ def commune_table_data(*, commune: Commune, criteria_set: CriteriaSet, year: int
     )
 
 
-def _value(kind: str, row) -> object:
-    """An IndicatorValue's value without loading its indicator again (`IndicatorValue.value`
-    would, once per row)."""
-    if row is None:
-        return None
-    if kind == evaluation.Kind.BOOL:
-        return row.flag
-    if kind == evaluation.Kind.LEVEL:
-        return row.level or None
-    return row.number
+def _stored(kind: str, row) -> object:
+    return None if row is None else evaluation.stored_value(kind, row)

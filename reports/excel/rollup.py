@@ -18,6 +18,7 @@ from openpyxl.styles import NamedStyle
 from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria.titles import LABELS as TITLE_LABELS
+from plans.deadlines import DeadlineStatus, Timeliness
 
 from ..labels import band_label, set_name, status_label, title_label, unit_label
 from .styles import (
@@ -65,10 +66,10 @@ def headers() -> list[str]:
         _("Chỉ tiêu sửa sau phê duyệt"),
         _("Hạng mục hoàn thành"),
         _("Tiến độ kế hoạch"),
-        _("Tiêu chí đến hạn / quá hạn"),
-        _("Báo cáo đúng hạn"),
-        _("Báo cáo trễ hạn"),
-        _("Chưa nộp báo cáo"),
+        _("Hạn tiêu chí"),
+        _("Báo cáo: %(state)s") % {"state": Timeliness.ON_TIME.label},
+        _("Báo cáo: %(state)s") % {"state": Timeliness.LATE.label},
+        _("Báo cáo: %(state)s") % {"state": Timeliness.MISSING.label},
         _("Mã (không sửa)"),
     ]
 
@@ -182,10 +183,13 @@ def _codes(codes: list[str] | None) -> str:
 
 
 def _deadlines(items: list[dict]) -> str:
-    words = {"at_risk": _("đến hạn"), "overdue": _("quá hạn")}
     return "; ".join(
         _("TC %(code)s quý %(quarter)s: %(status)s")
-        % {"code": item["criterion"], "quarter": item["quarter"], "status": words[item["status"]]}
+        % {
+            "code": item["criterion"],
+            "quarter": item["quarter"],
+            "status": DeadlineStatus(item["status"]).label,
+        }
         for item in items
     )
 
@@ -200,8 +204,8 @@ def _total_row(ws: Worksheet, row: int, totals: dict) -> int:
         9: totals["lost"],
         10: totals["edited"],
         12: totals["plan_percent"],
-        13: _("%(due)s đến hạn, %(overdue)s quá hạn")
-        % {"due": totals["deadlines_due"], "overdue": totals["deadlines_overdue"]},
+        13: f"{DeadlineStatus.AT_RISK.label} {totals['deadlines_due']}, "
+        f"{DeadlineStatus.OVERDUE.label} {totals['deadlines_overdue']}",
         14: reports["on_time"],
         15: reports["late"],
         16: reports["missing"],

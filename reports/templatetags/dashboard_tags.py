@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
-from criteria.evaluation import format_number
+from criteria.evaluation import format_number, status_label
 from criteria.titles import LABELS as TITLE_LABELS
 from criteria.titles import TitleState
 
@@ -72,13 +72,8 @@ CELL_SYMBOLS = {"met": "✓", "not_met": "✗", "no_threshold": "?"}
 
 
 def status_text(status: str) -> str:
-    """The status's words, as reports/_status_text.html writes them."""
-    texts = {
-        "met": gettext("Đạt"),
-        "not_met": gettext("Chưa đạt"),
-        "no_threshold": gettext("Chưa có ngưỡng"),
-    }
-    return texts.get(status, gettext("Chưa nhập"))
+    """The status's words, from the one label table of evaluation statuses."""
+    return status_label(status)
 
 
 def matrix_cell(cell) -> str:
