@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from django.urls import reverse
 from communes.models import Commune, District
 from criteria.loader import load_catalogue_file
 from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorValue
-from criteria.services import assessment_reevaluate
+from criteria.services import assessment_evaluation, assessment_reevaluate
 from reports import rollups
 from reports.excel.rollup import KEY_COLUMN as ROLLUP_KEY
 from reports.figures.scope import commune_sets, group_figures, scope_rows, total_figures
@@ -66,6 +67,12 @@ def check_agreement(criteria_set: CriteriaSet, year: int, iso_week: int) -> None
     scope, figures = expected_figures(criteria_set, year)
     assessed = [row for row in scope.rows if row.assessment]
     assert assessed, "the scope must have assessed communes"
+    # The stored evaluation the figures read is the live evaluation of the current values.
+    for row in assessed:
+        live = assessment_evaluation(
+            Assessment.objects.select_related("criteria_set", "commune").get(pk=row.assessment.pk)
+        )
+        assert (live.criteria_met, live.criteria_total) == (row.criteria_met, row.assessment.criteria_total)
     query = f"?set={criteria_set.code}&year={year}"
     district_page = page("bcd.huongson", reverse("reports:district", args=[HUONG_SON]) + query)
     province_page = page("vpdp.hatinh", reverse("reports:province", args=["42"]) + query)
@@ -171,3 +178,48 @@ def test_a_10_criterion_set_without_bands_agrees_everywhere_and_shows_x_of_10(te
         (10, 10),
     ]
     check_agreement(ten_criteria, 2026, 10)
+
+
+def test_after_a_national_threshold_changes_in_the_admin_every_output_agrees_with_the_live_evaluation(
+    demo, django_capture_on_commit_callbacks
+):
+    """Criterion 17.1 of the NTM set stops being met by a stricter national value: the
+    re-evaluation (eager here; on a real worker in tests/criteria/test_reevaluation.py) brings
+    every stored result, page, workbook and roll-up to the live evaluation."""
+    from django.contrib.auth import get_user_model
+
+    from criteria.models import Threshold
+
+    ntm = CriteriaSet.objects.get(code="xa_ntm_2021_2025")
+    # A national threshold that Sơn Bằng's 2024 assessment meets today (a numeric one).
+    son_bang = Assessment.objects.get(commune__code="943901", criteria_set=ntm, year=2024)
+    used = [
+        (indicator, result.threshold)
+        for item in assessment_evaluation(son_bang).criteria
+        for indicator, _value, result in item.results
+        if result.met
+        and result.threshold
+        and result.threshold.province_id is None
+        and result.threshold.value is not None
+    ]
+    indicator, row = used[0]
+    threshold = Threshold.objects.get(
+        indicator=indicator, province__isnull=True, classifier_value=row.classifier_value, year=row.year
+    )
+    before = dict(Assessment.objects.filter(criteria_set=ntm, year=2024).values_list("pk", "criteria_met"))
+    admin = get_user_model().objects.get(username="admin")
+    client = Client()
+    client.force_login(admin)
+    url = reverse("admin:criteria_threshold_change", args=[threshold.pk])
+    form = client.get(url).context["adminform"].form
+    data = {key: ("" if value is None else value) for key, value in form.initial.items()}
+    data["value"] = "100" if threshold.indicator.kind.endswith("_min") else "0"
+    data = {key: value.pk if hasattr(value, "pk") else value for key, value in data.items()}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    threshold.refresh_from_db()
+    assert threshold.value == Decimal(data["value"])
+    after = dict(Assessment.objects.filter(criteria_set=ntm, year=2024).values_list("pk", "criteria_met"))
+    assert after != before, "the stricter threshold must flip a criterion somewhere"
+    check_agreement(ntm, 2024, 11)
