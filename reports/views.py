@@ -27,6 +27,7 @@ from .figures.scope import (
     snapshot_history,
     sort_rows,
     total_figures,
+    village_title_lines,
 )
 from .figures.targets import target_lines
 from .models import ProvinceTarget
@@ -183,17 +184,11 @@ def _villages_page(request: HttpRequest, unit, villages, province_id: int) -> Ht
     qualified for in the year; ?qualified=<set code> keeps only that title's villages."""
     communes_sets, sets = province_sets(province_id)
     year = _selected(request, communes_sets)[1]
-    titled: dict[int, set[int]] = {}
-    rows = Assessment.objects.filter(village__in=villages, year=year, title_qualified=True).values_list(
-        "village_id", "criteria_set_id"
-    )
-    for village_id, set_id in rows:
-        titled.setdefault(village_id, set()).add(set_id)
     chosen = next((item for item in sets if item.code == request.GET.get("qualified")), None)
-    villages = list(villages.select_related("commune").order_by("commune__name", "name"))
+    lines = village_title_lines(villages, year, sets)
     if chosen is not None:
-        villages = [village for village in villages if chosen.pk in titled.get(village.pk, ())]
-    lines = [(village, [item.pk in titled.get(village.pk, ()) for item in sets]) for village in villages]
+        index = sets.index(chosen)
+        lines = [(village, marks) for village, marks in lines if marks[index] is not None]
     context = {"unit": unit, "year": year, "village_sets": sets, "chosen": chosen, "lines": lines}
     return render(request, "reports/dashboard_villages.html", context)
 

@@ -31,6 +31,7 @@ from communes.models import Commune, Village
 from criteria.evaluation import Band, Status, band_of
 from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult
 from criteria.titles import TitleState, title_state
+from plans import deadlines
 
 from ..models import EvaluationSnapshot
 from ..snapshots import regressions
@@ -329,13 +330,9 @@ def _criterion_statuses(assessment_ids: list[int]) -> dict[int, dict[str, str]]:
     return statuses
 
 
-def week_monday(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
-
-
 def previous_snapshot_statuses(assessment_ids: list[int], today: datetime.date) -> dict[int, dict[str, str]]:
     """Each assessment's criterion statuses in its latest snapshot before the current week."""
-    monday = week_monday(today)
+    monday = deadlines.week_monday(today)
     latest = (
         EvaluationSnapshot.objects.filter(assessment_id=OuterRef("assessment_id"), week_start__lt=monday)
         .order_by("-week_start")
@@ -457,6 +454,27 @@ def _village_figures(communes: QuerySet, year: int, group: str, figures: dict[in
     for (_village_id, set_id), (group_key, state) in seen.items():
         counts = figures[group_key].village_titles.setdefault(set_id, dict.fromkeys(STATE_CODES, 0))
         counts[state.value] += 1
+
+
+def village_title_lines(villages: QuerySet, year: int, sets: list[CriteriaSet]) -> list[tuple[Village, list]]:
+    """Each village with its title state (or None) for each village set in `year`, the lines
+    behind the dashboards' village figures (three queries)."""
+    villages = list(villages.select_related("commune").order_by("commune__name", "name"))
+    rows = Assessment.objects.filter(village__in=villages, year=year, title_qualified=True).values_list(
+        "village_id", "criteria_set_id", "status"
+    )
+    recognised = village_recognitions(
+        Village.objects.filter(pk__in=[v.pk for v in villages]), datetime.date(year, 12, 31), "commune_id"
+    )
+    states: dict[tuple[int, int], TitleState] = {}
+    for village_id, set_id, status in rows:
+        approved = status == Assessment.State.APPROVED
+        states[(village_id, set_id)] = title_state(
+            qualified=True, approved=approved, recognised=(village_id, set_id) in recognised
+        )
+    for pair in recognised:
+        states[pair] = TitleState.RECOGNISED
+    return [(village, [states.get((village.pk, item.pk)) for item in sets]) for village in villages]
 
 
 def total_figures(figures: dict[int | None, Figures]) -> Figures:
