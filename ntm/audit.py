@@ -17,7 +17,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from ntm.security import client_ip
+from .security import client_ip
 
 logger = logging.getLogger("ntm.security")
 

@@ -13,9 +13,9 @@ from communes.models import Commune, District, Province, Village
 from criteria.models import Assessment, CriteriaSet
 from criteria.services import assessment_evaluation, set_catalogue
 
-from . import charts
-from .dashboard_plans import compliance_weeks, report_compliance, total_compliance, week_years, work_progress
-from .dashboards import (
+from .. import charts
+from ..dashboard_plans import compliance_weeks, report_compliance, total_compliance, week_years, work_progress
+from ..dashboards import (
     BAND_CONDITIONS,
     Scope,
     district_lines,
@@ -28,7 +28,7 @@ from .dashboards import (
     target_lines,
     total_figures,
 )
-from .models import ProvinceTarget
+from ..models import ProvinceTarget
 
 FILTER_KEYS = ("band", "status", "title", "track", "regressed", "due", "under15", "sort")
 

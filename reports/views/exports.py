@@ -1,6 +1,6 @@
-"""Excel downloads: small tables stream directly, large ones run as export jobs listed on the
-user's downloads page. Every unit comes through `get_visible_or_404`; a job only through its
-owner."""
+"""Excel downloads (self-assessment, summary and plan tables): small tables stream directly,
+large ones run as export jobs listed on the user's downloads page. Every unit comes through
+`get_visible_or_404`; a job only through its owner."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 from communes.access import get_visible_or_404
 from communes.models import Commune, District, Province
 from criteria.models import Assessment, CriteriaSet
+from plans.models import Plan
 
-from . import services
-from .models import ExportJob
+from .. import services
+from ..excel.plan import build_plan_table, plan_table_data
+from ..excel.styles import ascii_filename, workbook_bytes
+from ..models import ExportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_JOBS = 20
@@ -124,3 +127,17 @@ def _job_state(job: ExportJob) -> dict:
 def job_file(request: HttpRequest, pk: int) -> FileResponse:
     job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk, status=ExportJob.State.DONE)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX)
+
+
+@login_required
+@require_GET
+def plan_table(request: HttpRequest, code: str) -> HttpResponse:
+    """A commune's plan (?year=, default its latest) as work items × villages."""
+    commune = get_visible_or_404(Commune, request.user, code=code)
+    plans = Plan.objects.filter(commune=commune).select_related("commune__district", "commune__province")
+    year = request.GET.get("year", "")
+    plan = (plans.filter(year=int(year)) if year.isdigit() else plans.order_by("-year")).first()
+    if plan is None:
+        raise Http404(_("Xã chưa có kế hoạch năm."))
+    content = workbook_bytes(build_plan_table(plan_table_data(plan)))
+    return _xlsx(ascii_filename("ke-hoach", commune.code, plan.year), content)

@@ -22,11 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from communes.access import get_visible_or_404
-from communes.models import Commune, Role, roles_of
 from criteria.services import AssessmentConflict, AssessmentLocked, assessment_save
 
-from .excel.importer import MAX_BYTES, ImportRefused, ImportResult, check_size, import_check
+from ..access import get_commune_for_import
+from ..excel.importer import MAX_BYTES, ImportRefused, ImportResult, check_size, import_check
 
 SESSION_KEY = "ntm_import"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,20 +52,6 @@ class UploadForm(forms.Form):
         return upload
 
 
-def can_import(user, commune: Commune) -> bool:
-    """The commune's officers fill in its table (as on the entry page)."""
-    if user.is_superuser:
-        return True
-    return any(r.kind == Role.Kind.COMMUNE_OFFICER and r.commune_id == commune.pk for r in roles_of(user))
-
-
-def _commune(request: HttpRequest, code: str) -> Commune:
-    commune = get_visible_or_404(Commune, request.user, code=code)
-    if not can_import(request.user, commune):
-        raise Http404
-    return commune
-
-
 def _store(content: bytes) -> str:
     return default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", ContentFile(content))
 
@@ -82,7 +67,7 @@ def _forget(request: HttpRequest) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest, code: str) -> HttpResponse:
-    commune = _commune(request, code)
+    commune = get_commune_for_import(request, code)
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"commune": commune, "form": form, "max_kb": MAX_BYTES // 1024}
     if request.method != "POST" or not form.is_valid():
@@ -112,7 +97,7 @@ def _after_check(request, commune, content: bytes, result: ImportResult, context
 @login_required
 @require_POST
 def import_apply(request: HttpRequest, code: str) -> HttpResponse:
-    commune = _commune(request, code)
+    commune = get_commune_for_import(request, code)
     state = request.session.get(SESSION_KEY) or {}
     upload = state.get("upload")
     if state.get("commune") != commune.code or not upload or request.POST.get("token") != state.get("token"):
@@ -157,7 +142,7 @@ def _refusal(error: AssessmentConflict) -> str:
 @login_required
 def import_marked(request: HttpRequest, code: str) -> FileResponse:
     """The uploaded file with its faulty cells filled red, each with its reason as a comment."""
-    commune = _commune(request, code)
+    commune = get_commune_for_import(request, code)
     state = request.session.get(SESSION_KEY) or {}
     name = state.get("marked")
     if state.get("commune") != commune.code or not name or not default_storage.exists(name):

@@ -1,5 +1,6 @@
 """Pages of the weekly roll-ups: the list by week, one roll-up, its Excel file, "rebuild now"
-and the small status feed its page polls. Every roll-up comes through `get_visible_or_404`."""
+and the small status feed its page polls. Every roll-up comes through `get_visible_or_404`
+(`reports.access.get_rollup_for_user`, which also says whether the user may rebuild it)."""
 
 from __future__ import annotations
 
@@ -16,44 +17,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from communes.access import get_visible_or_404
-from communes.models import Commune, District, Province, Role, roles_of
-from plans.models import Plan
+from communes.models import District, Province
+from plans.deadlines import parse_iso_week
 
-from . import rollups
-from .excel.plan import build_plan_table, plan_table_data
-from .excel.rollup import band_label, status_label
-from .excel.styles import ascii_filename, workbook_bytes
-from .models import RollUp
-from .tasks import parse_iso_week
+from .. import rollups
+from ..access import buildable_units, get_buildable_unit, get_rollup_for_user, unit_key
+from ..excel.rollup import band_label, status_label
+from ..models import RollUp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_LIMIT = 200
-
-
-def can_rebuild(user, rollup: RollUp) -> bool:
-    """The district committee rebuilds its district's roll-up; the province office the roll-up
-    of its communes outside any district."""
-    if user.is_superuser:
-        return True
-    for role in roles_of(user):
-        if rollup.district_id and role.kind == Role.Kind.DISTRICT_COMMITTEE:
-            if role.district_id == rollup.district_id:
-                return True
-        if not rollup.district_id and role.kind == Role.Kind.PROVINCE_OFFICE:
-            if role.province_id == rollup.province_id:
-                return True
-    return False
-
-
-def buildable_units(user) -> list[District | Province]:
-    """The units whose roll-up the user may ask for (from the roles already loaded)."""
-    units = []
-    for role in roles_of(user):
-        if role.kind == Role.Kind.DISTRICT_COMMITTEE:
-            units.append(role.district)
-        elif role.kind == Role.Kind.PROVINCE_OFFICE:
-            units.append(role.province)
-    return units
 
 
 @login_required
@@ -68,7 +41,7 @@ def rollup_list(request: HttpRequest) -> HttpResponse:
     year, week, _day = timezone.localdate().isocalendar()
     context = {
         "weeks": weeks,
-        "units": [(_unit_key(unit), _unit_name(unit)) for unit in buildable_units(request.user)],
+        "units": [(unit_key(unit), _unit_name(unit)) for unit in buildable_units(request.user)],
         "default_week": f"{year}-W{week:02d}",
     }
     return render(request, "reports/rollup_list.html", context)
@@ -78,7 +51,7 @@ def rollup_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def rollup_build(request: HttpRequest) -> HttpResponse:
     """Ask for the roll-up of a unit and week ("2024-W10"), built by a worker."""
-    unit = _buildable(request, request.POST.get("unit", ""))
+    unit = get_buildable_unit(request, request.POST.get("unit", ""))
     try:
         iso_year, iso_week = parse_iso_week(request.POST.get("week", ""))
     except ValueError as error:
@@ -91,27 +64,16 @@ def rollup_build(request: HttpRequest) -> HttpResponse:
     return redirect("reports:rollup", pk=rollup.pk)
 
 
-def _unit_key(unit: District | Province) -> str:
-    return f"{unit._meta.model_name}:{unit.code}"
-
-
 def _unit_name(unit: District | Province) -> str:
     if isinstance(unit, District):
         return _("Huyện %(name)s") % {"name": unit.name}
     return _("Tỉnh %(name)s") % {"name": unit.name}
 
 
-def _buildable(request: HttpRequest, key: str) -> District | Province:
-    for unit in buildable_units(request.user):
-        if _unit_key(unit) == key:
-            return unit
-    raise Http404
-
-
 @login_required
 @require_GET
 def rollup_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    rollup = get_visible_or_404(RollUp.objects.select_related("district", "province"), request.user, pk=pk)
+    rollup, permissions = get_rollup_for_user(request, pk)
     data = rollup.data or {}
     communes = [
         row | {"band_label": band_label(row["band"]), "status_label": status_label(row["status"])}
@@ -125,7 +87,7 @@ def rollup_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "bands": [
             (band_label(code), count) for code, count in (data.get("totals") or {}).get("bands", {}).items()
         ],
-        "can_rebuild": can_rebuild(request.user, rollup),
+        "can_rebuild": permissions.can_rebuild,
         "week_end": rollups.week_bounds(rollup.iso_year, rollup.iso_week)[1],
     }
     return render(request, "reports/rollup_detail.html", context)
@@ -134,8 +96,8 @@ def rollup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def rollup_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
-    rollup = get_visible_or_404(RollUp.objects.select_related("district", "province"), request.user, pk=pk)
-    if not can_rebuild(request.user, rollup):
+    rollup, permissions = get_rollup_for_user(request, pk)
+    if not permissions.can_rebuild:
         raise PermissionDenied
     rollups.rollup_request(
         unit=rollups.unit_ref(rollup.unit),
@@ -172,23 +134,3 @@ def rollup_file(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         rollup.file.open("rb"), as_attachment=True, filename=rollup.filename, content_type=XLSX
     )
-
-
-# --- The plan table (Excel) -----------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def plan_table(request: HttpRequest, code: str) -> HttpResponse:
-    """A commune's plan (?year=, default its latest) as work items × villages."""
-    commune = get_visible_or_404(Commune, request.user, code=code)
-    plans = Plan.objects.filter(commune=commune).select_related("commune__district", "commune__province")
-    year = request.GET.get("year", "")
-    plan = (plans.filter(year=int(year)) if year.isdigit() else plans.order_by("-year")).first()
-    if plan is None:
-        raise Http404(_("Xã chưa có kế hoạch năm."))
-    content = workbook_bytes(build_plan_table(plan_table_data(plan)))
-    response = HttpResponse(content, content_type=XLSX)
-    filename = ascii_filename("ke-hoach", commune.code, plan.year)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -1,46 +1,16 @@
-from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+"""The commune's and the village's own pages: the assessments of the unit, and for a commune the
+selected assessment's criteria with their thresholds and explanations. The district's and the
+province's pages are their dashboards (dashboards.py)."""
 
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from communes.access import get_visible_or_404
+from communes.models import Commune, Village
 from criteria.models import Assessment, CriteriaSet
 from criteria.services import assessment_evaluation, set_catalogue
-
-from .access import get_visible_or_404, user_roles
-from .models import Commune, District, Province, Role, Village
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Send each user to the page of the unit their first role is bound to."""
-    roles = user_roles(request.user)
-    if not roles:
-        if request.user.is_staff:
-            return redirect("admin:index")
-        return render(request, "communes/no_role.html")
-    role = roles[0]
-    target = {
-        Role.Kind.COMMUNE_OFFICER: lambda: reverse("communes:commune", args=[role.commune.code]),
-        Role.Kind.VILLAGE_HEAD: lambda: reverse("communes:village", args=[role.village.code]),
-        Role.Kind.DISTRICT_COMMITTEE: lambda: reverse("communes:district", args=[role.district.code]),
-        Role.Kind.PROVINCE_OFFICE: lambda: reverse("communes:province", args=[role.province.code]),
-    }[role.kind]
-    return redirect(target())
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness for the container health check: the app answers and reaches its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
-
-
-@login_required
-def about(request: HttpRequest) -> HttpResponse:
-    """What the tool is and which catalogue it carries; also the benchmark's framework floor."""
-    return render(request, "communes/about.html")
 
 
 def _selected_set(request, unit_level: str, province_id: int) -> tuple[CriteriaSet | None, list[CriteriaSet]]:
@@ -99,7 +69,7 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     return render(
         request,
-        "communes/commune_detail.html",
+        "reports/commune_detail.html",
         {
             "commune": commune,
             "criteria_set": criteria_set,
@@ -124,55 +94,6 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     return render(
         request,
-        "communes/village_detail.html",
+        "reports/village_detail.html",
         {"village": village, "assessments": assessments, "village_sets": village_sets},
     )
-
-
-@login_required
-def district_detail(request: HttpRequest, code: str) -> HttpResponse:
-    district = get_visible_or_404(District.objects.select_related("province"), request.user, code=code)
-    criteria_set, sets = _selected_set(request, CriteriaSet.UnitLevel.COMMUNE, district.province_id)
-    return render(
-        request,
-        "communes/district_detail.html",
-        _communes_table(request, district.communes.all(), criteria_set)
-        | {
-            "district": district,
-            "sets": sets,
-        },
-    )
-
-
-@login_required
-def province_detail(request: HttpRequest, code: str) -> HttpResponse:
-    province = get_visible_or_404(Province, request.user, code=code)
-    criteria_set, sets = _selected_set(request, CriteriaSet.UnitLevel.COMMUNE, province.id)
-    context = _communes_table(request, province.communes.select_related("district"), criteria_set)
-    return render(request, "communes/province_detail.html", context | {"province": province, "sets": sets})
-
-
-def _communes_table(request, communes, criteria_set: CriteriaSet | None) -> dict:
-    """Communes with their stored evaluation for one set and year, in a fixed number of
-    queries: the communes, and their assessments of that set and year."""
-    latest = (
-        Assessment.objects.filter(criteria_set=criteria_set)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-    year = _selected_year(request, latest or 0)
-    communes = list(
-        communes.prefetch_related(
-            Prefetch(
-                "assessments",
-                queryset=Assessment.objects.filter(criteria_set=criteria_set, year=year),
-                to_attr="selected_assessments",
-            )
-        )
-    )
-    rows = [
-        (commune, commune.selected_assessments[0] if commune.selected_assessments else None)
-        for commune in communes
-    ]
-    return {"rows": rows, "criteria_set": criteria_set, "year": year}

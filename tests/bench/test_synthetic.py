@@ -1,8 +1,8 @@
 """The synthetic dataset generator: bulk, idempotent, and spread over every band."""
 
+from bench.synthetic import generate
 from communes.models import Commune, Village
 from criteria.models import Assessment, IndicatorValue
-from ntm.synthetic import generate
 from plans.models import Plan, ReportLine, WeeklyReport
 from reports.models import EvaluationSnapshot
 

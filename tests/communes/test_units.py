@@ -7,7 +7,7 @@ from django.http import Http404
 from communes.access import get_visible_or_404
 from communes.models import Commune, District, Province, Village
 
-from .factories import CommuneFactory, ProvinceFactory
+from ..factories import CommuneFactory, ProvinceFactory
 
 
 def test_each_role_sees_exactly_its_units(cast):

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from criteria.models import Assessment, Evidence
 
-from .conftest import log_in
-from .entry_helpers import PDF_BYTES, indicator, new_assessment
+from ..conftest import log_in
+from ..entry_helpers import PDF_BYTES, indicator, new_assessment
 
 pytestmark = pytest.mark.browser
 

@@ -11,10 +11,10 @@ from criteria.loader import load_catalogue_file
 from criteria.models import Assessment, CriteriaSet, Criterion, Indicator, IndicatorValue, Threshold
 from criteria.services import assessment_reevaluate
 
-from .conftest import ADVANCED_SET
-from .factories import CommuneFactory, ProvinceFactory
+from ..conftest import ADVANCED_SET
+from ..factories import CommuneFactory, ProvinceFactory
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_the_2021_2025_set_has_19_criteria_in_5_groups_and_57_indicators(catalogue):

@@ -17,7 +17,7 @@ from criteria.models import Assessment, Criterion, Evidence, Indicator, Indicato
 from criteria.parsing import ParseError, check_value, parse_number
 from criteria.services import AssessmentConflict, AssessmentLocked, assessment_save, evidence_add
 
-from .entry_helpers import PDF_BYTES, docx, full_values, indicator, new_assessment, pdf, post_data
+from ..entry_helpers import PDF_BYTES, docx, full_values, indicator, new_assessment, pdf, post_data
 
 # --- parsing -----------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from criteria.services import (
     evidence_add,
 )
 
-from .entry_helpers import indicator, new_assessment, pdf
+from ..entry_helpers import indicator, new_assessment, pdf
 
 
 def history_rows(client, url) -> list[list[str]]:

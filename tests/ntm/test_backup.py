@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from communes.backup import backup_create, backup_restore
 from communes.models import Commune
+from ntm.backup import backup_create, backup_restore
 
-from .factories import UserFactory
+from ..factories import UserFactory
 
 EVIDENCE = {
     "evidence/2024/943901/biên-bản-nghiệm-thu.pdf": b"%PDF-1.7\n" + bytes(range(256)) * 40,

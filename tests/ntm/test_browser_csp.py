@@ -3,7 +3,7 @@ violation, and a violation, when there is one, is seen."""
 
 import pytest
 
-from .conftest import log_in
+from ..conftest import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ import pytest
 
 from criteria.models import Assessment
 
-from .conftest import log_in
+from ..conftest import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ import pytest
 from criteria.models import Assessment, Indicator, IndicatorValue
 from criteria.tasks import reevaluate_assessment
 
-from .factories import CommuneFactory
+from ..factories import CommuneFactory
 
 
 @pytest.mark.redis

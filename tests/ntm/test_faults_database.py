@@ -13,9 +13,9 @@ from django.utils import timezone
 from criteria.models import Assessment
 from plans.models import WeeklyReport
 
-from .entry_helpers import new_assessment, post_data
-from .plans_helpers import make_plan
-from .reliability_helpers import row_counts
+from ..entry_helpers import new_assessment, post_data
+from ..plans_helpers import make_plan
+from ..reliability_helpers import row_counts
 
 
 @pytest.fixture(autouse=True)

@@ -23,9 +23,9 @@ from criteria.models import IndicatorValue
 from plans.models import WeeklyReport
 from reports.models import ExportJob, RollUp
 
-from .entry_helpers import indicator, post_data
-from .excel_helpers import assess
-from .plans_helpers import make_plan
+from ..entry_helpers import indicator, post_data
+from ..excel_helpers import assess
+from ..plans_helpers import make_plan
 
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server installed")
 
@@ -122,7 +122,10 @@ def test_with_redis_down_entry_and_dashboards_work_and_queued_work_says_so_then_
     report = reverse("plans:report", args=[plan.pk, cast.village_a.code, year, 1])
     assert client.post(report, {f"item_{item.pk}": "4", "notes": "ok"}).status_code == 302
     assert WeeklyReport.objects.filter(plan=plan).count() == 1
-    for name, code in (("reports:commune", cast.commune_a.code), ("communes:commune", cast.commune_a.code)):
+    for name, code in (
+        ("reports:commune", cast.commune_a.code),
+        ("reports:commune_detail", cast.commune_a.code),
+    ):
         assert client.get(reverse(name, args=[code])).status_code == 200
 
     # An export asked for now is recorded as failed to queue, with a message; no 500.

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from criteria.models import Indicator
 
-from .entry_helpers import indicator, new_assessment, post_data
-from .plans_helpers import make_plan
-from .reliability_helpers import form_with, row_counts
+from ..entry_helpers import indicator, new_assessment, post_data
+from ..plans_helpers import make_plan
+from ..reliability_helpers import form_with, row_counts
 
 FUZZ = settings(
     max_examples=25,

@@ -27,12 +27,12 @@ from plans.models import Allocation, WeeklyReport
 from reports import rollups
 from reports.models import ExportJob, RollUp
 
-from .entry_helpers import indicator, pdf, post_data
-from .excel_helpers import assess
-from .factories import VillageFactory
-from .plans_helpers import make_plan
-from .reliability_helpers import form_with, row_counts
-from .test_import import SHEET, edit, export, row_of
+from ..entry_helpers import indicator, pdf, post_data
+from ..excel_helpers import assess
+from ..factories import VillageFactory
+from ..plans_helpers import make_plan
+from ..reliability_helpers import form_with, row_counts
+from ..reports.test_import import SHEET, edit, export, row_of
 
 ROLES = (
     "anonymous",
@@ -45,6 +45,7 @@ ROLES = (
 )
 OK, GO, NO, NF, BAD = 200, "redirect", 403, 404, 400
 IN = "login"  # a redirect to the login page
+MOVED = "moved"  # a permanent redirect to call.target
 YEARS = itertools.count(2030)  # years a form accepts, after the fixtures' years
 OLD_YEARS = itertools.count(1000)
 PERCENTS = itertools.count(40)  # years of throwaway assessments, never in a form
@@ -210,24 +211,32 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
     "password_reset_complete": (lambda w: Call("get", url("password_reset_complete")), (OK,) * 7),
     # --- units --------------------------------------------------------------------------------
     # The container's liveness probe: public, and says nothing but "ok".
-    "communes:healthz": (lambda w: Call("get", url("communes:healthz")), (OK,) * 7),
-    "communes:about": (lambda w: Call("get", url("communes:about")), (IN, OK, OK, OK, OK, OK, OK)),
-    "communes:commune": (
-        lambda w: Call("get", url("communes:commune", w.cast.commune_a.code)),
+    "healthz": (lambda w: Call("get", url("healthz")), (OK,) * 7),
+    "about": (lambda w: Call("get", url("about")), (IN, OK, OK, OK, OK, OK, OK)),
+    "reports:commune_detail": (
+        lambda w: Call("get", url("reports:commune_detail", w.cast.commune_a.code)),
         (IN, OK, NF, OK, OK, NF, OK),
     ),
-    "communes:village": (
-        lambda w: Call("get", url("communes:village", w.cast.village_a.code)),
+    "reports:village": (
+        lambda w: Call("get", url("reports:village", w.cast.village_a.code)),
         (IN, OK, OK, OK, OK, NF, OK),
     ),
-    "communes:district": (
-        lambda w: Call("get", url("communes:district", w.cast.district_a.code)),
-        (IN, NF, NF, OK, OK, NF, OK),
-    ),
-    "communes:province": (
-        lambda w: Call("get", url("communes:province", w.cast.province.code)),
-        (IN, NF, NF, NF, OK, NF, OK),
-    ),
+    # The units' first addresses: permanent redirects for everyone; the page they lead to
+    # decides who may see it (its own row).
+    **{
+        f"communes:{name}": (
+            lambda w, name=name, target=target, unit=unit: Call(
+                "get", url(f"communes:{name}", unit(w.cast).code), target=url(target, unit(w.cast).code)
+            ),
+            (MOVED,) * 7,
+        )
+        for name, target, unit in (
+            ("commune", "reports:commune_detail", lambda cast: cast.commune_a),
+            ("village", "reports:village", lambda cast: cast.village_a),
+            ("district", "reports:district", lambda cast: cast.district_a),
+            ("province", "reports:province", lambda cast: cast.province),
+        )
+    },
     # --- assessments ------------------------------------------------------------------------
     "criteria:create": (
         lambda w: Call(
@@ -476,7 +485,7 @@ def app_url_names() -> set[str]:
 def test_every_url_of_the_app_has_a_row_in_the_matrix():
     covered = {key.split(" ")[0] for key in MATRIX}
     missing = sorted(app_url_names() - covered)
-    assert not missing, f"URLs without a row in tests/test_role_matrix.py MATRIX: {', '.join(missing)}"
+    assert not missing, f"URLs without a row in tests/ntm/test_role_matrix.py MATRIX: {', '.join(missing)}"
     assert not covered - app_url_names(), f"rows for URLs that no longer exist: {covered - app_url_names()}"
 
 
@@ -489,6 +498,8 @@ def _check(response, expected, call: Call, where: str) -> None:
     status = response.status_code
     if expected == IN:
         assert status == 302 and response.url.startswith("/login/"), (where, status)
+    elif expected == MOVED:
+        assert status == 301 and response.url == call.target, (where, status, getattr(response, "url", ""))
     elif expected == GO:
         assert status == 302 and not response.url.startswith("/login/"), (
             where,

@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from communes.models import Role
 
-from .factories import CommuneFactory, UserFactory, user_with_role
+from ..factories import CommuneFactory, UserFactory, user_with_role
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "pw-for-tests-123"
 ATTACKER = "203.0.113.7"  # Documentation addresses (RFC 5737): only ever a header value here.
 OFFICE = "198.51.100.20"

@@ -13,8 +13,8 @@ from django.utils import timezone
 from plans import deadlines
 from plans.deadlines import VN_TZ
 
-from .conftest import log_in
-from .plans_helpers import make_plan
+from ..conftest import log_in
+from ..plans_helpers import make_plan
 
 pytestmark = pytest.mark.browser
 PASSWORD = "pw-for-tests-123"

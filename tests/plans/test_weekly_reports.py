@@ -20,8 +20,8 @@ from plans.models import DeadlineRule, ReminderSent, ReportEdit, WeeklyReport
 from plans.services import weekly_report_submit
 from plans.tasks import send_weekly_reminders
 
-from .factories import VillageFactory, user_with_role
-from .plans_helpers import make_plan
+from ..factories import VillageFactory, user_with_role
+from ..plans_helpers import make_plan
 
 
 def vn(*args) -> datetime:

@@ -4,8 +4,8 @@ widths (in /tmp) without a Content-Security-Policy violation."""
 
 import pytest
 
-from .conftest import log_in
-from .test_browser_csp import violations, watch
+from ..conftest import log_in
+from ..ntm.test_browser_csp import violations, watch
 
 pytestmark = pytest.mark.browser
 

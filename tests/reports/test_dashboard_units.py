@@ -12,16 +12,16 @@ from django.urls import reverse
 
 from communes.models import Commune
 from ntm.schedule import DEFAULT_SCHEDULE
-from plans.deadlines import DeadlineStatus
+from plans.deadlines import DeadlineStatus, parse_iso_week
 from reports import charts
 from reports.dashboard_plans import DueItem, PlanProgress, compliance_weeks, plan_track, reference_day
 from reports.dashboards import Figures, filter_rows, target_lines
 from reports.demo import demo_weeks
 from reports.models import EvaluationSnapshot, ProvinceTarget
-from reports.tasks import parse_iso_week, take_weekly_snapshots
+from reports.tasks import snapshots_take
 
-from .dashboard_helpers import populate
-from .factories import CommuneFactory, ProvinceFactory
+from ..dashboard_helpers import populate
+from ..factories import CommuneFactory, ProvinceFactory
 
 TODAY = datetime.date(2024, 11, 20)  # a Wednesday of Q4
 
@@ -121,13 +121,13 @@ def test_the_command_takes_a_week_of_snapshots_and_taking_it_again_replaces_it(c
         datetime.date(2024, 3, 4),
     )
     assert snapshot.criteria_met == assessment.criteria_met
-    assert take_weekly_snapshots.delay().get() == 1  # eager in unit tests: the current week
+    assert snapshots_take.delay().get() == 1  # eager in unit tests: the current week
     assert EvaluationSnapshot.objects.count() == 2
 
 
 def test_the_snapshot_task_is_scheduled_on_friday_morning_before_the_roll_up():
     task, fields = DEFAULT_SCHEDULE["weekly-evaluation-snapshots"]
-    assert task == "reports.tasks.take_weekly_snapshots"
+    assert task == "reports.tasks.snapshots_take"
     assert fields == {"minute": "30", "hour": "6", "day_of_week": "5"}
 
 
@@ -179,5 +179,5 @@ def test_a_real_worker_takes_the_weekly_snapshots(celery_worker_on_redis, catalo
     from criteria.models import Assessment
 
     Assessment.objects.create(criteria_set=catalogue, commune=CommuneFactory(), year=2024)
-    assert take_weekly_snapshots.delay(2024, 10).get(timeout=30) == 1
+    assert snapshots_take.delay(2024, 10).get(timeout=30) == 1
     assert EvaluationSnapshot.objects.filter(iso_year=2024, iso_week=10).count() == 1

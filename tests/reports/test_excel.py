@@ -17,8 +17,9 @@ from reports.excel import commune_table, summary_table
 from reports.excel.data import band_counts
 from reports.excel.styles import is_formula_like, number_format, safe_text, vietnamese_date
 
-from .excel_helpers import assess, count_queries, metadata, rows_by_key, workbook
-from .factories import CommuneFactory
+from ..conftest import count_queries
+from ..excel_helpers import assess, metadata, rows_by_key, workbook
+from ..factories import CommuneFactory
 
 NTM = "xa_ntm_2021_2025"
 KEY = commune_table.KEY_COLUMN
@@ -362,11 +363,11 @@ def test_unknown_sets_and_years_are_404(client, cast, catalogue):
 def test_the_pages_offer_the_downloads(client, cast, catalogue):
     assess(catalogue, cast.commune_a)
     client.force_login(cast.province_office)
-    commune_page = client.get(reverse("communes:commune", args=[cast.commune_a.code])).content.decode()
+    commune_page = client.get(reverse("reports:commune_detail", args=[cast.commune_a.code])).content.decode()
     assert reverse("reports:commune_table", args=[cast.commune_a.code]) in commune_page
-    district_page = client.get(reverse("communes:district", args=[cast.district_a.code])).content.decode()
+    district_page = client.get(reverse("reports:district", args=[cast.district_a.code])).content.decode()
     assert reverse("reports:district_summary", args=[cast.district_a.code]) in district_page
-    province_page = client.get(reverse("communes:province", args=[cast.province.code])).content.decode()
+    province_page = client.get(reverse("reports:province", args=[cast.province.code])).content.decode()
     assert reverse("reports:province_summary", args=[cast.province.code]) in province_page
 
 

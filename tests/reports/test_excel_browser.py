@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from reports import services
 from reports.models import ExportJob
 
-from .conftest import log_in
+from ..conftest import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,9 @@ from communes.models import Province
 from reports import services
 from reports.models import ExportJob
 
-from .excel_helpers import assess, count_queries, metadata, rows_by_key, workbook
-from .factories import CommuneFactory, DistrictFactory
+from ..conftest import count_queries
+from ..excel_helpers import assess, metadata, rows_by_key, workbook
+from ..factories import CommuneFactory, DistrictFactory
 
 NTM = "xa_ntm_2021_2025"
 

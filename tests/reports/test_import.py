@@ -20,8 +20,9 @@ from reports import services
 from reports.excel import commune_table
 from reports.excel.importer import MAX_BYTES
 
-from .excel_helpers import assess, count_queries, rows_by_key, workbook
-from .factories import CommuneFactory
+from ..conftest import count_queries
+from ..excel_helpers import assess, rows_by_key, workbook
+from ..factories import CommuneFactory
 
 SHEET = "Biểu tự đánh giá"
 

@@ -20,10 +20,10 @@ from plans.deadlines import VN_TZ
 from reports import rollups
 from reports.excel.rollup import KEY_COLUMN
 from reports.models import EvaluationSnapshot, RollUp
-from reports.tasks import build_rollup, build_weekly_rollups
+from reports.tasks import rollup_build, rollups_request_all
 
-from .excel_helpers import metadata, rows_by_key, workbook
-from .factories import CommuneFactory, UserFactory, VillageFactory
+from ..excel_helpers import metadata, rows_by_key, workbook
+from ..factories import CommuneFactory, UserFactory, VillageFactory
 
 HUONG_SON = "439"
 
@@ -190,7 +190,7 @@ def test_the_fan_out_enqueues_one_task_per_district_and_per_province_without_dis
     province = Province.objects.get(code="24")
     CommuneFactory(name="Xã không huyện", district=None, province=province)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        count = build_weekly_rollups.delay(2024, 10).get()
+        count = rollups_request_all.delay(2024, 10).get()
     # Đức Thọ, Hương Sơn, Lạng Giang, and Bắc Giang's communes outside any district.
     assert count == 4 and len(callbacks) == 4
     assert RollUp.objects.filter(iso_year=2024, iso_week=10, status="done").count() == 4
@@ -230,13 +230,13 @@ def test_transient_errors_are_retried_until_the_build_succeeds(demo, monkeypatch
 
     original = rollups.rollup_data
     monkeypatch.setattr(rollups, "rollup_data", flaky)
-    monkeypatch.setattr("reports.tasks.build_rollup.retry", _eager_retry)
+    monkeypatch.setattr("reports.tasks.rollup_build.retry", _eager_retry)
     rollup = rollups.rollup_request(
         unit=rollups.unit_ref(District.objects.get(code=HUONG_SON)), iso_year=2024, iso_week=10, enqueue=False
     )
     for _attempt in range(3):
         try:
-            build_rollup.run(rollup.pk)
+            rollup_build.run(rollup.pk)
             break
         except _Retried:
             continue
@@ -290,6 +290,6 @@ def test_a_transient_error_after_the_last_retry_is_recorded_as_a_failure(demo, m
         unit=rollups.unit_ref(District.objects.get(code=HUONG_SON)), iso_year=2024, iso_week=10, enqueue=False
     )
     with pytest.raises(OperationalError):
-        build_rollup.apply(args=(rollup.pk,), retries=build_rollup.max_retries)
+        rollup_build.apply(args=(rollup.pk,), retries=rollup_build.max_retries)
     rollup.refresh_from_db()
     assert rollup.status == RollUp.State.FAILED and "could not connect to server" in rollup.error

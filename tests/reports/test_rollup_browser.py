@@ -10,8 +10,8 @@ from django.urls import reverse
 from criteria.models import Indicator, IndicatorValue
 from reports.excel import commune_table
 
-from .conftest import log_in
-from .excel_helpers import assess, rows_by_key, workbook
+from ..conftest import log_in
+from ..excel_helpers import assess, rows_by_key, workbook
 from .test_import import export
 
 pytestmark = pytest.mark.browser

@@ -8,8 +8,9 @@ from communes.models import District
 from reports import rollups
 from reports.models import RollUp
 
-from .excel_helpers import count_queries, workbook
-from .factories import CommuneFactory, VillageFactory
+from ..conftest import count_queries
+from ..excel_helpers import workbook
+from ..factories import CommuneFactory, VillageFactory
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,9 @@ from communes.models import Commune
 from plans.models import Allocation, Plan, ReportLine
 from reports.models import RollUp
 
-from .excel_helpers import count_queries, metadata, rows_by_key, workbook
-from .factories import VillageFactory
+from ..conftest import count_queries
+from ..excel_helpers import metadata, rows_by_key, workbook
+from ..factories import VillageFactory
 
 
 def fetch(client, username, code="943901", year=""):

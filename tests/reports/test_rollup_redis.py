@@ -2,6 +2,7 @@
 a worker killed in the middle of a build (acks_late) leaves it built exactly once after the
 task is delivered again to a new worker process."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -9,18 +10,19 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg2
 import pytest
 import redis
 from django.db import connection
 
 from reports import rollups
 from reports.models import RollUp
-from reports.tasks import build_rollup
+from reports.tasks import rollup_build
 
-from .excel_helpers import assess
+from ..excel_helpers import assess
 
 pytestmark = pytest.mark.redis
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +52,7 @@ def test_building_twice_on_the_worker_leaves_one_rollup(celery_worker_on_redis, 
     second = rollups.rollup_request(unit=unit, iso_year=2024, iso_week=10)
     # A duplicate delivery of the same request is skipped: the request is already served.
     wait_for(lambda: status_of(second.pk) == "done", 60)
-    build_rollup.delay(second.pk).get(timeout=60)
+    rollup_build.delay(second.pk).get(timeout=60)
     rollup = RollUp.objects.get()
     assert rollup.pk == first.pk == second.pk and rollup.attempts == 2
     assert rollup.data["communes"][0]["code"] == cast.commune_a.code
@@ -81,6 +83,22 @@ def stop(process: subprocess.Popen, sig=signal.SIGTERM) -> None:
         process.wait(timeout=30)
 
 
+@contextlib.contextmanager
+def held_lock(table: str):
+    """An exclusive lock on `table`, held on a connection of its own until the block ends."""
+    db = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]
+    )
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        yield
+    finally:
+        other.rollback()
+        other.close()
+
+
 def database_url() -> str:
     db = connection.settings_dict
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
@@ -100,19 +118,22 @@ def test_a_worker_killed_mid_build_leaves_the_rollup_built_exactly_once(
     eager_celery.conf.task_always_eager = False
     eager_celery.conf.broker_url = redis_url
     eager_celery.conf.result_backend = redis_url
-    build_rollup.apply_async((rollup.pk,))
+    rollup_build.apply_async((rollup.pk,))
     env = os.environ | {
         "DATABASE_URL": database_url(),
         "REDIS_URL": redis_url,
-        "DJANGO_SETTINGS_MODULE": "tests.rollup_helpers",
+        "DJANGO_SETTINGS_MODULE": "tests.reports.rollup_helpers",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
-    first = worker(env | {rollups.PAUSE_ENV: "120"})
-    try:
-        wait_for(lambda: status_of(rollup.pk) == "running", 60)
-    finally:
-        stop(first, signal.SIGKILL)  # the worker dies holding the unacknowledged task
+    # The test holds a lock on the assessments table, so the first worker claims the row
+    # ("running") and then waits inside the build, where it is killed.
+    with held_lock("criteria_assessment"):
+        first = worker(env)
+        try:
+            wait_for(lambda: status_of(rollup.pk) == "running", 60)
+        finally:
+            stop(first, signal.SIGKILL)  # the worker dies holding the unacknowledged task
     assert status_of(rollup.pk) == "running" and not RollUp.objects.get().file
     second = worker(env)
     try:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from communes.backup import BackupError, backup_create
+from ntm.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):
