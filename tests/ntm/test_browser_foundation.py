@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 def test_the_commune_officer_logs_in_and_sees_the_commune_page(browser_page, demo):
     page = browser_page
     log_in(page, "canbo.sonbang")
-    page.wait_for_url("**/communes/943901/")
+    page.wait_for_url("**/reports/communes/943901/assessments/")
     assert page.locator("h1").inner_text() == "Xã Sơn Bằng"
     met = Assessment.objects.get(
         commune__code="943901", criteria_set__code="xa_ntm_2021_2025", year=2024
