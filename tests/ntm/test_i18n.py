@@ -18,7 +18,7 @@ from django.utils.translation.template import templatize
 PO_PATH = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 SOURCE_DIRS = ("communes", "criteria", "plans", "reports", "ntm", "templates")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
-COMMUNE_URL = "/communes/943901/"
+COMMUNE_URL = "/reports/communes/943901/assessments/"
 OFFICER = {"username": "canbo.sonbang", "password": "NtmDemo@2025"}
 
 
@@ -276,7 +276,7 @@ def test_switching_to_english_translates_the_commune_page(client, officer_data, 
 
 @pytest.mark.browser
 def test_the_language_button_switches_a_phone_to_english_and_back(browser_page, demo):
-    from .conftest import log_in as browser_log_in
+    from ..conftest import log_in as browser_log_in
 
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
