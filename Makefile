@@ -7,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 SCALE ?= national
 
-.PHONY: run test setup venv messages system-packages lint bench loadtest backup restore clean
+.PHONY: run test setup venv messages system-packages lint bench dataset loadtest backup restore clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ bench: venv
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ntm_bench} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/10} \
 	SCALE=$(SCALE) $(PY) bench/run.py
+
+# The benchmark's synthetic dataset alone, on DATABASE_URL (idempotent): make dataset SCALE=district
+dataset: venv
+	$(PY) bench/generate_dataset.py --scale $(SCALE)
 
 # Load test (README, "Load test"): 50 officials saving for 3 minutes against gunicorn on its
 # own PostgreSQL database; every acknowledged write is checked afterwards. USERS=5 TIME=10 for a smoke run.

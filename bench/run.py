@@ -62,7 +62,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench import scenarios  # noqa: E402
+from bench import scenarios, synthetic  # noqa: E402
 
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
@@ -218,7 +218,7 @@ def main(scale: str) -> dict:
         sys.exit("make bench needs DATABASE_URL (PostgreSQL) and REDIS_URL (Redis).")
     call_command("migrate", verbosity=0)
     call_command("compilemessages", verbosity=0, ignore_patterns=[".venv"])
-    call_command("generate_dataset", scale=scale)
+    synthetic.generate(scale)
     cast = scenarios.prepare(PASSWORD)
     results: dict = {"scale_name": scale, "runs": RUNS}
     server, worker = start_gunicorn(), start_worker(concurrency=2)

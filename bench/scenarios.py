@@ -14,11 +14,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
 
+from bench.synthetic import LAST_WEEK, NTM_SET, YEAR
 from communes.models import Commune, District, Province, Role, Village
 from criteria.forms import initial_for
 from criteria.models import Assessment, CriteriaSet, IndicatorValue
 from criteria.services import assessment_values
-from ntm.synthetic import LAST_WEEK, NTM_SET, YEAR
 from reports.models import ExportJob, RollUp
 from reports.rollups import rollup_build, rollup_request, rollups_request_all, unit_ref
 
@@ -56,10 +56,10 @@ def prepare(password: str) -> Cast:
 def pages(cast: Cast, browsers, median_ms, query_count) -> dict:
     figures = {}
     measured = {
-        "floor": (cast.commune_user, reverse("communes:about")),
+        "floor": (cast.commune_user, reverse("about")),
         "district_dashboard": (cast.district_user, reverse("reports:district", args=[cast.district.code])),
         "province_dashboard": (cast.province_user, reverse("reports:province", args=[cast.province.code])),
-        "commune_page": (cast.commune_user, reverse("communes:commune", args=[cast.commune.code])),
+        "commune_page": (cast.commune_user, reverse("reports:commune_detail", args=[cast.commune.code])),
         "commune_dashboard": (cast.commune_user, reverse("reports:commune", args=[cast.commune.code])),
     }
     for name, (username, path) in measured.items():

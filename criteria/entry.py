@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from .access import AssessmentPermissions
 from .evaluation import Result, Status
 from .forms import EntryForm
 from .models import Assessment, Evidence, Indicator
 from .services import (
     SetCatalogue,
     assessment_context,
-    can_edit,
-    can_review,
     checklist_items,
     evaluate,
 )
@@ -47,7 +46,12 @@ class Section:
 
 
 def entry_context(
-    request, assessment: Assessment, catalogue: SetCatalogue, rows: dict, form: EntryForm
+    request,
+    assessment: Assessment,
+    catalogue: SetCatalogue,
+    rows: dict,
+    form: EntryForm,
+    permissions: AssessmentPermissions,
 ) -> dict:
     outcome = evaluate(
         catalogue,
@@ -60,7 +64,7 @@ def entry_context(
         evidence[item.indicator_id].append(item)
     sections = [_section(item, form, evidence) for item in outcome.criteria]
     transitions = list(assessment.transitions.select_related("by")[:20])
-    editable = assessment.is_editable and can_edit(request.user, assessment)
+    editable = assessment.is_editable and permissions.can_edit
     if not editable:
         for form_field in form.fields.values():
             form_field.disabled = True
@@ -73,8 +77,8 @@ def entry_context(
         "transitions": transitions,
         "last_return": next((t for t in transitions if t.to_status == Assessment.State.RETURNED), None),
         "editable": editable,
-        "can_edit": can_edit(request.user, assessment),
-        "can_review": can_review(request.user, assessment),
+        "can_edit": permissions.can_edit,
+        "can_review": permissions.can_review,
         "client_data": _client_data(outcome),
         "status_labels": {
             "met": "✓ " + Status.MET.label,

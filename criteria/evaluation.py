@@ -13,9 +13,8 @@ from decimal import Decimal
 
 from django.utils import numberformat
 from django.utils.formats import get_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 
 class Kind(enum.StrEnum):

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from communes.models import Commune, Region, Role, roles_of
+from communes.models import Commune, Region
 
 from . import evaluation, files
+from .access import can_edit, can_review
 from .evaluation import Kind, Result, Status
 from .models import (
     Assessment,
@@ -317,7 +318,9 @@ def _refresh_dependent_titles(assessments: list[Assessment]) -> None:
         changed = []
         for dependent in dependents.select_related("criteria_set"):
             rule = dependent.criteria_set.title_requirement()
-            qualified = evaluation.title_qualified(rule, dependent.criteria_met, dependent.criteria_total, True)
+            qualified = evaluation.title_qualified(
+                rule, dependent.criteria_met, dependent.criteria_total, True
+            )
             if qualified != dependent.title_qualified:
                 dependent.title_qualified = qualified
                 changed.append(dependent)
@@ -472,39 +475,6 @@ class AssessmentConflict(Exception):
 
 class InvalidTransition(Exception):
     pass
-
-
-def can_edit(user, assessment: Assessment) -> bool:
-    """Commune officers edit their commune and its villages; village heads their village."""
-    if user.is_superuser:
-        return True
-    commune_id = assessment.commune_id or assessment.village.commune_id
-    for role in roles_of(user):
-        if role.kind == Role.Kind.COMMUNE_OFFICER and role.commune_id == commune_id:
-            return True
-        if (
-            role.kind == Role.Kind.VILLAGE_HEAD
-            and assessment.village_id
-            and role.village_id == assessment.village_id
-        ):
-            return True
-    return False
-
-
-def can_review(user, assessment: Assessment) -> bool:
-    """The district committee of the unit's district approves; without a district, the province
-    office does."""
-    if user.is_superuser:
-        return True
-    commune = assessment.commune_of_unit
-    for role in roles_of(user):
-        if commune.district_id and role.kind == Role.Kind.DISTRICT_COMMITTEE:
-            if role.district_id == commune.district_id:
-                return True
-        if not commune.district_id and role.kind == Role.Kind.PROVINCE_OFFICE:
-            if role.province_id == commune.province_id:
-                return True
-    return False
 
 
 def _assign(row: IndicatorValue, kind: Kind, value) -> None:

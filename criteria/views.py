@@ -1,7 +1,7 @@
 """Entry, workflow, evidence and history pages of assessments.
 
-Every assessment comes through `_assessment`, so users outside its unit get 404; users who may
-see it but not act get 403 from the services.
+Every assessment comes through `get_assessment_for_user`, so users outside its unit get 404;
+users who may see it but not act get 403 from the services.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from communes.access import get_visible_or_404
 from communes.models import Commune, Village
 
 from . import history as history_lib
+from .access import ASSESSMENT_RELATED, can_edit, can_review, get_assessment_for_user
 from .entry import entry_context
 from .forms import CreateForm, EntryForm, ReasonForm, RequiredReasonForm, initial_for
 from .models import Assessment, CriteriaSet, Evidence, Indicator
@@ -34,37 +35,21 @@ from .services import (
     assessment_save,
     assessment_submit,
     assessment_values,
-    can_edit,
-    can_review,
     evidence_add,
     evidence_remove,
     set_catalogue,
 )
 
-ASSESSMENT_RELATED = (
-    "criteria_set",
-    "commune__province__region",
-    "commune__region",
-    "commune__district",
-    "village__commune__province__region",
-    "village__commune__region",
-    "village__commune__district",
-)
-
-
-def _assessment(user, pk: int) -> Assessment:
-    return get_visible_or_404(Assessment.objects.select_related(*ASSESSMENT_RELATED), user, pk=pk)
-
 
 @login_required
 def entry(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment(request.user, pk)
+    assessment, permissions = get_assessment_for_user(request, pk)
     commune = assessment.commune or assessment.village.commune
     catalogue = set_catalogue(assessment.criteria_set, commune.province_id)
     rows = assessment_values(assessment)
     conflict = None
     if request.method == "POST":
-        if not can_edit(request.user, assessment):
+        if not permissions.can_edit:
             raise PermissionDenied
         form = EntryForm(request.POST, catalogue=catalogue)
         if form.is_valid():
@@ -91,7 +76,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         rows = assessment_values(assessment) if conflict else rows
     else:
         form = EntryForm(initial=initial_for(rows, assessment.version), catalogue=catalogue)
-    context = entry_context(request, assessment, catalogue, rows, form)
+    context = entry_context(request, assessment, catalogue, rows, form, permissions)
     return render(request, "criteria/entry.html", context | {"conflict": conflict})
 
 
@@ -106,7 +91,7 @@ def _rebased(data, catalogue, version: int) -> EntryForm:
 
 
 def _workflow(request: HttpRequest, pk: int, action, form_class) -> HttpResponse:
-    assessment = _assessment(request.user, pk)
+    assessment, _permissions = get_assessment_for_user(request, pk)
     form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("reason", [])))
@@ -202,7 +187,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_upload(request: HttpRequest, pk: int, indicator_id: int) -> HttpResponse:
-    assessment = _assessment(request.user, pk)
+    assessment, _permissions = get_assessment_for_user(request, pk)
     indicator = get_object_or_404(
         Indicator.objects.select_related("criterion"),
         pk=indicator_id,
@@ -270,7 +255,7 @@ def evidence_delete(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 @login_required
 def history(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment(request.user, pk)
+    assessment, _permissions = get_assessment_for_user(request, pk)
     events = history_lib.assessment_events(assessment)
     return render(
         request, "criteria/history.html", {"assessment": assessment, "events": events, "indicator": None}
@@ -279,7 +264,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def indicator_history(request: HttpRequest, pk: int, indicator_id: int) -> HttpResponse:
-    assessment = _assessment(request.user, pk)
+    assessment, _permissions = get_assessment_for_user(request, pk)
     indicator = get_object_or_404(Indicator, pk=indicator_id, criterion__criteria_set=assessment.criteria_set)
     events = history_lib.assessment_events(assessment, indicator=indicator)
     return render(

@@ -25,9 +25,13 @@ def queue_unavailable_text() -> str:
 
 
 def enqueue(task, *args, on_failure) -> bool:
-    """Send `task` to the broker. The request's rows are already committed when this runs
-    (from `transaction.on_commit`), so when Redis is unreachable the row is marked through
-    `on_failure(QueueUnavailable)` for the user to see and retry, instead of a server error."""
+    """Send `task` (a task, or a registered task's name such as "reports.tasks.rollup_build",
+    so that a service need not import its task module) to the broker. The request's rows are
+    already committed when this runs (from `transaction.on_commit`), so when Redis is
+    unreachable the row is marked through `on_failure(QueueUnavailable)` for the user to see
+    and retry, instead of a server error."""
+    if isinstance(task, str):
+        task = app.tasks[task]
     if task.app.conf.task_always_eager:  # in-process: a failing task is the task's error
         task.delay(*args)
         return True

@@ -8,12 +8,12 @@ times are edited in the admin (Periodic tasks) and never overwritten.
 DEFAULT_SCHEDULE: dict[str, tuple[str, dict[str, str]]] = {
     # Friday 06:30, before the weekly roll-up reads the week's snapshots.
     "weekly-evaluation-snapshots": (
-        "reports.tasks.take_weekly_snapshots",
+        "reports.tasks.snapshots_take",
         {"minute": "30", "hour": "6", "day_of_week": "5"},
     ),
     # Friday 07:00, after Thursday's report deadline: one roll-up per district for the week.
     "weekly-district-rollups": (
-        "reports.tasks.build_weekly_rollups",
+        "reports.tasks.rollups_request_all",
         {"minute": "0", "hour": "7", "day_of_week": "5"},
     ),
     # Thursday 07:00, hours before the default 14:30 deadline of the weekly village report.

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "criteria",
     "plans",
     "reports",
+    "ntm",
 ]
 
 MIDDLEWARE = [
@@ -163,7 +164,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_VERBOSE = False  # communes/audit.py logs logins and failures to "ntm.security".
+AXES_VERBOSE = False  # ntm/audit.py logs logins and failures to "ntm.security".
 AXES_LOCKOUT_CALLABLE = "ntm.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "ntm.security.client_ip"
 AXES_COOLOFF_MESSAGE = _("Tài khoản tạm thời bị khóa do đăng nhập sai quá nhiều lần. Vui lòng thử lại sau.")
@@ -236,7 +237,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Logins, logouts, lockouts and admin changes (communes/audit.py); propagates to the root.
+    # Logins, logouts, lockouts and admin changes (ntm/audit.py); propagates to the root.
     "loggers": {"ntm.security": {"level": "INFO"}},
 }
 SECURITY_LOG_FILE = os.environ.get("SECURITY_LOG_FILE", "")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from communes.access import get_visible_or_404, user_roles
-from communes.models import Commune, Role, Village
+from communes.access import get_visible_or_404, is_commune_officer, is_village_head
+from communes.models import Commune, Village
 
 from .models import Plan
 
@@ -30,15 +30,13 @@ def get_plan_village_or_404(user, plan: Plan, code: str) -> Village:
 
 
 def can_manage(user, commune_id: int) -> bool:
-    if user.is_superuser:
-        return True
-    return any(r.kind == Role.Kind.COMMUNE_OFFICER and r.commune_id == commune_id for r in user_roles(user))
+    """The commune's officer plans its work and allocations."""
+    return is_commune_officer(user, commune_id)
 
 
 def can_report(user, village: Village) -> bool:
-    if can_manage(user, village.commune_id):
-        return True
-    return any(r.kind == Role.Kind.VILLAGE_HEAD and r.village_id == village.pk for r in user_roles(user))
+    """The village's head reports its week; so may the commune's officer."""
+    return is_commune_officer(user, village.commune_id) or is_village_head(user, village.pk)
 
 
 def require_manage(user, commune_id: int) -> None:

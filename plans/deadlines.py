@@ -36,6 +36,17 @@ def iso_label(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def parse_iso_week(text: str) -> tuple[int, int]:
+    """Parse an ISO week such as 2024-W10 into (2024, 10); ValueError with a Vietnamese message."""
+    try:
+        year_text, week_text = text.strip().upper().split("-W")
+        year, week = int(year_text), int(week_text)
+        date.fromisocalendar(year, week, 1)
+    except ValueError as error:
+        raise ValueError(f"Tuần không hợp lệ: {text!r} (đúng dạng: 2024-W10).") from error
+    return year, week
+
+
 def local_today(now: datetime) -> date:
     return now.astimezone(VN_TZ).date()
 

@@ -6,5 +6,6 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self) -> None:
-        # Registers the export task with Celery; autodiscovery only imports `tasks.py`.
-        from . import export_tasks  # noqa: F401
+        # Registers the tasks with Celery in every process, the web's included: services
+        # enqueue them by name. (A worker's autodiscovery would import the module too.)
+        from . import tasks  # noqa: F401

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import os
 import time
 import uuid
 from dataclasses import dataclass
@@ -39,8 +38,6 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError)
 
 # A build that has been "running" this long is taken to be lost with its worker.
 STALE_AFTER = datetime.timedelta(minutes=15)
-# Test-only: seconds a build sleeps after claiming its row, so a test can kill the worker.
-PAUSE_ENV = "NTM_ROLLUP_TEST_PAUSE"
 
 
 # --- Units ---------------------------------------------------------------------------------
@@ -100,11 +97,9 @@ def rollup_request(*, unit: UnitRef, iso_year: int, iso_week: int, user=None, en
         if enqueue:
             from ntm.celery import enqueue as send
 
-            from .tasks import build_rollup
-
             transaction.on_commit(
                 lambda: send(
-                    build_rollup,
+                    "reports.tasks.rollup_build",
                     rollup.pk,
                     on_failure=lambda error: rollup_fail(rollup_id=rollup.pk, error=error),
                 )
@@ -147,7 +142,6 @@ def rollup_build(*, rollup_id: int, send_mail: bool = True) -> RollUp:
     rollup = RollUp.objects.select_related("district", "province").get(pk=rollup_id)
     if not claimed:
         return rollup
-    _test_pause()
     started = time.monotonic()
     try:
         with translation.override("vi"):
@@ -168,12 +162,6 @@ def rollup_build(*, rollup_id: int, send_mail: bool = True) -> RollUp:
     if send_mail:
         rollup_send(rollup=rollup, content=content)
     return rollup
-
-
-def _test_pause() -> None:
-    seconds = os.environ.get(PAUSE_ENV, "")
-    if seconds:
-        time.sleep(float(seconds))
 
 
 def _store(rollup: RollUp, token: str, data: dict, content: bytes, duration_ms: int) -> bool:

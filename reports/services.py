@@ -41,8 +41,6 @@ def export_job_create(
     """Record the request and enqueue its job once the request's transaction commits."""
     from ntm.celery import enqueue
 
-    from .export_tasks import export_job_run
-
     title = _("%(unit)s — %(set)s — năm %(year)s") % {
         "unit": _unit_name(unit),
         "set": criteria_set.name,
@@ -56,7 +54,9 @@ def export_job_create(
         language=translation.get_language() or "vi",
     )
     transaction.on_commit(
-        lambda: enqueue(export_job_run, job.pk, on_failure=lambda error: _unqueued(job, error))
+        lambda: enqueue(
+            "reports.tasks.export_job_run", job.pk, on_failure=lambda error: _unqueued(job, error)
+        )
     )
     return job
 

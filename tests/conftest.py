@@ -1,10 +1,13 @@
 """Shared fixtures: the catalogue, a fixed cast of units and users by role, query budgets."""
 
 import os
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from communes.models import Role
 from criteria.models import CriteriaSet
@@ -138,3 +141,13 @@ def log_in(page, username: str, password: str = "NtmDemo@2025") -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+def count_queries(call: Callable[[], object], *, status: int | None = None) -> int:
+    """How many queries `call()` runs; with `status`, its response must have that status.
+    The one query counter of the tests: `count_queries(lambda: client.get(url), status=200)`."""
+    with CaptureQueriesContext(connection) as queries:
+        result = call()
+    if status is not None:
+        assert result.status_code == status
+    return len(queries)

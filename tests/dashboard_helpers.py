@@ -14,7 +14,7 @@ from plans.models import CriterionDeadline, Plan, ReportLine, WeeklyReport, Work
 from reports.snapshots import snapshots_take
 
 from .factories import CommuneFactory, VillageFactory
-from .test_pages import assess
+from .reports.test_pages import assess
 
 
 def last_week() -> datetime.date:

@@ -6,8 +6,6 @@ import io
 from decimal import Decimal
 
 import openpyxl
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from criteria.models import Assessment, Indicator, IndicatorValue
 from criteria.services import assessment_reevaluate
@@ -49,9 +47,3 @@ def metadata(wb) -> dict[str, object]:
     return {
         ws.cell(row=row, column=1).value: ws.cell(row=row, column=2).value for row in range(1, ws.max_row + 1)
     }
-
-
-def count_queries(call) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        call()
-    return len(queries)

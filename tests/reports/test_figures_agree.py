@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest

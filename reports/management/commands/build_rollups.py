@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from communes.models import District, Province
+from plans.deadlines import parse_iso_week
 from reports.models import RollUp
 from reports.rollups import rollup_build, rollup_request, rollup_units, unit_ref
-from reports.tasks import parse_iso_week
 
 
 class Command(BaseCommand):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.tasks import parse_iso_week, take_weekly_snapshots
+from plans.deadlines import parse_iso_week
+from reports.tasks import snapshots_take
 
 
 class Command(BaseCommand):
@@ -14,5 +15,5 @@ class Command(BaseCommand):
             iso_year, iso_week = parse_iso_week(week) if week else (None, None)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        count = take_weekly_snapshots(iso_year, iso_week)
+        count = snapshots_take(iso_year, iso_week)
         self.stdout.write(self.style.SUCCESS(f"Đã chụp {count} hồ sơ."))

@@ -1,0 +1,43 @@
+"""The site's own pages: home (each user's landing page), about and the health check."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from communes.access import user_roles
+from communes.models import Role
+
+# The landing page of each role: the page of the unit the role is bound to.
+LANDING = {
+    Role.Kind.COMMUNE_OFFICER: lambda role: reverse("reports:commune_detail", args=[role.commune.code]),
+    Role.Kind.VILLAGE_HEAD: lambda role: reverse("reports:village", args=[role.village.code]),
+    Role.Kind.DISTRICT_COMMITTEE: lambda role: reverse("reports:district", args=[role.district.code]),
+    Role.Kind.PROVINCE_OFFICE: lambda role: reverse("reports:province", args=[role.province.code]),
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user to the page of the unit their first role is bound to."""
+    roles = user_roles(request.user)
+    if not roles:
+        if request.user.is_staff:
+            return redirect("admin:index")
+        return render(request, "ntm/no_role.html")
+    role = roles[0]
+    return redirect(LANDING[role.kind](role))
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for the container health check: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def about(request: HttpRequest) -> HttpResponse:
+    """What the tool is and which catalogue it carries; also the benchmark's framework floor."""
+    return render(request, "ntm/about.html")

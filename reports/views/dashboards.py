@@ -1,0 +1,207 @@
+"""The steering dashboards: district, province and commune."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communes.access import get_visible_or_404
+from communes.models import Commune, District, Province, Village
+from criteria.models import Assessment, CriteriaSet
+from criteria.services import assessment_evaluation, set_catalogue
+from criteria.titles import LABELS as TITLE_LABELS
+
+from .. import charts
+from ..figures.plans import compliance_weeks, report_compliance, total_compliance, work_progress
+from ..figures.scope import (
+    Scope,
+    district_lines,
+    filter_rows,
+    group_figures,
+    main_set,
+    province_sets,
+    scope_rows,
+    snapshot_history,
+    sort_rows,
+    total_figures,
+    village_title_lines,
+)
+from ..figures.targets import target_lines
+from ..models import ProvinceTarget
+
+FILTER_KEYS = ("band", "status", "title", "state", "track", "regressed", "due", "below", "sort")
+
+
+def _selected(request: HttpRequest, sets: list[CriteriaSet]) -> tuple[CriteriaSet | None, int]:
+    """The set the page shows (?set=, default the basic NTM set) and the year (?year=,
+    default the latest year assessed against that set, see province_sets)."""
+    chosen = next((item for item in sets if item.code == request.GET.get("set")), None)
+    chosen = chosen or main_set(sets, timezone.localdate().year) or (sets[0] if sets else None)
+    latest = chosen.latest if chosen else None
+    try:
+        year = int(request.GET.get("year", latest or timezone.localdate().year))
+    except ValueError:
+        year = latest or timezone.localdate().year
+    return chosen, year
+
+
+def _scope_context(request, communes, villages, sets, criteria_set, year, today) -> tuple[Scope, dict]:
+    """The matrix rows of a scope (filtered and sorted for display), their weekly report
+    compliance per commune and the counts drawn from them."""
+    weeks = compliance_weeks(villages, year, today)
+    scope = scope_rows(communes, criteria_set, year, sets, today, weeks)
+    criteria, rows = scope.criteria, scope.rows
+    compliance = report_compliance(villages, weeks, "commune_id", scope.due)
+    for row in rows:
+        row.compliance = compliance.get(row.commune.pk)
+    shown = sort_rows(filter_rows(rows, request.GET, sets), request.GET.get("sort", "name"))
+    return scope, {
+        "criteria": criteria,
+        "rows": rows,
+        "shown": shown,
+        "filters": {key: request.GET.get(key, "") for key in FILTER_KEYS},
+        "is_filtered": any(request.GET.get(key) for key in FILTER_KEYS if key != "sort"),
+        "regressed_rows": [row for row in rows if row.regressed],
+        "off_track": sum(1 for row in rows if row.off_track),
+        "due_rows": [row for row in rows if row.progress and row.progress.due_now],
+        "weeks": weeks,
+        "compliance": total_compliance(weeks, compliance),
+        "reevaluating": scope.reevaluating,
+    }
+
+
+def _base_context(criteria_set, sets, year, village_sets) -> dict:
+    return {
+        "criteria_set": criteria_set,
+        "sets": sets,
+        "year": year,
+        "bands": criteria_set.band_list() if criteria_set else [],
+        "states": Assessment.State.choices,
+        "title_states": [(state.value, label) for state, label in TITLE_LABELS.items()],
+        "village_sets": village_sets,
+    }
+
+
+@login_required
+def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    district = get_visible_or_404(District.objects.select_related("province"), request.user, code=code)
+    sets, villages_sets = province_sets(district.province_id)
+    criteria_set, year = _selected(request, sets)
+    today = timezone.localdate()
+    communes = Commune.objects.filter(district=district)
+    villages = Village.objects.filter(commune__district=district)
+    scope, matrix = _scope_context(request, communes, villages, sets, criteria_set, year, today)
+    figures = group_figures(communes, scope, year, "district_id").get(district.pk) or total_figures({})
+    context = _base_context(criteria_set, sets, year, villages_sets) | matrix
+    context |= {"district": district, "figures": figures}
+    return render(request, "reports/dashboard_district.html", context)
+
+
+@login_required
+def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    province = get_visible_or_404(Province, request.user, code=code)
+    sets, villages_sets = province_sets(province.pk)
+    criteria_set, year = _selected(request, sets)
+    today = timezone.localdate()
+    communes = Commune.objects.filter(province=province)
+    villages = Village.objects.filter(commune__province=province)
+    scope, matrix = _scope_context(request, communes, villages, sets, criteria_set, year, today)
+    figures = group_figures(communes, scope, year, "district_id")
+    total = total_figures(figures)
+    context = _base_context(criteria_set, sets, year, villages_sets) | matrix
+    districts = list(province.districts.order_by("name"))
+    targets = target_lines(
+        list(ProvinceTarget.objects.filter(province=province).select_related("criteria_set")),
+        total,
+        criteria_set.pk if criteria_set else None,
+    )
+    context |= {
+        "province": province,
+        "total": total,
+        "districts": district_lines(districts, figures, context["rows"], context["weeks"]),
+        "targets": targets,
+        "illustrative_targets": any(line.target.is_illustrative for line in targets),
+        "below_lines": _below_lines(targets, context["rows"]),
+    }
+    return render(request, "reports/dashboard_province.html", context)
+
+
+def _below_lines(targets, rows) -> list[tuple[object, list]]:
+    """The communes under each tracked "below N criteria" target's line, for its list."""
+    lines = []
+    for line in targets:
+        if line.target.kind == ProvinceTarget.Kind.COMMUNES_BELOW and line.actual is not None:
+            below = line.target.criteria_below
+            lines.append(
+                (line, [row for row in rows if row.assessment and row.assessment.criteria_met < below])
+            )
+    return lines
+
+
+@login_required
+def commune_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    commune = get_visible_or_404(
+        Commune.objects.select_related("province__region", "district", "region"), request.user, code=code
+    )
+    sets, villages_sets = province_sets(commune.province_id)
+    criteria_set, year = _selected(request, sets)
+    today = timezone.localdate()
+    villages = Village.objects.filter(commune=commune)
+    weeks = compliance_weeks(villages, year, today)
+    scope = scope_rows(Commune.objects.filter(pk=commune.pk), criteria_set, year, sets, today, weeks)
+    row = scope.rows[0]
+    assessment = row.assessment
+    if assessment is not None:
+        assessment.criteria_set, assessment.commune = criteria_set, commune
+    outcome = (
+        assessment_evaluation(assessment, set_catalogue(criteria_set, commune.province_id))
+        if assessment
+        else None
+    )
+    history = snapshot_history(assessment)
+    plan = row.progress.plan if row.progress else None
+    compliance = report_compliance(villages, weeks, "pk", scope.due)
+    context = _base_context(criteria_set, sets, year, villages_sets) | {
+        "commune": commune,
+        "row": row,
+        "outcome": outcome,
+        "regressed_ids": {criterion.pk for criterion in row.regressed},
+        "history": history,
+        "chart": charts.criteria_over_time(history, assessment, _("hiện tại"), _("Nay")),
+        "plan": plan,
+        "work": work_progress(plan),
+        "villages": [(village, compliance.get(village.pk)) for village in villages.order_by("name")],
+        "compliance": total_compliance(weeks, compliance),
+    }
+    return render(request, "reports/dashboard_commune.html", context)
+
+
+def _villages_page(request: HttpRequest, unit, villages, province_id: int) -> HttpResponse:
+    """The villages behind a dashboard's village figures, with the village titles each
+    qualified for in the year; ?qualified=<set code> keeps only that title's villages."""
+    communes_sets, sets = province_sets(province_id)
+    year = _selected(request, communes_sets)[1]
+    chosen = next((item for item in sets if item.code == request.GET.get("qualified")), None)
+    lines = village_title_lines(villages, year, sets)
+    if chosen is not None:
+        index = sets.index(chosen)
+        lines = [(village, marks) for village, marks in lines if marks[index] is not None]
+    context = {"unit": unit, "year": year, "village_sets": sets, "chosen": chosen, "lines": lines}
+    return render(request, "reports/dashboard_villages.html", context)
+
+
+@login_required
+def district_villages(request: HttpRequest, code: str) -> HttpResponse:
+    district = get_visible_or_404(District, request.user, code=code)
+    villages = Village.objects.filter(commune__district=district)
+    return _villages_page(request, district, villages, district.province_id)
+
+
+@login_required
+def province_villages(request: HttpRequest, code: str) -> HttpResponse:
+    province = get_visible_or_404(Province, request.user, code=code)
+    villages = Village.objects.filter(commune__province=province)
+    return _villages_page(request, province, villages, province.pk)

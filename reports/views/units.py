@@ -1,0 +1,117 @@
+"""The commune's and the village's own pages: the assessments of the unit, and for a commune the
+selected assessment's criteria with their thresholds and explanations. The district's and the
+province's pages are their dashboards (dashboards.py)."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from communes.access import get_visible_or_404
+from communes.models import Commune, Village
+from criteria.models import Assessment, CriteriaSet, Recognition
+from criteria.services import assessment_evaluation, set_catalogue
+from criteria.titles import title_state
+
+
+def _selected_set(request, unit_level: str, province_id: int) -> tuple[CriteriaSet | None, list[CriteriaSet]]:
+    """The criteria sets a unit can be assessed against, and the one the page shows."""
+    sets = list(
+        CriteriaSet.objects.filter(
+            Q(province__isnull=True) | Q(province_id=province_id), unit_level=unit_level
+        )
+    )
+    sets.sort(key=lambda item: (item.prerequisite_id is not None, item.code))
+    chosen = next((item for item in sets if item.code == request.GET.get("set")), sets[0] if sets else None)
+    return chosen, sets
+
+
+def _selected_year(request, default: int) -> int:
+    try:
+        return int(request.GET.get("year", default))
+    except ValueError:
+        return default
+
+
+@login_required
+def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
+    commune = get_visible_or_404(
+        Commune.objects.select_related("province__region", "district", "region"), request.user, code=code
+    )
+    criteria_set, sets = _selected_set(request, CriteriaSet.UnitLevel.COMMUNE, commune.province_id)
+    villages = list(commune.villages.all())
+    # One query lists every assessment of the commune and its villages (returned first); the
+    # years of the selected set come from it.
+    unit_assessments = list(
+        Assessment.objects.of_commune_and_villages(commune, [village.pk for village in villages])
+        .select_related("criteria_set", "village")
+        .returned_first()
+    )
+    years = sorted(
+        {item.year for item in unit_assessments if item.commune_id and item.criteria_set == criteria_set},
+        reverse=True,
+    )
+    year = _selected_year(request, years[0] if years else 0)
+    # The selected assessment is one of those rows; its commune is the one already loaded.
+    assessment = next(
+        (
+            item
+            for item in unit_assessments
+            if item.commune_id == commune.pk and item.criteria_set == criteria_set and item.year == year
+        ),
+        None,
+    )
+    if assessment is not None:
+        assessment.commune = commune
+    outcome = (
+        assessment_evaluation(assessment, set_catalogue(criteria_set, commune.province_id))
+        if assessment
+        else None
+    )
+    # One query: the commune's recognition decisions (with revoked ones), shown per set.
+    recognitions = list(Recognition.objects.filter(commune=commune))
+    today = timezone.localdate()
+    standing = None
+    if assessment is not None:
+        standing = title_state(
+            qualified=assessment.title_qualified,
+            approved=assessment.status == Assessment.State.APPROVED,
+            recognised=any(
+                r.criteria_set_id == criteria_set.pk and r.in_force_on(today) for r in recognitions
+            ),
+        )
+    return render(
+        request,
+        "reports/commune_detail.html",
+        {
+            "recognitions": [
+                (item, [r for r in recognitions if r.criteria_set_id == item.pk]) for item in sets
+            ],
+            "standing": standing,
+            "commune": commune,
+            "criteria_set": criteria_set,
+            "sets": sets,
+            "years": years,
+            "year": year,
+            "assessment": assessment,
+            "outcome": outcome,
+            "villages": villages,
+            "unit_assessments": unit_assessments,
+        },
+    )
+
+
+@login_required
+def village_detail(request: HttpRequest, code: str) -> HttpResponse:
+    village = get_visible_or_404(Village.objects.select_related("commune__district"), request.user, code=code)
+    assessments = village.assessments.select_related("criteria_set").returned_first()
+    village_sets = CriteriaSet.objects.filter(
+        Q(province__isnull=True) | Q(province_id=village.commune.province_id),
+        unit_level=CriteriaSet.UnitLevel.VILLAGE,
+    )
+    return render(
+        request,
+        "reports/village_detail.html",
+        {"village": village, "assessments": assessments, "village_sets": village_sets},
+    )

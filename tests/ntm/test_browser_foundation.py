@@ -1,0 +1,24 @@
+"""Browser journey in real headless Chromium: the commune officer logs in and sees the page."""
+
+import pytest
+
+from criteria.models import Assessment
+
+from ..conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_commune_officer_logs_in_and_sees_the_commune_page(browser_page, demo):
+    page = browser_page
+    log_in(page, "canbo.sonbang")
+    page.wait_for_url("**/reports/communes/943901/assessments/")
+    assert page.locator("h1").inner_text() == "Xã Sơn Bằng"
+    met = Assessment.objects.get(
+        commune__code="943901", criteria_set__code="xa_ntm_2021_2025", year=2024
+    ).criteria_met
+    assert page.get_by_test_id("criteria-met").inner_text() == f"{met}/19"
+    assert page.locator("section.card").count() == 19
+    page.screenshot(path="/tmp/ntm-commune-page.png", full_page=False)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path="/tmp/ntm-commune-page-phone.png", full_page=False)

@@ -1,0 +1,786 @@
+"""Every URL of the app, visited as every role: allowed (200, or a redirect to the right page),
+403, 404 or a redirect to the login page. The URL list comes from the resolver, so a URL added
+without a row here fails `test_every_url_of_the_app_has_a_row_in_the_matrix`.
+
+The objects all belong to commune A (village A1, district A); officer_b works in the unrelated
+commune B. Each request gets fresh objects, so a POST allowed for one role does not change what
+the next role meets. A second part sends ids of another unit in URLs, forms and uploads and
+checks the answer is 404/403 (or a refusal) with zero writes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
+
+from criteria.models import Assessment, CriteriaSet, Indicator, Recognition
+from criteria.services import evidence_add
+from plans.models import Allocation, WeeklyReport
+from reports import rollups
+from reports.models import ExportJob, RollUp
+
+from ..entry_helpers import indicator, pdf, post_data
+from ..excel_helpers import assess
+from ..factories import CommuneFactory, VillageFactory
+from ..plans_helpers import make_plan
+from ..reliability_helpers import form_with, row_counts
+from ..reports.test_import import SHEET, edit, export, row_of
+
+ROLES = (
+    "anonymous",
+    "officer_a",
+    "village_head_a",
+    "district_member_a",
+    "province_office",
+    "officer_b",
+    "admin",
+)
+OK, GO, NO, NF, BAD = 200, "redirect", 403, 404, 400
+IN = "login"  # a redirect to the login page
+MOVED = "moved"  # a permanent redirect to call.target
+YEARS = itertools.count(2030)  # years a form accepts, after the fixtures' years
+OLD_YEARS = itertools.count(1000)
+PERCENTS = itertools.count(40)  # years of throwaway assessments, never in a form
+# Left to their own small checks below.
+SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_NAMES = {"set_language"}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    data: dict | None = None
+    target: str | None = None  # where an allowed redirect must lead (a path prefix)
+
+
+class World:
+    """Commune A's objects; `fresh_*` make a new one for a request that changes it."""
+
+    def __init__(self, cast, catalogue, client):
+        self.cast, self.set, self.client = cast, catalogue, client
+        self.road = indicator(catalogue, "3.1")
+        self.assessment = assess(catalogue, cast.commune_a, year=2024)
+        self.evidence = evidence_add(
+            assessment=self.assessment, indicator=self.road, user=cast.admin, upload=pdf()
+        )
+        self.year = timezone.localdate().isocalendar().year
+        self.plan = make_plan(cast.commune_a, year=self.year, villages=[cast.village_a])
+        self.rollup = rollups.rollup_build(
+            rollup_id=rollups.rollup_request(
+                unit=rollups.unit_ref(cast.district_a), iso_year=2024, iso_week=10, enqueue=False
+            ).pk,
+            send_mail=False,
+        )
+        self.job = ExportJob(
+            user=cast.officer_a,
+            kind=ExportJob.Kind.PROVINCE_SUMMARY,
+            title="Tổng hợp",
+            status=ExportJob.State.DONE,
+            progress=100,
+            filename="tong-hop.xlsx",
+        )
+        self.job.file.save("tong-hop.xlsx", ContentFile(b"PK\x03\x04 not really a workbook"))
+
+    @property
+    def table(self) -> bytes:
+        """The commune's table as exported now (an import moves the version on)."""
+        return export(self.cast.commune_a, self.set)
+
+    def fresh(self, status: str = Assessment.State.DRAFT) -> Assessment:
+        assessment = Assessment.objects.create(
+            criteria_set=self.set, commune=self.cast.commune_a, year=next(OLD_YEARS)
+        )
+        Assessment.objects.filter(pk=assessment.pk).update(status=status)
+        assessment.status = status
+        return assessment
+
+    def fresh_evidence(self):
+        return evidence_add(assessment=self.fresh(), indicator=self.road, user=self.cast.admin, upload=pdf())
+
+    def upload(self, content: bytes, name: str = "bieu.xlsx"):
+        return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+    def changed_table(self) -> bytes:
+        percent = next(PERCENTS)  # a new value each time, so each import has a change
+
+        def change(wb):
+            wb[SHEET].cell(row=row_of(wb, "3.1"), column=5).value = percent / 100
+
+        return edit(self.table, change)
+
+    def faulty_table(self) -> bytes:
+        def change(wb):
+            wb[SHEET].cell(row=row_of(wb, "3.1"), column=5).value = "nhiều lắm"
+
+        return edit(self.table, change)
+
+
+def url(name: str, *args) -> str:
+    return reverse(name, args=args)
+
+
+def _report_week(w: World) -> tuple[int, int]:
+    return w.year, 1
+
+
+def _plan_post(w: World) -> Call:
+    w.client.force_login(w.cast.admin)
+    page = w.client.get(url("plans:edit", w.plan.pk)).content.decode()
+    return Call(
+        "post", url("plans:edit", w.plan.pk), form_with(page, "plan-name"), url("plans:detail", w.plan.pk)
+    )
+
+
+def _allocations_post(w: World) -> Call:
+    cast = w.cast
+    item = w.plan.work_items.get()
+    return Call(
+        "post",
+        url("plans:allocations", w.plan.pk),
+        {f"c_{item.pk}_{cast.village_a.pk}": "3200"},
+        url("plans:allocations", w.plan.pk),
+    )
+
+
+def _report_post(w: World) -> Call:
+    year, week = _report_week(w)
+    item = w.plan.work_items.get()
+    path = url("plans:report", w.plan.pk, w.cast.village_a.code, year, week)
+    data = {f"item_{item.pk}": "12", "notes": "Đổ bê tông", "next_week_plan": ""}
+    return Call("post", path, data, url("plans:village", w.plan.pk, w.cast.village_a.code))
+
+
+def _import_apply(w: World) -> Call:
+    code = w.cast.commune_a.code
+    page = w.client.post(url("reports:import", code), {"file": w.upload(w.changed_table())})
+    token = page.context.get("token", "none") if page.context else "none"
+    return Call(
+        "post", url("reports:import_apply", code), {"token": token}, url("criteria:entry", w.assessment.pk)
+    )
+
+
+def _import_marked(w: World) -> Call:
+    code = w.cast.commune_a.code
+    w.client.post(url("reports:import", code), {"file": w.upload(w.faulty_table())})
+    return Call("get", url("reports:import_marked", code))
+
+
+def _rollup_build(w: World, unit: str) -> Call:
+    return Call("post", url("reports:rollup_build"), {"unit": unit, "week": "2024-W11"}, "/reports/rollups/")
+
+
+def _reset_confirm(w: World) -> Call:
+    return Call("get", url("password_reset_confirm", "MQ", "set-password"))
+
+
+def _recognition(w: World, set_code: str = "xa_ntm_2021_2025") -> Recognition:
+    """Commune A's active recognition for the set: the one left by an earlier row, or a new one."""
+    criteria_set = CriteriaSet.objects.get(code=set_code)
+    found = Recognition.objects.active().filter(commune=w.cast.commune_a, criteria_set=criteria_set).first()
+    return found or Recognition.objects.create(
+        criteria_set=criteria_set,
+        commune=w.cast.commune_a,
+        level=Recognition.Level.PROVINCE_CHAIR,
+        decision_number="12/QĐ-UBND",
+        decision_date=date(2024, 5, 10),
+    )
+
+
+def _recognition_record(w: World) -> Call:
+    commune = CommuneFactory(district=w.cast.district_a)  # a fresh unit: each allowed POST records one
+    data = {
+        "commune": commune.code,
+        "criteria_set": w.set.code,
+        "level": Recognition.Level.PROVINCE_CHAIR,
+        "decision_number": "15/QĐ-UBND",
+        "decision_date": "2024-06-12",
+    }
+    return Call("post", url("criteria:recognition_record"), data, url("criteria:recognitions"))
+
+
+def _recognition_revoke(w: World) -> Call:
+    recognition = _recognition(w, "xa_ntm_nang_cao_2021_2025")
+    data = {"revoked_on": "2024-09-01", "revocation_number": "20/QĐ-UBND", "reason": "Không giữ chuẩn"}
+    return Call(
+        "post", url("criteria:recognition_revoke", recognition.pk), data, url("criteria:recognitions")
+    )
+
+
+def _export_query(w: World) -> str:
+    return f"?set={w.set.code}&year=2024"
+
+
+# name (+ " POST" for a second row of the same URL) → request, and the answer per role in
+# ROLES order: anonymous, officer_a, village_head_a, district_member_a, province_office,
+# officer_b, admin.
+MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
+    # --- accounts -------------------------------------------------------------------------
+    # Each user goes to the page of their unit; the administrator (no unit) to the admin.
+    "home": (lambda w: Call("get", "/"), (IN, GO, GO, GO, GO, GO, GO)),
+    "login": (lambda w: Call("get", url("login")), (OK, OK, OK, OK, OK, OK, OK)),
+    "logout": (lambda w: Call("post", url("logout")), (IN,) * 7),  # back to the login page
+    "password_change": (lambda w: Call("get", url("password_change")), (IN, OK, OK, OK, OK, OK, OK)),
+    "password_change_done": (
+        lambda w: Call("get", url("password_change_done")),
+        (IN, OK, OK, OK, OK, OK, OK),
+    ),
+    "password_reset": (lambda w: Call("get", url("password_reset")), (OK,) * 7),
+    "password_reset_done": (lambda w: Call("get", url("password_reset_done")), (OK,) * 7),
+    "password_reset_confirm": (_reset_confirm, (OK,) * 7),
+    "password_reset_complete": (lambda w: Call("get", url("password_reset_complete")), (OK,) * 7),
+    # --- units --------------------------------------------------------------------------------
+    # The container's liveness probe: public, and says nothing but "ok".
+    "healthz": (lambda w: Call("get", url("healthz")), (OK,) * 7),
+    "about": (lambda w: Call("get", url("about")), (IN, OK, OK, OK, OK, OK, OK)),
+    "reports:commune_detail": (
+        lambda w: Call("get", url("reports:commune_detail", w.cast.commune_a.code)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "reports:village": (
+        lambda w: Call("get", url("reports:village", w.cast.village_a.code)),
+        (IN, OK, OK, OK, OK, NF, OK),
+    ),
+    # The units' first addresses: permanent redirects for everyone; the page they lead to
+    # decides who may see it (its own row).
+    **{
+        f"communes:{name}": (
+            lambda w, name=name, target=target, unit=unit: Call(
+                "get", url(f"communes:{name}", unit(w.cast).code), target=url(target, unit(w.cast).code)
+            ),
+            (MOVED,) * 7,
+        )
+        for name, target, unit in (
+            ("commune", "reports:commune_detail", lambda cast: cast.commune_a),
+            ("village", "reports:village", lambda cast: cast.village_a),
+            ("district", "reports:district", lambda cast: cast.district_a),
+            ("province", "reports:province", lambda cast: cast.province),
+        )
+    },
+    # --- assessments ------------------------------------------------------------------------
+    "criteria:create": (
+        lambda w: Call(
+            "post",
+            url("criteria:create"),
+            {"set": w.set.code, "unit": w.cast.commune_a.code, "year": next(YEARS)},
+            "/assessments/",
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    "criteria:review": (lambda w: Call("get", url("criteria:review")), (IN, OK, OK, OK, OK, OK, OK)),
+    "criteria:review POST": (
+        lambda w: Call(
+            "post",
+            url("criteria:review"),
+            {"assessment": [w.fresh(Assessment.State.SUBMITTED).pk]},
+            url("criteria:review"),
+        ),
+        (IN, GO, GO, GO, GO, GO, GO),
+    ),
+    "criteria:entry": (
+        lambda w: Call("get", url("criteria:entry", w.assessment.pk)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "criteria:entry POST": (
+        lambda w: (
+            (a := w.fresh())
+            and Call(
+                "post", url("criteria:entry", a.pk), post_data(a, {"3.1": "81"}), url("criteria:entry", a.pk)
+            )
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    "criteria:submit": (
+        lambda w: (
+            (a := w.fresh()) and Call("post", url("criteria:submit", a.pk), {}, url("criteria:entry", a.pk))
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    **{
+        f"criteria:{name}": (
+            lambda w, name=name, status=status: (
+                (a := w.fresh(status))
+                and Call(
+                    "post", url(f"criteria:{name}", a.pk), {"reason": "Lý do"}, url("criteria:entry", a.pk)
+                )
+            ),
+            (IN, NO, NF, GO, NO, NF, GO),
+        )
+        for name, status in (
+            ("approve", Assessment.State.SUBMITTED),
+            ("return", Assessment.State.SUBMITTED),
+            ("reopen", Assessment.State.APPROVED),
+        )
+    },
+    "criteria:history": (
+        lambda w: Call("get", url("criteria:history", w.assessment.pk)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "criteria:indicator_history": (
+        lambda w: Call("get", url("criteria:indicator_history", w.assessment.pk, w.road.pk)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "criteria:evidence_upload": (
+        lambda w: (
+            (a := w.fresh())
+            and Call(
+                "post",
+                url("criteria:evidence_upload", a.pk, w.road.pk),
+                {f"file_{w.road.pk}": pdf()},
+                url("criteria:entry", a.pk),
+            )
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    "criteria:evidence": (
+        lambda w: Call("get", url("criteria:evidence", w.evidence.pk)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "criteria:evidence_delete": (
+        lambda w: (
+            (e := w.fresh_evidence())
+            and Call(
+                "post", url("criteria:evidence_delete", e.pk), {}, url("criteria:entry", e.assessment_id)
+            )
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    # --- recognition decisions: the province office writes; others see their units' ----------
+    "criteria:recognitions": (
+        lambda w: Call("get", url("criteria:recognitions")),
+        (IN, OK, OK, OK, OK, OK, OK),
+    ),
+    "criteria:recognition_record": (
+        lambda w: Call("get", url("criteria:recognition_record")),
+        (IN, NO, NO, NO, OK, NO, OK),
+    ),
+    "criteria:recognition_record POST": (_recognition_record, (IN, NO, NO, NO, GO, NO, GO)),
+    "criteria:recognition_revoke": (
+        lambda w: Call("get", url("criteria:recognition_revoke", _recognition(w).pk)),
+        (IN, NO, NF, NO, OK, NF, OK),
+    ),
+    "criteria:recognition_revoke POST": (_recognition_revoke, (IN, NO, NF, NO, GO, NF, GO)),
+    # --- plans and weekly reports --------------------------------------------------------------
+    "plans:commune": (
+        lambda w: Call("get", url("plans:commune", w.cast.commune_a.code)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "plans:create": (
+        lambda w: Call("get", url("plans:create", w.cast.commune_a.code)),
+        (IN, OK, NF, NO, NO, NF, OK),
+    ),
+    "plans:create POST": (
+        lambda w: Call(
+            "post",
+            url("plans:create", w.cast.commune_a.code),
+            {"name": "Kế hoạch", "year": next(YEARS), "target_title": "keep_ntm"},
+            "/plans/",
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    "plans:detail": (lambda w: Call("get", url("plans:detail", w.plan.pk)), (IN, OK, OK, OK, OK, NF, OK)),
+    "plans:edit": (lambda w: Call("get", url("plans:edit", w.plan.pk)), (IN, OK, NO, NO, NO, NF, OK)),
+    "plans:edit POST": (_plan_post, (IN, GO, NO, NO, NO, NF, GO)),
+    "plans:allocations": (
+        lambda w: Call("get", url("plans:allocations", w.plan.pk)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "plans:allocations POST": (_allocations_post, (IN, GO, NF, NO, NO, NF, GO)),
+    "plans:overview": (lambda w: Call("get", url("plans:overview", w.plan.pk)), (IN, OK, NF, OK, OK, NF, OK)),
+    "plans:village": (
+        lambda w: Call("get", url("plans:village", w.plan.pk, w.cast.village_a.code)),
+        (IN, OK, OK, OK, OK, NF, OK),
+    ),
+    "plans:report": (
+        lambda w: Call("get", url("plans:report", w.plan.pk, w.cast.village_a.code, *_report_week(w))),
+        (IN, OK, OK, NO, NO, NF, OK),
+    ),
+    "plans:report POST": (_report_post, (IN, GO, GO, NO, NO, NF, GO)),
+    # --- dashboards -----------------------------------------------------------------------------
+    "reports:commune": (
+        lambda w: Call("get", url("reports:commune", w.cast.commune_a.code)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "reports:district": (
+        lambda w: Call("get", url("reports:district", w.cast.district_a.code)),
+        (IN, NF, NF, OK, OK, NF, OK),
+    ),
+    "reports:province": (
+        lambda w: Call("get", url("reports:province", w.cast.province.code)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "reports:district_villages": (
+        lambda w: Call("get", url("reports:district_villages", w.cast.district_a.code)),
+        (IN, NF, NF, OK, OK, NF, OK),
+    ),
+    "reports:province_villages": (
+        lambda w: Call("get", url("reports:province_villages", w.cast.province.code)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    # --- exports, downloads and imports -------------------------------------------------------
+    "reports:commune_table": (
+        lambda w: Call("get", url("reports:commune_table", w.cast.commune_a.code) + _export_query(w)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "reports:district_summary": (
+        lambda w: Call("get", url("reports:district_summary", w.cast.district_a.code) + _export_query(w)),
+        (IN, NF, NF, OK, OK, NF, OK),
+    ),
+    "reports:province_summary": (
+        lambda w: Call(
+            "post",
+            url("reports:province_summary", w.cast.province.code),
+            {"set": w.set.code, "year": "2024"},
+            url("reports:downloads"),
+        ),
+        (IN, NF, NF, NF, GO, NF, GO),
+    ),
+    "reports:plan_table": (
+        lambda w: Call("get", url("reports:plan_table", w.cast.commune_a.code)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "reports:downloads": (lambda w: Call("get", url("reports:downloads")), (IN, OK, OK, OK, OK, OK, OK)),
+    "reports:downloads_status": (
+        lambda w: Call("get", url("reports:downloads_status")),
+        (IN, OK, OK, OK, OK, OK, OK),
+    ),
+    # Only the person who asked for an export downloads it: officer_a here.
+    "reports:job_file": (
+        lambda w: Call("get", url("reports:job_file", w.job.pk)),
+        (IN, OK, NF, NF, NF, NF, NF),
+    ),
+    "reports:import": (
+        lambda w: Call("get", url("reports:import", w.cast.commune_a.code)),
+        (IN, OK, NF, NF, NF, NF, OK),
+    ),
+    "reports:import POST": (
+        lambda w: Call(
+            "post", url("reports:import", w.cast.commune_a.code), {"file": w.upload(w.changed_table())}
+        ),
+        (IN, OK, NF, NF, NF, NF, OK),
+    ),
+    "reports:import_apply": (_import_apply, (IN, GO, NF, NF, NF, NF, GO)),
+    "reports:import_marked": (_import_marked, (IN, OK, NF, NF, NF, NF, OK)),
+    # --- weekly roll-ups ------------------------------------------------------------------------
+    "reports:rollups": (lambda w: Call("get", url("reports:rollups")), (IN, OK, OK, OK, OK, OK, OK)),
+    # The district committee asks for its district's roll-up, the province office for the
+    # province's own (communes outside districts); the administrator has no unit to ask for.
+    "reports:rollup_build": (
+        lambda w: _rollup_build(w, f"district:{w.cast.district_a.code}"),
+        (IN, NF, NF, GO, NF, NF, NF),
+    ),
+    "reports:rollup_build province": (
+        lambda w: _rollup_build(w, f"province:{w.cast.province.code}"),
+        (IN, NF, NF, NF, GO, NF, NF),
+    ),
+    "reports:rollup": (
+        lambda w: Call("get", url("reports:rollup", w.rollup.pk)),
+        (IN, NF, NF, OK, OK, NF, OK),
+    ),
+    "reports:rollup_rebuild": (
+        lambda w: Call(
+            "post", url("reports:rollup_rebuild", w.rollup.pk), {}, url("reports:rollup", w.rollup.pk)
+        ),
+        (IN, NF, NF, GO, NO, NF, GO),
+    ),
+    "reports:rollup_status": (
+        lambda w: Call("get", url("reports:rollup_status", w.rollup.pk)),
+        (IN, NF, NF, OK, OK, NF, OK),
+    ),
+    "reports:rollup_file": (
+        lambda w: Call("get", url("reports:rollup_file", w.rollup.pk)),
+        (IN, NF, NF, OK, OK, NF, OK),
+    ),
+}
+
+
+def app_url_names() -> set[str]:
+    """Every named URL pattern of the app, walking the resolver recursively."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in SKIPPED_NAMESPACES:
+                    continue
+                inner = ":".join(part for part in (namespace, pattern.namespace) if part) or None
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                if pattern.name in SKIPPED_NAMES:
+                    continue
+                assert pattern.name, (
+                    f"URL pattern {pattern.pattern} has no name: name it and add it to MATRIX"
+                )
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_of_the_app_has_a_row_in_the_matrix():
+    covered = {key.split(" ")[0] for key in MATRIX}
+    missing = sorted(app_url_names() - covered)
+    assert not missing, f"URLs without a row in tests/ntm/test_role_matrix.py MATRIX: {', '.join(missing)}"
+    assert not covered - app_url_names(), f"rows for URLs that no longer exist: {covered - app_url_names()}"
+
+
+def _send(client, call: Call):
+    send = client.post if call.method == "post" else client.get
+    return send(call.path, call.data or {})
+
+
+def _check(response, expected, call: Call, where: str) -> None:
+    status = response.status_code
+    if expected == IN:
+        assert status == 302 and response.url.startswith("/login/"), (where, status)
+    elif expected == MOVED:
+        assert status == 301 and response.url == call.target, (where, status, getattr(response, "url", ""))
+    elif expected == GO:
+        assert status == 302 and not response.url.startswith("/login/"), (
+            where,
+            status,
+            getattr(response, "url", ""),
+        )
+        if call.target:
+            assert response.url.startswith(call.target), (where, response.url, call.target)
+    else:
+        assert status == expected, (where, status)
+
+
+def test_every_url_answers_each_role_as_the_matrix_says(client, cast, catalogue):
+    """One pass over the whole matrix (one catalogue load), reporting every wrong answer."""
+    world = World(cast, catalogue, client)
+    wrong = []
+    for key, (build, answers) in MATRIX.items():
+        for role, expected in zip(ROLES, answers, strict=True):
+            wrong += _visit(client, world, key, build, role, expected)
+    assert not wrong, "\n".join(wrong)
+
+
+def _visit(client, world: World, key: str, build, role: str, expected) -> list[str]:
+    user = getattr(world.cast, role)
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    call = build(world)
+    if client.session.get("_auth_user_id") != (str(user.pk) if user else None):
+        # A builder logged in someone else to read a form: back to this role.
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+    assert resolve(call.path.split("?")[0]).view_name == key.split(" ")[0], call.path
+    try:
+        _check(_send(client, call), expected, call, f"{key} as {role}")
+    except AssertionError as error:
+        return [f"{key} as {role}: expected {expected}, got {error}"]
+    return []
+
+
+# --- admin and language switch --------------------------------------------------------------
+
+
+def test_the_admin_sends_non_staff_to_its_login_and_opens_for_the_administrator(client, cast):
+    for role in ROLES[:-1]:
+        client.logout()
+        if getattr(cast, role) is not None:
+            client.force_login(getattr(cast, role))
+        response = client.get("/admin/")
+        assert response.status_code == 302 and response.url.startswith("/admin/login/"), role
+        response = client.get("/admin/criteria/assessment/")
+        assert response.status_code == 302 and response.url.startswith("/admin/login/"), role
+    client.force_login(cast.admin)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/criteria/assessment/").status_code == 200
+
+
+def test_the_language_switch_works_for_everyone_and_stays_on_the_site(client, cast):
+    for role in ROLES:
+        client.logout()
+        if getattr(cast, role) is not None:
+            client.force_login(getattr(cast, role))
+        response = client.post(url("set_language"), {"language": "en", "next": "https://evil.example/"})
+        assert response.status_code == 302 and not response.url.startswith("https://evil"), role
+
+
+# --- ids of another unit in URLs, forms and uploads -----------------------------------------
+
+
+@pytest.fixture
+def other(cast, catalogue):
+    """Commune B's objects: an assessment (submitted) with evidence, a plan, a village."""
+    village_b = VillageFactory(commune=cast.commune_b)
+    assessment = assess(catalogue, cast.commune_b, year=2024)
+    road = indicator(catalogue, "3.1")
+    evidence = evidence_add(assessment=assessment, indicator=road, user=cast.admin, upload=pdf())
+    Assessment.objects.filter(pk=assessment.pk).update(status=Assessment.State.SUBMITTED)
+    year = timezone.localdate().isocalendar().year
+    return SimpleNamespace(
+        village=village_b,
+        assessment=Assessment.objects.get(pk=assessment.pk),
+        evidence=evidence,
+        plan=make_plan(cast.commune_b, year=year, villages=[village_b]),
+        year=year,
+    )
+
+
+def _refused(client, user, method: str, path: str, data=None, expected=(403, 404)):
+    client.force_login(user)
+    before = row_counts()
+    response = getattr(client, method)(path, data or {})
+    assert response.status_code in expected, (path, response.status_code)
+    assert row_counts() == before, path
+    return response
+
+
+def test_values_cannot_be_saved_into_another_communes_assessment(client, cast, other):
+    path = url("criteria:entry", other.assessment.pk)
+    _refused(client, cast.officer_a, "post", path, post_data(other.assessment, {"3.1": "12"}), (404,))
+    assert Assessment.objects.get(pk=other.assessment.pk).version == other.assessment.version
+
+
+def test_another_districts_assessment_cannot_be_approved_returned_or_bulk_approved(client, cast, other):
+    for name in ("approve", "return", "reopen", "submit"):
+        _refused(
+            client,
+            cast.district_member_a,
+            "post",
+            url(f"criteria:{name}", other.assessment.pk),
+            {"reason": "x"},
+        )
+    response = _refused(
+        client,
+        cast.district_member_a,
+        "post",
+        url("criteria:review"),
+        {"assessment": [other.assessment.pk]},
+        (302,),
+    )
+    assert response.url == url("criteria:review")
+    assert Assessment.objects.get(pk=other.assessment.pk).status == Assessment.State.SUBMITTED
+
+
+def test_another_communes_evidence_cannot_be_read_deleted_or_added_to(client, cast, catalogue, other):
+    _refused(client, cast.officer_a, "get", url("criteria:evidence", other.evidence.pk), expected=(404,))
+    _refused(
+        client, cast.officer_a, "post", url("criteria:evidence_delete", other.evidence.pk), expected=(404,)
+    )
+    road = indicator(catalogue, "3.1")
+    upload = {f"file_{road.pk}": pdf()}
+    path = url("criteria:evidence_upload", other.assessment.pk, road.pk)
+    _refused(client, cast.officer_a, "post", path, upload, expected=(404,))
+
+
+def test_an_indicator_of_another_set_cannot_be_given_evidence(client, cast, catalogue):
+    own = assess(catalogue, cast.commune_a, year=2024)
+    foreign = Indicator.objects.exclude(criterion__criteria_set=catalogue).first()
+    path = url("criteria:evidence_upload", own.pk, foreign.pk)
+    _refused(client, cast.officer_a, "post", path, {f"file_{foreign.pk}": pdf()}, (404,))
+
+
+def test_no_assessment_opens_for_another_unit(client, cast, catalogue):
+    data = {"set": catalogue.code, "unit": cast.commune_b.code, "year": 2031}
+    _refused(client, cast.officer_a, "post", url("criteria:create"), data, (404,))
+    advanced = CriteriaSet.objects.exclude(pk=catalogue.pk).filter(unit_level="village").first()
+    if advanced is not None:  # a village set: a village head opens only their own village's
+        other_village = VillageFactory(commune=cast.commune_a)
+        data = {"set": advanced.code, "unit": other_village.code, "year": 2031}
+        _refused(client, cast.village_head_a, "post", url("criteria:create"), data, (404,))
+
+
+def test_a_weekly_report_cannot_be_filed_for_another_village(client, cast, other):
+    year = timezone.localdate().isocalendar().year
+    plan = make_plan(cast.commune_a, year=year, villages=[cast.village_a])
+    item = plan.work_items.get()
+    data = {f"item_{item.pk}": "5", "notes": "x", "next_week_plan": ""}
+    # Commune B's village under commune A's plan, and commune B's plan itself.
+    _refused(client, cast.officer_a, "post", url("plans:report", plan.pk, other.village.code, year, 1), data)
+    _refused(
+        client, cast.officer_a, "post", url("plans:report", other.plan.pk, other.village.code, year, 1), data
+    )
+    # Another village of the same commune: its head reports only for their own village.
+    neighbour = VillageFactory(commune=cast.commune_a)
+    _refused(client, cast.village_head_a, "post", url("plans:report", plan.pk, neighbour.code, year, 1), data)
+    # An item of another plan in the form is not reported.
+    foreign_item = other.plan.work_items.get()
+    data = {f"item_{item.pk}": "5", f"item_{foreign_item.pk}": "7", "notes": "x", "next_week_plan": ""}
+    client.force_login(cast.officer_a)
+    assert client.post(url("plans:report", plan.pk, cast.village_a.code, year, 1), data).status_code == 302
+    assert not WeeklyReport.objects.filter(plan=other.plan).exists()
+    assert not WeeklyReport.objects.get(plan=plan).lines.filter(work_item=foreign_item).exists()
+
+
+def test_the_allocation_grid_takes_no_cell_of_another_communes_village(client, cast, other):
+    plan = make_plan(cast.commune_a, year=2024, villages=[cast.village_a])
+    item = plan.work_items.get()
+    data = {f"c_{item.pk}_{cast.village_a.pk}": "3200", f"c_{item.pk}_{other.village.pk}": "100"}
+    client.force_login(cast.officer_a)
+    assert client.post(url("plans:allocations", plan.pk), data).status_code == 302
+    assert not Allocation.objects.filter(village=other.village, work_item=item).exists()
+    foreign = {f"c_{other.plan.work_items.get().pk}_{other.village.pk}": "1"}
+    _refused(client, cast.officer_a, "post", url("plans:allocations", other.plan.pk), foreign, (404,))
+    _refused(client, cast.officer_a, "post", url("plans:edit", other.plan.pk), {"plan-name": "x"}, (404,))
+
+
+def test_another_users_export_job_cannot_be_downloaded_or_seen(client, cast, other):
+    job = ExportJob(user=cast.province_office, kind=ExportJob.Kind.PROVINCE_SUMMARY, title="Bí mật")
+    job.status, job.filename = ExportJob.State.DONE, "bi-mat.xlsx"
+    job.file.save("bi-mat.xlsx", ContentFile(b"PK\x03\x04"))
+    for user in (cast.officer_a, cast.district_member_a, cast.officer_b, cast.admin):
+        _refused(client, user, "get", url("reports:job_file", job.pk), expected=(404,))
+        assert "Bí mật" not in client.get(url("reports:downloads_status")).content.decode()
+
+
+def test_another_units_rollup_cannot_be_asked_for_or_rebuilt(client, cast):
+    rollup_b = rollups.rollup_build(
+        rollup_id=rollups.rollup_request(
+            unit=rollups.unit_ref(cast.district_b), iso_year=2024, iso_week=10, enqueue=False
+        ).pk,
+        send_mail=False,
+    )
+    data = {"unit": f"district:{cast.district_b.code}", "week": "2024-W12"}
+    _refused(client, cast.district_member_a, "post", url("reports:rollup_build"), data, (404,))
+    _refused(
+        client, cast.district_member_a, "post", url("reports:rollup_rebuild", rollup_b.pk), expected=(404,)
+    )
+    assert RollUp.objects.count() == 1
+
+
+def test_an_import_cannot_be_applied_to_another_commune(client, cast, catalogue, other):
+    own = assess(catalogue, cast.commune_a, year=2024)
+    assert own.pk
+    client.force_login(cast.officer_a)
+
+    def change(wb):
+        wb[SHEET].cell(row=row_of(wb, "3.1"), column=5).value = 0.5
+
+    table = edit(export(cast.commune_a, catalogue), change)
+    page = client.post(
+        url("reports:import", cast.commune_a.code), {"file": SimpleUploadedFile("b.xlsx", table)}
+    )
+    token = page.context["token"]
+    _refused(
+        client,
+        cast.officer_a,
+        "post",
+        url("reports:import_apply", cast.commune_b.code),
+        {"token": token},
+        (404,),
+    )
+    # Commune B's own table, uploaded to commune A's page, is refused by its hidden unit key.
+    foreign = edit(export(cast.commune_b, catalogue), change)
+    upload = {"file": SimpleUploadedFile("b.xlsx", foreign)}
+    _refused(client, cast.officer_a, "post", url("reports:import", cast.commune_a.code), upload, (400,))

@@ -1,0 +1,66 @@
+"""Dashboards in real headless Chromium: the district member opens the dashboard, filters to
+off-track communes and opens one; every dashboard is screenshotted at desktop and phone
+widths (in /tmp) without a Content-Security-Policy violation."""
+
+import pytest
+
+from ..conftest import log_in
+from ..ntm.test_browser_csp import violations, watch
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def screenshots(page, name: str) -> None:
+    """The whole page, and its first screen, at desktop and phone widths."""
+    for suffix, size in (("", DESKTOP), ("-phone", PHONE)):
+        page.set_viewport_size(size)
+        page.screenshot(path=f"/tmp/ntm-dashboard-{name}{suffix}.png", full_page=True)
+        page.screenshot(path=f"/tmp/ntm-dashboard-{name}{suffix}-top.png")
+    page.set_viewport_size(DESKTOP)
+
+
+def test_the_district_member_filters_to_off_track_communes_and_opens_one(browser_page, demo):
+    page = browser_page
+    console = watch(page)
+    log_in(page, "bcd.huongson")
+    page.wait_for_url("**/reports/districts/439/")  # the district committee lands on its dashboard
+    assert page.get_by_test_id("met-943905").inner_text() == "3/19"
+    screenshots(page, "district")
+    # Sơn Bằng's 2023 plan (seed 004) aimed at 19/19; it ended the year at 18/19.
+    page.fill("#year", "2023")
+    page.get_by_role("button", name="Xem").click()
+    page.check("#f-track")
+    page.get_by_role("button", name="Lọc").click()
+    page.wait_for_url("**track=off**")
+    rows = page.locator("table.matrix tbody tr")
+    assert rows.count() == 1
+    assert page.get_by_test_id("track-943901").inner_text().endswith("Chậm tiến độ")
+    page.get_by_role("link", name="Sơn Bằng", exact=True).first.click()
+    page.wait_for_url("**/reports/communes/943901/**")
+    assert page.locator("h1").inner_text() == "Xã Sơn Bằng"
+    assert page.get_by_test_id("criteria-met").inner_text() == "18/19"
+    assert page.get_by_test_id("work-items").is_visible()
+    screenshots(page, "commune-2023")
+    page.select_option("#set", "xa_ntm_2021_2025")
+    page.fill("#year", "2024")
+    page.get_by_role("button", name="Xem").click()
+    page.wait_for_url("**year=2024**")
+    assert page.get_by_test_id("chart").is_visible()
+    screenshots(page, "commune")
+    assert violations(page, console) == []
+
+
+def test_the_province_office_sees_the_overview_with_its_targets(browser_page, demo):
+    page = browser_page
+    console = watch(page)
+    log_in(page, "vpdp.hatinh")
+    page.wait_for_url("**/reports/provinces/42/")  # the province office lands on its overview
+    assert page.get_by_test_id("gap-communes_ntm").inner_text() == "35"
+    screenshots(page, "province")
+    page.goto(page.base_url + "/reports/communes/943902/")
+    assert page.get_by_test_id("regressed-17").is_visible()
+    screenshots(page, "commune-regression")
+    assert violations(page, console) == []
