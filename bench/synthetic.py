@@ -42,10 +42,11 @@ SCALES = {
     "province": Scale(provinces=1, districts=10, communes=150, villages_per_commune=7),
     "national": Scale(provinces=63, districts=700, communes=10_000, villages_per_commune=7),
 }
-YEAR = 2024
-# Twelve weeks of village reports, ending with the last ISO week of YEAR (the benchmark's
-# roll-up week).
-LAST_WEEK = datetime.date.fromisocalendar(YEAR, 52, 1)
+# The dataset lives around the day it is generated, as the pages open today: twelve weeks of
+# village reports ending with the last complete ISO week (the benchmark's roll-up week), in
+# that week's year, whose plans were adopted on its first day.
+LAST_WEEK = datetime.date.today() - datetime.timedelta(days=datetime.date.today().weekday() + 7)
+YEAR = LAST_WEEK.isocalendar()[0]
 REPORT_WEEKS = 12
 WORK_ITEMS = [
     ("Trồng hàng rào xanh", "m", 700),
@@ -255,6 +256,7 @@ def _plan_batch(communes: list[Commune], rng: random.Random) -> None:
                 year=YEAR,
                 name=f"Kế hoạch xây dựng NTM năm {YEAR}",
                 target_title=Plan.Title.KEEP_NTM,
+                document_date=datetime.date(YEAR, 1, 1),
             )
             for c in communes
         ]
