@@ -75,6 +75,17 @@ def demo(db):
 
 
 @pytest.fixture(autouse=True)
+def vietnamese_first():
+    """Each test starts in the default language: a request made with an English cookie leaves
+    English active in the thread (LocaleMiddleware activates, nothing deactivates)."""
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.activate("vi")
+
+
+@pytest.fixture(autouse=True)
 def eager_celery():
     """Unit tests run tasks eagerly; integration tests marked `redis` switch to a real worker."""
     from ntm.celery import app

@@ -181,7 +181,7 @@ def test_the_committee_gets_a_vietnamese_mail_with_the_workbook_once(demo):
     message = mail.outbox[0]
     assert message.to == ["bcd@huongson.example"]
     assert message.subject == "Báo cáo tổng hợp tuần 2024-W10 — Huyện Hương Sơn"
-    assert "Kính gửi Ban Chỉ đạo" in message.body and "đúng hạn" in message.body
+    assert "Kính gửi Ban Chỉ đạo" in message.body and "Đúng hạn" in message.body
     name, content, mimetype = message.attachments[0]
     assert name == "tong-hop-tuan_439_2024-W10.xlsx" and mimetype.endswith("spreadsheetml.sheet")
     assert workbook(content).worksheets[0]["B8"].value == "Tên xã"
