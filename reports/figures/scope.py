@@ -437,44 +437,42 @@ def _village_figures(communes: QuerySet, year: int, group: str, figures: dict[in
     key = f"commune__{group}"
     for row in villages.values(key).annotate(n=Count("pk")):
         figures[row[key]].villages = row["n"]
+    seen = village_title_states(villages, year, key)
+    for (_village_id, set_id), (group_key, state) in seen.items():
+        counts = figures[group_key].village_titles.setdefault(set_id, dict.fromkeys(STATE_CODES, 0))
+        counts[state.value] += 1
+
+
+def village_title_states(
+    villages: QuerySet, year: int, key: str
+) -> dict[tuple[int, int], tuple[object, TitleState]]:
+    """Each (village, village set) standing for the set's title in `year`, with the village's
+    `key` (its group): recognised by a decision in force at the year's end, else confirmed or
+    eligible by its assessment. Two queries."""
     titled = Assessment.objects.filter(village__in=villages, year=year, title_qualified=True).values_list(
         f"village__{key}", "village_id", "criteria_set_id", "status"
     )
     recognised = village_recognitions(villages, datetime.date(year, 12, 31), key)
-    seen: dict[tuple[int, int], tuple[object, TitleState]] = {}
+    states: dict[tuple[int, int], tuple[object, TitleState]] = {}
     for group_key, village_id, set_id, status in titled:
         state = title_state(
             qualified=True,
             approved=status == Assessment.State.APPROVED,
             recognised=(village_id, set_id) in recognised,
         )
-        seen[(village_id, set_id)] = (group_key, state)
-    for (village_id, set_id), group_key in recognised.items():
-        seen.setdefault((village_id, set_id), (group_key, TitleState.RECOGNISED))
-    for (_village_id, set_id), (group_key, state) in seen.items():
-        counts = figures[group_key].village_titles.setdefault(set_id, dict.fromkeys(STATE_CODES, 0))
-        counts[state.value] += 1
+        states[(village_id, set_id)] = (group_key, state)
+    for pair, group_key in recognised.items():
+        states.setdefault(pair, (group_key, TitleState.RECOGNISED))
+    return states
 
 
 def village_title_lines(villages: QuerySet, year: int, sets: list[CriteriaSet]) -> list[tuple[Village, list]]:
     """Each village with its title state (or None) for each village set in `year`, the lines
     behind the dashboards' village figures (three queries)."""
+    states = village_title_states(villages, year, "commune_id")
     villages = list(villages.select_related("commune").order_by("commune__name", "name"))
-    rows = Assessment.objects.filter(village__in=villages, year=year, title_qualified=True).values_list(
-        "village_id", "criteria_set_id", "status"
-    )
-    recognised = village_recognitions(
-        Village.objects.filter(pk__in=[v.pk for v in villages]), datetime.date(year, 12, 31), "commune_id"
-    )
-    states: dict[tuple[int, int], TitleState] = {}
-    for village_id, set_id, status in rows:
-        approved = status == Assessment.State.APPROVED
-        states[(village_id, set_id)] = title_state(
-            qualified=True, approved=approved, recognised=(village_id, set_id) in recognised
-        )
-    for pair in recognised:
-        states[pair] = TitleState.RECOGNISED
-    return [(village, [states.get((village.pk, item.pk)) for item in sets]) for village in villages]
+    marks = {pair: state for pair, (_group, state) in states.items()}
+    return [(village, [marks.get((village.pk, item.pk)) for item in sets]) for village in villages]
 
 
 def total_figures(figures: dict[int | None, Figures]) -> Figures:
