@@ -87,6 +87,14 @@ def vietnamese_first():
 
 
 @pytest.fixture(autouse=True)
+def sessions_in_the_database(settings):
+    """Sessions live in the database in every test, with or without Redis, so query budgets
+    count the session read the same way everywhere (tests/ntm/test_sessions.py covers the
+    Redis-cached sessions production uses)."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+@pytest.fixture(autouse=True)
 def eager_celery():
     """Unit tests run tasks eagerly; integration tests marked `redis` switch to a real worker."""
     from ntm.celery import app

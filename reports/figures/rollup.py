@@ -24,7 +24,7 @@ from plans.models import CriterionDeadline, Plan, ReportLine, WeeklyReport, Work
 
 from ..models import EvaluationSnapshot, RollUp
 from ..weeks import week_bounds
-from .plans import due_commune_weeks
+from .plans import due_commune_weeks, scope_plans, week_years
 from .scope import CommuneRow, average, commune_sets, main_set, scope_rows
 
 
@@ -254,7 +254,8 @@ def _report_figures(communes: QuerySet, monday: datetime.date) -> dict[int, dict
     for it, the same rule as the dashboards' compliance), reports on time and late, and the
     missing rest. Five queries."""
     ids = list(communes.values_list("pk", flat=True))
-    planned = {commune_id for commune_id, _week in due_commune_weeks(ids, [monday])}
+    plans = scope_plans(ids, week_years([monday]))
+    planned = {commune_id for commune_id, _week in due_commune_weeks(plans, [monday])}
     figures: dict[int, dict] = {}
     villages = (
         Village.objects.filter(commune__in=communes).order_by().values("commune_id").annotate(n=Count("pk"))

@@ -54,7 +54,12 @@ def _scope_context(request, communes, villages, sets, criteria_set, year, today)
     weeks = compliance_weeks(villages, year, today)
     scope = scope_rows(communes, criteria_set, year, sets, today, weeks)
     criteria, rows = scope.criteria, scope.rows
-    compliance = report_compliance(villages, weeks, "commune_id", scope.due)
+    counts = {
+        (row.commune.pk, row.commune.pk): row.commune.village_count
+        for row in rows
+        if row.commune.village_count
+    }
+    compliance = report_compliance(villages, weeks, "commune_id", scope.due, counts)
     for row in rows:
         row.compliance = compliance.get(row.commune.pk)
     shown = sort_rows(filter_rows(rows, request.GET, sets), request.GET.get("sort", "name"))
