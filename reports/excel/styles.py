@@ -3,7 +3,9 @@ the one way text enters a cell (`safe_text`), so no exported text can become a f
 
 from __future__ import annotations
 
+import copy
 import datetime
+import functools
 import io
 import math
 import re
@@ -44,9 +46,11 @@ AVERAGE_FORMAT = "0.0"
 COUNT_FORMAT = "#,##0"
 
 
+@functools.cache
 def font(
     *, bold: bool = False, italic: bool = False, size: int = FONT_SIZE, underline: str | None = None
 ) -> Font:
+    """One shared (never modified) Font per combination, so cells styled alike share it."""
     return Font(name=FONT_NAME, size=size, bold=bold, italic=italic, underline=underline)
 
 
@@ -76,9 +80,18 @@ def put(ws: Worksheet, row: int, column: int, value: object, **style) -> Cell:
         safe_text(cell, value)
     elif value is not None:
         cell.value = value
-    cell.font = style.pop("font", font())
+    style.setdefault("font", font())
+    # Styling a cell attribute by attribute hashes every style object into the workbook's
+    # tables; a combination already applied in this workbook is copied from its first cell.
+    key = (cell.quotePrefix, *sorted((name, id(setting)) for name, setting in style.items()))
+    applied = ws.parent.__dict__.setdefault("_applied_styles", {})
+    if key in applied:
+        cell._style = copy.copy(applied[key][0])
+        return cell
     for name, setting in style.items():
         setattr(cell, name, setting)
+    # The settings are kept with the style, so no id in the key can be reused by another object.
+    applied[key] = (copy.copy(cell._style), tuple(style.values()))
     return cell
 
 
