@@ -14,9 +14,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria.evaluation import Kind
@@ -93,6 +94,23 @@ def put(ws: Worksheet, row: int, column: int, value: object, **style) -> Cell:
     # The settings are kept with the style, so no id in the key can be reused by another object.
     applied[key] = (copy.copy(cell._style), tuple(style.values()))
     return cell
+
+
+def merge_boxed(ws: Worksheet, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
+    """Merge a range whose cells all take the first cell's style (a bordered box).
+
+    openpyxl's own merge_cells re-derives the border of every edge cell from the first one,
+    building and hashing a new Border per cell (most of a summary workbook's time); here each
+    covered cell copies the first cell's style, which draws the same box."""
+    start = ws.cell(row=first_row, column=first_column)
+    span = f"{start.coordinate}:{get_column_letter(last_column)}{last_row}"
+    merged = MergedCellRange(ws, span)
+    for row, column in merged.cells:
+        if (row, column) != (first_row, first_column):
+            cell = MergedCell(ws, row=row, column=column)
+            cell._style = copy.copy(start._style)
+            ws._cells[(row, column)] = cell
+    ws.merged_cells.add(merged)
 
 
 def merge_text(ws: Worksheet, row: int, first: int, last: int, text: str, **style) -> Cell:
