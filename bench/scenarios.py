@@ -58,10 +58,10 @@ def pages(cast: Cast, browsers, median_ms, query_count) -> dict:
     figures = {}
     measured = {
         "floor": (cast.commune_user, reverse("about")),
-        "district_dashboard": (cast.district_user, reverse("reports:district", args=[cast.district.code])),
-        "province_dashboard": (cast.province_user, reverse("reports:province", args=[cast.province.code])),
-        "commune_page": (cast.commune_user, reverse("reports:commune_detail", args=[cast.commune.code])),
-        "commune_dashboard": (cast.commune_user, reverse("reports:commune", args=[cast.commune.code])),
+        "district_dashboard": (cast.district_user, reverse("reports:district", args=[cast.district.key])),
+        "province_dashboard": (cast.province_user, reverse("reports:province", args=[cast.province.key])),
+        "commune_page": (cast.commune_user, reverse("reports:commune_detail", args=[cast.commune.key])),
+        "commune_dashboard": (cast.commune_user, reverse("reports:commune", args=[cast.commune.key])),
     }
     for name, (username, path) in measured.items():
         browser = browsers[username]
@@ -97,9 +97,9 @@ def assessment_save(cast: Cast, browsers, median_ms) -> dict:
 def exports(cast: Cast, browsers, median_ms) -> dict:
     district = browsers[cast.district_user]
     query = f"?set={NTM_SET}&year={YEAR}"
-    summary = reverse("reports:district_summary", args=[cast.district.code]) + query
+    summary = reverse("reports:district_summary", args=[cast.district.key]) + query
     province = browsers[cast.province_user]
-    job_path = reverse("reports:province_summary", args=[cast.province.code]) + query
+    job_path = reverse("reports:province_summary", args=[cast.province.key]) + query
 
     def province_export() -> None:
         newest = ExportJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.access import get_visible_or_404
+from communes.access import get_visible_or_404, unit_lookup
 from communes.models import Commune, District, Province, Village
 from criteria.models import Assessment, CriteriaSet
 from criteria.services import assessment_evaluation, set_catalogue
@@ -92,7 +92,9 @@ def _base_context(criteria_set, sets, year, village_sets) -> dict:
 
 @login_required
 def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    district = get_visible_or_404(District.objects.select_related("province"), request.user, code=code)
+    district = get_visible_or_404(
+        District.objects.select_related("province"), request.user, **unit_lookup(code)
+    )
     sets, villages_sets = province_sets(district.province_id)
     criteria_set, year = _selected(request, sets)
     today = timezone.localdate()
@@ -107,7 +109,7 @@ def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    province = get_visible_or_404(Province, request.user, code=code)
+    province = get_visible_or_404(Province, request.user, **unit_lookup(code))
     sets, villages_sets = province_sets(province.pk)
     criteria_set, year = _selected(request, sets)
     today = timezone.localdate()
@@ -149,7 +151,9 @@ def _below_lines(targets, rows) -> list[tuple[object, list]]:
 @login_required
 def commune_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     commune = get_visible_or_404(
-        Commune.objects.select_related("province__region", "district", "region"), request.user, code=code
+        Commune.objects.select_related("province__region", "district", "region"),
+        request.user,
+        **unit_lookup(code),
     )
     sets, villages_sets = province_sets(commune.province_id)
     criteria_set, year = _selected(request, sets)
@@ -200,13 +204,13 @@ def _villages_page(request: HttpRequest, unit, villages, province_id: int) -> Ht
 
 @login_required
 def district_villages(request: HttpRequest, code: str) -> HttpResponse:
-    district = get_visible_or_404(District, request.user, code=code)
+    district = get_visible_or_404(District, request.user, **unit_lookup(code))
     villages = Village.objects.filter(commune__district=district)
     return _villages_page(request, district, villages, district.province_id)
 
 
 @login_required
 def province_villages(request: HttpRequest, code: str) -> HttpResponse:
-    province = get_visible_or_404(Province, request.user, code=code)
+    province = get_visible_or_404(Province, request.user, **unit_lookup(code))
     villages = Village.objects.filter(commune__province=province)
     return _villages_page(request, province, villages, province.pk)

@@ -41,7 +41,7 @@ def test_each_dashboard_opens_for_its_roles_and_is_404_for_the_others(
 ):
     populate(catalogue, cast.commune_a, 2024)
     unit = {"district": cast.district_a, "province": cast.province, "commune": cast.commune_a}[page]
-    url = reverse(f"reports:{page}", args=[unit.code])
+    url = reverse(f"reports:{page}", args=[unit.key])
     assert status_for(client, None, url) == 302
     for name in allowed:
         assert status_for(client, getattr(cast, name), url) == 200, name
@@ -77,7 +77,7 @@ def test_dashboards_cost_the_same_queries_with_2_and_50_communes(client, cast, c
     snapshot_last_week()
     client.force_login(cast.admin if page == "province" else cast.province_office)
     unit = {"district": cast.district_a, "province": cast.province, "commune": cast.commune_a}[page]
-    url = reverse(f"reports:{page}", args=[unit.code]) + f"?year={year}"
+    url = reverse(f"reports:{page}", args=[unit.key]) + f"?year={year}"
     small = count_queries(lambda: client.get(url), status=200)
     add_communes(catalogue, cast.district_a, 48, year)
     snapshot_last_week()
@@ -92,7 +92,7 @@ def test_the_village_lists_behind_the_figures_are_scoped_and_cost_the_same_queri
     populate(catalogue, cast.commune_a, 2024, villages=2)
     populate(catalogue, cast.commune_b, 2024)
     unit = cast.district_a if page == "district_villages" else cast.province
-    url = reverse(f"reports:{page}", args=[unit.code]) + "?year=2024"
+    url = reverse(f"reports:{page}", args=[unit.key]) + "?year=2024"
     assert status_for(client, None, url) == 302
     assert status_for(client, cast.officer_a, url) == 404
     allowed = cast.district_member_a if page == "district_villages" else cast.province_office
