@@ -25,11 +25,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, JSONField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, JSONField, OuterRef, Q, QuerySet, Subquery, Value
 
 from communes.models import Commune, Village
 from criteria.evaluation import Band, Status, band_of
-from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult
+from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult, Recognition
 from criteria.titles import TitleState, title_state
 from plans import deadlines
 
@@ -45,7 +45,7 @@ from .plans import (
     total_compliance,
     week_years,
 )
-from .titles import STATE_CODES, STATE_RANK, recognised_pairs, village_recognitions
+from .titles import STATE_CODES, STATE_RANK, recognised_pairs
 
 
 @dataclass
@@ -456,13 +456,33 @@ def village_title_states(
 ) -> dict[tuple[int, int], tuple[object, TitleState]]:
     """Each (village, village set) standing for the set's title in `year`, with the village's
     `key` (its group): recognised by a decision in force at the year's end, else confirmed or
-    eligible by its assessment. Two queries."""
-    titled = Assessment.objects.filter(village__in=villages, year=year, title_qualified=True).values_list(
-        f"village__{key}", "village_id", "criteria_set_id", "status"
+    eligible by its assessment. One query: the titled assessments and the recognitions in
+    force, read together."""
+    recognised_code = "recognised"  # a status no assessment has: marks the recognition rows
+    titled = (
+        Assessment.objects.filter(village__in=villages, year=year, title_qualified=True)
+        .order_by()
+        .values_list(f"village__{key}", "village_id", "criteria_set_id", "status")
     )
-    recognised = village_recognitions(villages, datetime.date(year, 12, 31), key)
+    decisions = (
+        Recognition.objects.in_force(datetime.date(year, 12, 31))
+        .filter(village__in=villages)
+        .order_by()
+        .values_list(
+            f"village__{key}",
+            "village_id",
+            "criteria_set_id",
+            Value(recognised_code, output_field=CharField()),
+        )
+    )
+    rows = list(titled.union(decisions, all=True))
+    recognised = {
+        (village_id, set_id): group for group, village_id, set_id, kind in rows if kind == recognised_code
+    }
     states: dict[tuple[int, int], tuple[object, TitleState]] = {}
-    for group_key, village_id, set_id, status in titled:
+    for group_key, village_id, set_id, status in rows:
+        if status == recognised_code:
+            continue
         state = title_state(
             qualified=True,
             approved=status == Assessment.State.APPROVED,

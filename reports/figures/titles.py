@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
-
 from criteria.models import Recognition
 from criteria.titles import TitleState
 
@@ -17,13 +15,3 @@ STATE_CODES = [state.value for state in STATE_RANK]
 def recognised_pairs(commune_ids: list[int], day: datetime.date) -> set[tuple[int, int]]:
     """(commune, set) pairs with a recognition decision in force on `day`."""
     return Recognition.objects.in_force(day).for_communes(commune_ids).commune_set_pairs()
-
-
-def village_recognitions(villages: QuerySet, day: datetime.date, key: str) -> dict[tuple[int, int], object]:
-    """(village, set) pairs recognised on `day`, each with the village's `key` (its group)."""
-    rows = (
-        Recognition.objects.in_force(day)
-        .filter(village__in=villages)
-        .values_list("village_id", "criteria_set_id", f"village__{key}")
-    )
-    return {(village_id, set_id): group for village_id, set_id, group in rows}

@@ -56,11 +56,11 @@ BUDGETS = {
     # with their village counts, assessments of the year with their previous snapshots,
     # criteria, criterion results, recognitions in force, plans of the year and of the report
     # window, their deadline rules, criterion deadlines; campaign waves only when a plan has
-    # some); report counts; village figures (village titles, village recognitions). Commune
-    # figures are counted over the scope rows.
-    "district": 17,
+    # some); report counts; village figures (village titles with their recognitions, one
+    # query). Commune figures are counted over the scope rows.
+    "district": 16,
     # The district page's queries, plus districts, province targets.
-    "province": 19,
+    "province": 18,
     # sets with their latest year; report window; scope figures (as above); catalogue
     # (criteria, indicators, thresholds), values, regions; snapshots; villages, report counts;
     # work items, allocations, report lines; villages.
@@ -101,8 +101,8 @@ def test_the_village_lists_behind_the_figures_are_scoped_and_cost_the_same_queri
     add_communes(catalogue, cast.district_a, 48, 2024)
     assert count_queries(lambda: client.get(url), status=200) == small
     # session, user, roles, unit; sets with their latest year; villages; their title-qualified
-    # assessments; their recognitions in force.
-    assert small == 8
+    # assessments with their recognitions in force (one query).
+    assert small == 7
     page_text = client.get(url).content.decode()
     # Commune A: the cast's village and two more; 48 communes of one village; commune B's one.
     assert page_text.count("reports/communes/") == (51 if page == "district_villages" else 52)
