@@ -88,7 +88,7 @@ def unit_context(criteria_set: CriteriaSet, commune: Commune, regions: dict[str,
     if classifier == CriteriaSet.Classifier.REGION:
         label = regions[value].name if value in regions else ""
     elif value:
-        label = f"nhóm {value}"
+        label = _("nhóm %(group)s") % {"group": value}
     else:
         label = ""
     return UnitContext(commune.province_id, value, label)
