@@ -39,8 +39,10 @@ system-packages:
 		else echo "Missing system packages: apt-get install chromium libreoffice-calc-nogui"; exit 1; fi; \
 	fi
 
+# Two test processes (pytest-xdist), one per core; each has its own test database and Redis database.
+TEST_JOBS ?= 2
 test: system-packages venv messages
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_JOBS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -155,6 +155,7 @@ SERVER_ENV = {
     "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "HTTPS": "0",
+    "CONN_MAX_AGE": "60",
 }
 
 

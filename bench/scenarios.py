@@ -12,15 +12,16 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import F
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from bench.synthetic import LAST_WEEK, NTM_SET, YEAR
 from communes.models import Commune, District, Province, Role, Village
 from criteria.forms import initial_for
 from criteria.models import Assessment, CriteriaSet, IndicatorValue
 from criteria.services import assessment_values
+from reports.figures.rollup import rollup_figures
 from reports.models import ExportJob, RollUp
-from reports.rollups import rollup_build, rollup_request, rollups_request_all, unit_ref
+from reports.rollups import rollup_build, rollup_request, rollup_workbook_bytes, rollups_request_all, unit_ref
 
 ROLLUP_WEEK = tuple(LAST_WEEK.isocalendar())[:2]
 
@@ -57,10 +58,10 @@ def pages(cast: Cast, browsers, median_ms, query_count) -> dict:
     figures = {}
     measured = {
         "floor": (cast.commune_user, reverse("about")),
-        "district_dashboard": (cast.district_user, reverse("reports:district", args=[cast.district.code])),
-        "province_dashboard": (cast.province_user, reverse("reports:province", args=[cast.province.code])),
-        "commune_page": (cast.commune_user, reverse("reports:commune_detail", args=[cast.commune.code])),
-        "commune_dashboard": (cast.commune_user, reverse("reports:commune", args=[cast.commune.code])),
+        "district_dashboard": (cast.district_user, reverse("reports:district", args=[cast.district.key])),
+        "province_dashboard": (cast.province_user, reverse("reports:province", args=[cast.province.key])),
+        "commune_page": (cast.commune_user, reverse("reports:commune_detail", args=[cast.commune.key])),
+        "commune_dashboard": (cast.commune_user, reverse("reports:commune", args=[cast.commune.key])),
     }
     for name, (username, path) in measured.items():
         browser = browsers[username]
@@ -96,9 +97,9 @@ def assessment_save(cast: Cast, browsers, median_ms) -> dict:
 def exports(cast: Cast, browsers, median_ms) -> dict:
     district = browsers[cast.district_user]
     query = f"?set={NTM_SET}&year={YEAR}"
-    summary = reverse("reports:district_summary", args=[cast.district.code]) + query
+    summary = reverse("reports:district_summary", args=[cast.district.key]) + query
     province = browsers[cast.province_user]
-    job_path = reverse("reports:province_summary", args=[cast.province.code]) + query
+    job_path = reverse("reports:province_summary", args=[cast.province.key]) + query
 
     def province_export() -> None:
         newest = ExportJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -167,8 +168,13 @@ def district_rollup(cast: Cast, median_ms) -> dict:
             cursor.execute(ROLLUP_FLOOR_SQL, parameters)
             cursor.fetchall()
 
+    rollup = RollUp.objects.select_related("district", "province").get(pk=request())
+    today = timezone.localdate()
+    data = rollup_figures(rollup=rollup, today=today)
     return {
         "district_rollup_ms": median_ms(build, prepare=request),
+        "district_rollup_figures_ms": median_ms(lambda: rollup_figures(rollup=rollup, today=today)),
+        "district_rollup_workbook_ms": median_ms(lambda: rollup_workbook_bytes(data)),
         "district_rollup_sql_ms": median_ms(floor),
     }
 
@@ -265,17 +271,18 @@ def scale_figures() -> dict:
     }
 
 
+# The targets of the figures layer's issue, against this 2-core machine.
 TARGETS = [
     ("district_dashboard_ms", lambda f: 3 * f["floor_ms"], "≤ 3 × floor"),
     ("district_dashboard_queries", lambda f: 12, "≤ 12"),
-    ("province_dashboard_ms", lambda f: 300, "≤ 300 ms"),
-    ("commune_page_ms", lambda f: 3 * f["floor_ms"], "≤ 3 × floor"),
-    ("assessment_save_ms", lambda f: 150, "≤ 150 ms"),
-    ("district_export_ms", lambda f: 500, "≤ 500 ms"),
-    ("province_export_ms", lambda f: 3000, "≤ 3 s"),
-    ("district_rollup_ms", lambda f: 3 * f["district_rollup_sql_ms"], "≤ 3 × SQL floor"),
-    ("national_rollup_s", lambda f: 120, "≤ 120 s"),
-    ("worker_peak_rss_mb", lambda f: 300, "≤ 300 MB"),
+    ("commune_page_ms", lambda f: 3 * f["floor_ms"], "≤ 3 × floor"),  # a commune officer lands here
+    ("province_dashboard_ms", lambda f: 150, "≤ 150 ms"),
+    ("assessment_save_ms", lambda f: 50, "≤ 50 ms"),
+    ("district_export_ms", lambda f: 60, "≤ 60 ms"),
+    ("province_export_ms", lambda f: 250, "≤ 250 ms"),
+    ("district_rollup_figures_ms", lambda f: 3 * f["district_rollup_sql_ms"], "≤ 3 × SQL floor"),
+    ("national_rollup_s", lambda f: 10, "≤ 10 s"),
+    ("worker_peak_rss_mb", lambda f: 120, "≤ 120 MB"),
 ]
 
 

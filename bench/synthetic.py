@@ -75,14 +75,14 @@ def generate(scale_name: str, *, seed: int = 2024, log=print) -> dict[str, int]:
     log(f"assessments created: {assessments}")
     plans = _plans(communes, rng)
     log(f"plans created: {plans}")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load
     for week in weeks_ending(LAST_WEEK, 2):
         iso = week.isocalendar()
         snapshots_take(
             iso_year=iso.year, iso_week=iso.week, assessments=Assessment.objects.filter(commune__in=communes)
         )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load
     return {
         "provinces": len(provinces),
         "districts": len(districts),

@@ -9,7 +9,18 @@ from __future__ import annotations
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import District, Province, Role, roles_of
+from .models import LEGACY_KEY_PREFIX, AdminMap, District, Province, Role, roles_of
+
+
+def unit_lookup(key: str) -> dict[str, str]:
+    """The lookup of the province, district or commune a URL names by `key` (its `key`
+    property): the code on the current map, or "legacy-" and the code on the old one.
+
+        get_visible_or_404(Commune, user, **unit_lookup(code))
+    """
+    if key.startswith(LEGACY_KEY_PREFIX):
+        return {"map": AdminMap.LEGACY, "code": key.removeprefix(LEGACY_KEY_PREFIX)}
+    return {"map": AdminMap.CURRENT, "code": key}
 
 
 def get_visible_or_404(queryset: QuerySet | type[Model], user, **lookup):

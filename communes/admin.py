@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import Commune, District, Province, Region, Role, Village
+from .models import Commune, CommuneSuccession, District, Province, Region, Role, Village
 from .signals import CLASSIFICATION_FIELDS, classification_changed
 
 
@@ -11,9 +12,11 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Province)
 class ProvinceAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "region"]
-    list_filter = ["region"]
+    list_display = ["code", "name", "map", "valid_from", "valid_to", "region", "successor"]
+    list_filter = ["map", "region"]
     search_fields = ["code", "name", "search_name"]
+    list_select_related = ["region", "successor"]
+    autocomplete_fields = ["successor"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -25,8 +28,8 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "province"]
-    list_filter = ["province"]
+    list_display = ["code", "name", "map", "valid_from", "valid_to", "province"]
+    list_filter = ["map", "province"]
     search_fields = ["code", "name", "search_name"]
     list_select_related = ["province"]
 
@@ -37,11 +40,35 @@ class VillageInline(admin.TabularInline):
     fields = ["code", "name"]
 
 
+class PredecessorInline(admin.TabularInline):
+    model = CommuneSuccession
+    fk_name = "successor"
+    extra = 0
+    fields = ["predecessor", "is_default_successor", "valid_from"]
+    autocomplete_fields = ["predecessor"]
+    verbose_name = _("xã trước sắp xếp")
+    verbose_name_plural = _("các xã trước sắp xếp")
+
+
+class SuccessorInline(admin.TabularInline):
+    model = CommuneSuccession
+    fk_name = "predecessor"
+    extra = 0
+    fields = ["successor", "is_default_successor", "valid_from"]
+    autocomplete_fields = ["successor"]
+    verbose_name = _("xã kế thừa")
+    verbose_name_plural = _("các xã kế thừa")
+
+
 @admin.register(Commune)
 class CommuneAdmin(admin.ModelAdmin):
     list_display = [
         "code",
         "name",
+        "kind",
+        "map",
+        "valid_from",
+        "valid_to",
         "district",
         "province",
         "region",
@@ -49,11 +76,19 @@ class CommuneAdmin(admin.ModelAdmin):
         "is_especially_difficult",
         "is_safe_zone",
     ]
-    list_filter = ["province", "region", "is_especially_difficult", "is_safe_zone", "commune_group"]
+    list_filter = [
+        "map",
+        "kind",
+        "province",
+        "region",
+        "is_especially_difficult",
+        "is_safe_zone",
+        "commune_group",
+    ]
     search_fields = ["code", "name", "search_name"]
     list_select_related = ["district", "province", "region"]
     autocomplete_fields = ["district", "province"]
-    inlines = [VillageInline]
+    inlines = [PredecessorInline, SuccessorInline, VillageInline]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -67,7 +102,21 @@ class VillageAdmin(admin.ModelAdmin):
     list_filter = ["commune__province"]
     search_fields = ["code", "name", "search_name", "commune__search_name"]
     list_select_related = ["commune"]
-    autocomplete_fields = ["commune"]
+    autocomplete_fields = ["commune", "predecessors"]
+
+
+@admin.register(CommuneSuccession)
+class CommuneSuccessionAdmin(admin.ModelAdmin):
+    list_display = ["predecessor", "successor", "is_default_successor", "valid_from"]
+    list_filter = ["is_default_successor", "successor__province"]
+    search_fields = [
+        "predecessor__search_name",
+        "predecessor__code",
+        "successor__search_name",
+        "successor__code",
+    ]
+    list_select_related = ["predecessor", "successor"]
+    autocomplete_fields = ["predecessor", "successor"]
 
 
 @admin.register(Role)

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from django.contrib.auth import get_user_model
 
-from .models import Commune, District, Province, Region, Role, Village
+from .models import AdminMap, Commune, District, Province, Region, Role, Village
 
 DEMO_FILE = Path(__file__).resolve().parent / "fixtures" / "demo.yaml"
 
@@ -23,6 +23,7 @@ def load_demo_units(spec: dict[str, Any]) -> list[tuple[Commune, dict[str, Any]]
     communes = []
     for province_spec in spec["provinces"]:
         province, _ = Province.objects.update_or_create(
+            map=AdminMap.CURRENT,
             code=province_spec["code"],
             defaults={
                 "name": province_spec["name"],
@@ -31,11 +32,13 @@ def load_demo_units(spec: dict[str, Any]) -> list[tuple[Commune, dict[str, Any]]
         )
         for district_spec in province_spec.get("districts", []):
             district, _ = District.objects.update_or_create(
+                map=AdminMap.CURRENT,
                 code=district_spec["code"],
                 defaults={"name": district_spec["name"], "province": province},
             )
             for commune_spec in district_spec["communes"]:
                 commune, _ = Commune.objects.update_or_create(
+                    map=AdminMap.CURRENT,
                     code=commune_spec["code"],
                     defaults={
                         "name": commune_spec["name"],
@@ -76,9 +79,13 @@ def _role_unit(user_spec: dict[str, Any]) -> dict[str, Any]:
     kind, unit = user_spec["role"], str(user_spec["unit"])
     if kind == Role.Kind.VILLAGE_HEAD:
         commune_code, village_name = unit.split("/", 1)
-        return {"village": Village.objects.get(commune__code=commune_code, name=village_name)}
+        return {
+            "village": Village.objects.get(
+                commune__map=AdminMap.CURRENT, commune__code=commune_code, name=village_name
+            )
+        }
     if kind == Role.Kind.COMMUNE_OFFICER:
-        return {"commune": Commune.objects.get(code=unit)}
+        return {"commune": Commune.objects.get(map=AdminMap.CURRENT, code=unit)}
     if kind == Role.Kind.DISTRICT_COMMITTEE:
-        return {"district": District.objects.get(code=unit)}
-    return {"province": Province.objects.get(code=unit)}
+        return {"district": District.objects.get(map=AdminMap.CURRENT, code=unit)}
+    return {"province": Province.objects.get(map=AdminMap.CURRENT, code=unit)}

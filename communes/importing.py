@@ -1,7 +1,8 @@
 """Import administrative units from a CSV or Excel list of official codes.
 
 Each row names a province, optionally a district, optionally a commune and optionally a village
-(codes and names). Every row is checked before anything is written; on any error nothing is
+(codes and names), all on the current map (`AdminMap.CURRENT`; the official lists of both maps come
+from `manage.py load_official_units`). Every row is checked before anything is written; on any error nothing is
 written and every error is reported with its line number.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Commune, District, Province, Region, Village
+from .models import AdminMap, Commune, District, Province, Region, Village
 from .signals import classification_changed
 
 COLUMNS = [
@@ -126,18 +127,22 @@ def import_units(rows: list[tuple[int, dict[str, str]]]) -> ImportResult:
     # (Every commune in one query: a filter by the file's codes would pass too many parameters.)
     before = {
         code: (province_id, region_id)
-        for code, province_id, region_id in Commune.objects.values_list("code", "province_id", "region_id")
+        for code, province_id, region_id in Commune.objects.filter(map=AdminMap.CURRENT).values_list(
+            "code", "province_id", "region_id"
+        )
     }
     reclassified = []
     for _number, row in rows:
         province, created = Province.objects.update_or_create(
-            code=row["province_code"], defaults={"name": row["province_name"]}
+            map=AdminMap.CURRENT, code=row["province_code"], defaults={"name": row["province_name"]}
         )
         result.provinces += created
         district = None
         if row.get("district_code"):
             district, created = District.objects.update_or_create(
-                code=row["district_code"], defaults={"name": row["district_name"], "province": province}
+                map=AdminMap.CURRENT,
+                code=row["district_code"],
+                defaults={"name": row["district_name"], "province": province},
             )
             result.districts += created
         if not row.get("commune_code"):
@@ -145,7 +150,9 @@ def import_units(rows: list[tuple[int, dict[str, str]]]) -> ImportResult:
         defaults = {"name": row["commune_name"], "province": province, "district": district}
         if row.get("region"):
             defaults["region"] = regions[row["region"]]
-        commune, created = Commune.objects.update_or_create(code=row["commune_code"], defaults=defaults)
+        commune, created = Commune.objects.update_or_create(
+            map=AdminMap.CURRENT, code=row["commune_code"], defaults=defaults
+        )
         result.communes += created
         if not created and before.get(commune.code) != (commune.province_id, commune.region_id):
             reclassified.append(commune.pk)

@@ -6,9 +6,11 @@ Every unit model has a `visible_to(user)` queryset method; views fetch units onl
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -84,8 +86,26 @@ class VillageQuerySet(UnitQuerySet):
     }
 
 
+# The 2025 reorganisation: the old map ends on 30 June 2025, the new one starts on 1 July 2025.
+REFORM_DATE = datetime.date(2025, 7, 1)
+LEGACY_LAST_DAY = REFORM_DATE - datetime.timedelta(days=1)
+
+
+class AdminMap(models.TextChoices):
+    """The administrative map a unit belongs to. Official codes are unique within one map only:
+    the new Bắc Ninh has province code 24, the old Bắc Giang's."""
+
+    CURRENT = "2025", _("Từ 1/7/2025")
+    LEGACY = "legacy", _("Trước 1/7/2025")
+
+
+# URLs name a unit by its key: its code on the current map, this prefix and its code on the
+# old one (see `communes.access.unit_lookup`).
+LEGACY_KEY_PREFIX = "legacy-"
+
+
 class Unit(models.Model):
-    code = models.CharField(_("mã đơn vị hành chính"), max_length=20, unique=True)
+    code = models.CharField(_("mã đơn vị hành chính"), max_length=20)
     name = models.CharField(_("tên"), max_length=120)
     search_name = models.CharField(max_length=120, editable=False, db_index=True)
 
@@ -102,32 +122,92 @@ class Unit(models.Model):
         self.search_name = fold(self.name)
         super().save(*args, **kwargs)
 
+    @property
+    def key(self) -> str:
+        """What URLs name this unit by."""
+        return self.code
 
-class Province(Unit):
+
+class MappedUnit(Unit):
+    """A unit of an official map (province, district, commune), with the dates it existed."""
+
+    map = models.CharField(
+        _("bản đồ hành chính"), max_length=10, choices=AdminMap.choices, default=AdminMap.CURRENT
+    )
+    valid_from = models.DateField(_("có hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("có hiệu lực đến"), null=True, blank=True)
+
+    class Meta(Unit.Meta):
+        abstract = True
+
+    @property
+    def key(self) -> str:
+        return self.code if self.map == AdminMap.CURRENT else LEGACY_KEY_PREFIX + self.code
+
+    @property
+    def is_legacy(self) -> bool:
+        return self.map == AdminMap.LEGACY
+
+
+def _map_constraints(model: str) -> list[models.BaseConstraint]:
+    # A code is unique within its map. The code comes first in the index so that lookups by
+    # code alone use it too.
+    return [
+        models.UniqueConstraint(fields=["code", "map"], name=f"communes_{model}_code_unique_in_map"),
+        models.CheckConstraint(
+            condition=Q(valid_from__isnull=True)
+            | Q(valid_to__isnull=True)
+            | Q(valid_from__lte=F("valid_to")),
+            name=f"communes_{model}_validity_ordered",
+        ),
+    ]
+
+
+class Province(MappedUnit):
     region = models.ForeignKey(
         Region, verbose_name=_("vùng"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    # Each old province went whole into one new province in 2025.
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("tỉnh kế thừa"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
     )
 
     objects = ProvinceQuerySet.as_manager()
 
-    class Meta(Unit.Meta):
+    class Meta(MappedUnit.Meta):
         verbose_name = _("tỉnh")
         verbose_name_plural = _("tỉnh")
+        constraints = _map_constraints("province")
 
 
-class District(Unit):
+class District(MappedUnit):
     province = models.ForeignKey(
         Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="districts"
     )
 
     objects = DistrictQuerySet.as_manager()
 
-    class Meta(Unit.Meta):
+    class Meta(MappedUnit.Meta):
         verbose_name = _("huyện")
         verbose_name_plural = _("huyện")
+        constraints = _map_constraints("district")
 
 
-class Commune(Unit):
+class CommuneKind(models.TextChoices):
+    """The kind of a commune-level unit, as the official list gives it."""
+
+    XA = "xa", _("Xã")
+    PHUONG = "phuong", _("Phường")
+    THI_TRAN = "thi_tran", _("Thị trấn")
+    DAC_KHU = "dac_khu", _("Đặc khu")
+
+
+class Commune(MappedUnit):
     province = models.ForeignKey(
         Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="communes"
     )
@@ -153,17 +233,31 @@ class Commune(Unit):
     )
     is_especially_difficult = models.BooleanField(_("xã đặc biệt khó khăn"), default=False)
     is_safe_zone = models.BooleanField(_("xã an toàn khu thuộc huyện nghèo / vừa thoát nghèo"), default=False)
+    kind = models.CharField(_("loại đơn vị"), max_length=10, choices=CommuneKind.choices, blank=True)
+    latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
+    longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
+    # The 2025 lineage: the old communes a new commune was formed from (an old commune split
+    # across several new ones has several successors, one of them the default).
+    successors = models.ManyToManyField(
+        "self",
+        through="CommuneSuccession",
+        through_fields=("predecessor", "successor"),
+        symmetrical=False,
+        related_name="predecessors",
+        verbose_name=_("xã kế thừa"),
+    )
 
     objects = CommuneQuerySet.as_manager()
 
-    class Meta(Unit.Meta):
+    class Meta(MappedUnit.Meta):
         verbose_name = _("xã")
         verbose_name_plural = _("xã")
         constraints = [
             models.CheckConstraint(
                 condition=Q(commune_group__isnull=True) | Q(commune_group__in=[1, 2, 3]),
                 name="communes_commune_group_range",
-            )
+            ),
+            *_map_constraints("commune"),
         ]
 
     @property
@@ -181,9 +275,54 @@ class Commune(Unit):
         return frozenset(names)
 
 
+class CommuneSuccession(models.Model):
+    """One link of the lineage: `predecessor` (old map) became, wholly or in part, `successor`
+    (new map) on `valid_from`."""
+
+    predecessor = models.ForeignKey(
+        Commune, verbose_name=_("xã trước sắp xếp"), on_delete=models.CASCADE, related_name="successor_links"
+    )
+    successor = models.ForeignKey(
+        Commune, verbose_name=_("xã sau sắp xếp"), on_delete=models.CASCADE, related_name="predecessor_links"
+    )
+    is_default_successor = models.BooleanField(
+        _("xã kế thừa mặc định"),
+        default=True,
+        help_text=_("Một xã cũ được chia cho nhiều xã mới có đúng một xã kế thừa mặc định."),
+    )
+    valid_from = models.DateField(_("có hiệu lực từ"), default=REFORM_DATE)
+
+    class Meta:
+        verbose_name = _("kế thừa xã")
+        verbose_name_plural = _("kế thừa xã")
+        ordering = ["predecessor__name", "successor__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="communes_succession_unique_pair"
+            ),
+            models.UniqueConstraint(
+                fields=["predecessor"],
+                condition=Q(is_default_successor=True),
+                name="communes_succession_one_default",
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("successor")), name="communes_succession_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+
 class Village(Unit):
+    # Villages have no official list (and no map): their codes are unique across the country.
+    code = models.CharField(_("mã đơn vị hành chính"), max_length=20, unique=True)
     commune = models.ForeignKey(
         Commune, verbose_name=_("xã"), on_delete=models.PROTECT, related_name="villages"
+    )
+    # A commune records which villages a village was merged or renamed from.
+    predecessors = models.ManyToManyField(
+        "self", verbose_name=_("thôn trước sắp xếp"), symmetrical=False, blank=True, related_name="successors"
     )
 
     objects = VillageQuerySet.as_manager()

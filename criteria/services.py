@@ -562,15 +562,15 @@ def assessment_save(
             raise AssessmentConflict(current, _other_changes(current, expected_version))
         new_version = current.version + 1
         rows = {row.indicator_id: row for row in IndicatorValue.objects.filter(assessment=assessment)}
-        created, updated = _apply(assessment, indicators, rows, values, new_version)
+        created, updated, fields = _apply(assessment, indicators, rows, values, new_version)
         common = {"default_user": user, "default_change_reason": reason or None}
         if created:
             for row in bulk_create_with_history(created, IndicatorValue, **common):
                 rows[row.indicator_id] = row
         if updated:
-            bulk_update_with_history(
-                updated, IndicatorValue, ["number", "flag", "level", "note", "version"], **common
-            )
+            bulk_update_with_history(updated, IndicatorValue, fields, **common)
+            # The new version is the same for every row: one plain UPDATE, not one CASE.
+            IndicatorValue.objects.filter(pk__in=[row.pk for row in updated]).update(version=new_version)
         for row in rows.values():
             row.indicator = indicators.get(row.indicator_id) or row.indicator
         outcome = evaluate(
@@ -589,8 +589,12 @@ def assessment_save(
     return outcome
 
 
-def _apply(assessment, indicators, rows, values, new_version) -> tuple[list, list]:
-    created, updated = [], []
+VALUE_FIELDS = ("number", "flag", "level", "note")
+
+
+def _apply(assessment, indicators, rows, values, new_version) -> tuple[list, list, list[str]]:
+    """The rows to create, the rows to update and the fields that changed in any of them."""
+    created, updated, changed = [], [], set()
     for indicator_id, entry in values.items():
         indicator = indicators[indicator_id]
         kind = Kind(indicator.kind)
@@ -603,13 +607,19 @@ def _apply(assessment, indicators, rows, values, new_version) -> tuple[list, lis
             target = created
         else:
             target = updated
-        before = (row.number, row.flag, row.level, row.note)
+        before = [getattr(row, name) for name in VALUE_FIELDS]
         _assign(row, kind, entry.get("value"))
         row.note = note
-        if row.pk is None or before != (row.number, row.flag, row.level, row.note):
+        after = [getattr(row, name) for name in VALUE_FIELDS]
+        if row.pk is None or before != after:
             row.version = new_version
             target.append(row)
-    return created, updated
+            if row.pk is not None:
+                changed.update(
+                    name for name, old, new in zip(VALUE_FIELDS, before, after, strict=True) if old != new
+                )
+    # Only the changed columns are written: each costs one CASE over every updated row.
+    return created, updated, [name for name in VALUE_FIELDS if name in changed]
 
 
 def _transition(

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communes.access import get_visible_or_404
+from communes.access import get_visible_or_404, unit_lookup
 from communes.models import Commune, Village
 
 from . import history as history_lib
@@ -168,7 +168,9 @@ def create(request: HttpRequest) -> HttpResponse:
     if criteria_set.unit_level == CriteriaSet.UnitLevel.VILLAGE:
         unit = {"village": get_visible_or_404(Village, request.user, code=request.POST.get("unit", ""))}
     else:
-        unit = {"commune": get_visible_or_404(Commune, request.user, code=request.POST.get("unit", ""))}
+        unit = {
+            "commune": get_visible_or_404(Commune, request.user, **unit_lookup(request.POST.get("unit", "")))
+        }
     form = CreateForm(request.POST)
     if not can_edit(request.user, Assessment(criteria_set=criteria_set, **unit)):
         raise PermissionDenied

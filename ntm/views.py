@@ -11,10 +11,10 @@ from communes.models import Role
 
 # The landing page of each role: the page of the unit the role is bound to.
 LANDING = {
-    Role.Kind.COMMUNE_OFFICER: lambda role: reverse("reports:commune_detail", args=[role.commune.code]),
+    Role.Kind.COMMUNE_OFFICER: lambda role: reverse("reports:commune_detail", args=[role.commune.key]),
     Role.Kind.VILLAGE_HEAD: lambda role: reverse("reports:village", args=[role.village.code]),
-    Role.Kind.DISTRICT_COMMITTEE: lambda role: reverse("reports:district", args=[role.district.code]),
-    Role.Kind.PROVINCE_OFFICE: lambda role: reverse("reports:province", args=[role.province.code]),
+    Role.Kind.DISTRICT_COMMITTEE: lambda role: reverse("reports:district", args=[role.district.key]),
+    Role.Kind.PROVINCE_OFFICE: lambda role: reverse("reports:province", args=[role.province.key]),
 }
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,30 +100,44 @@ class PlanQuerySet(models.QuerySet):
     def reporting_spans(self) -> dict[int, deadlines.ReportingSpan]:
         """Plan id → when its villages owe weekly reports. Three queries however many plans:
         the plans with their communes, all their campaign waves, the deadline rules."""
-        return {plan.pk: span for plan, span in self._with_spans()}
+        return {plan.pk: span for plan, span in self.with_spans()}
 
     def due_weeks(self, now: datetime, among: Iterable[date] | None = None) -> dict[int, list[date]]:
         """Plan id → the Mondays whose report was due at `now` (only those of `among` when
         given). Three queries (see reporting_spans)."""
-        return {plan.pk: span.due_weeks(now, among) for plan, span in self._with_spans()}
+        return {plan.pk: span.due_weeks(now, among) for plan, span in self.with_spans()}
 
     def due_commune_weeks(self, now: datetime, weeks: Iterable[date]) -> set[tuple[int, date]]:
         """The (commune id, Monday) pairs among `weeks` for which the commune's villages owed
         a report at `now`, for counting expected and missing reports over many communes and
         years (filter the plans to the communes, and to the years of `weeks`, first). Three
-        queries (see reporting_spans)."""
-        weeks = sorted(set(weeks))
-        return {
-            (plan.commune_id, monday)
-            for plan, span in self._with_spans()
-            for monday in span.due_weeks(now, weeks)
-        }
+        queries (see with_spans)."""
+        return self.due_pairs(self.with_spans(), now, weeks)
 
-    def _with_spans(self) -> list[tuple[Plan, deadlines.ReportingSpan]]:
-        plans = list(self.select_related("commune").prefetch_related("waves").order_by())
+    @staticmethod
+    def due_pairs(
+        plans: list[tuple[Plan, deadlines.ReportingSpan]], now: datetime, weeks: Iterable[date]
+    ) -> set[tuple[int, date]]:
+        """due_commune_weeks over plans already read with their spans."""
+        weeks = sorted(set(weeks))
+        if not weeks:
+            return set()
+        return {(plan.commune_id, monday) for plan, span in plans for monday in span.due_weeks(now, weeks)}
+
+    def with_spans(self) -> list[tuple[Plan, deadlines.ReportingSpan]]:
+        """The plans, each with its reporting span: three queries (the plans, the deadline
+        rules, the campaign waves), two when no plan has waves."""
+        has_waves = Exists(CampaignWave.objects.filter(plan=OuterRef("pk")))
+        plans = list(self.select_related("commune").annotate(has_waves=has_waves).order_by())
+        waves: dict[int, list[tuple[date, date]]] = {plan.pk: [] for plan in plans}
+        with_waves = [plan.pk for plan in plans if plan.has_waves]
+        if with_waves:
+            rows = CampaignWave.objects.filter(plan_id__in=with_waves).order_by("start")
+            for plan_id, start, end in rows.values_list("plan_id", "start", "end"):
+                waves[plan_id].append((start, end))
         units = {plan.pk: (plan.commune.district_id, plan.commune.province_id) for plan in plans}
         rules = DeadlineRule.for_units(units.values())
-        return [(plan, plan.reporting_span(*rules[units[plan.pk]])) for plan in plans]
+        return [(plan, plan.reporting_span(*rules[units[plan.pk]], waves=waves[plan.pk])) for plan in plans]
 
 
 class Plan(models.Model):
@@ -178,12 +192,17 @@ class Plan(models.Model):
         return self.document_date or deadlines.local_today(self.created_at)
 
     def reporting_span(
-        self, weekday: int = deadlines.DEFAULT_WEEKDAY, at: time = deadlines.DEFAULT_TIME
+        self,
+        weekday: int = deadlines.DEFAULT_WEEKDAY,
+        at: time = deadlines.DEFAULT_TIME,
+        waves: list[tuple[date, date]] | None = None,
     ) -> deadlines.ReportingSpan:
         """When the plan's villages owe weekly reports, under the deadline rule (`weekday`,
-        `at`) of its commune. Reads the waves (one query unless prefetched)."""
-        waves = tuple((wave.start, wave.end) for wave in self.waves.all())
-        return deadlines.ReportingSpan(self.adopted_on, self.year, waves, weekday, at)
+        `at`) of its commune. Reads the waves (one query unless prefetched) unless given as
+        (start, end) pairs."""
+        if waves is None:
+            waves = [(wave.start, wave.end) for wave in self.waves.all()]
+        return deadlines.ReportingSpan(self.adopted_on, self.year, tuple(waves), weekday, at)
 
 
 class CriterionDeadline(models.Model):

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.access import get_visible_or_404
+from communes.access import get_visible_or_404, unit_lookup
 from communes.models import Commune
 
 from . import deadlines, selectors, services
@@ -29,7 +29,9 @@ from .models import Allocation, Plan, WeeklyReport
 
 @login_required
 def commune_plans(request: HttpRequest, code: str) -> HttpResponse:
-    commune = get_visible_or_404(Commune.objects.select_related("district"), request.user, code=code)
+    commune = get_visible_or_404(
+        Commune.objects.select_related("district"), request.user, **unit_lookup(code)
+    )
     return render(
         request,
         "plans/commune_plans.html",
@@ -43,7 +45,7 @@ def commune_plans(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def plan_create(request: HttpRequest, code: str) -> HttpResponse:
-    commune = get_visible_or_404(Commune, request.user, code=code)
+    commune = get_visible_or_404(Commune, request.user, **unit_lookup(code))
     require_manage(request.user, commune.pk)
     form = PlanForm(request.POST or None, commune=commune, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():

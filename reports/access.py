@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from communes.access import committee_units, get_visible_or_404, is_committee, is_commune_officer
+from communes.access import committee_units, get_visible_or_404, is_committee, is_commune_officer, unit_lookup
 from communes.models import Commune, District, Province
 
 from .models import RollUp
@@ -37,7 +37,7 @@ def buildable_units(user) -> list[District | Province]:
 
 
 def get_buildable_unit(request, key: str) -> District | Province:
-    """The unit named by `key` ("district:<code>", "province:<code>") among those the user may
+    """The unit named by `key` ("district:<key>", "province:<key>") among those the user may
     ask a roll-up for; Http404 otherwise."""
     for unit in buildable_units(request.user):
         if unit_key(unit) == key:
@@ -46,13 +46,13 @@ def get_buildable_unit(request, key: str) -> District | Province:
 
 
 def unit_key(unit: District | Province) -> str:
-    return f"{unit._meta.model_name}:{unit.code}"
+    return f"{unit._meta.model_name}:{unit.key}"
 
 
 def get_commune_for_import(request, code: str) -> Commune:
     """The commune whose table the user fills in offline: its officers only (as on the entry
     page); anyone else gets 404, whether or not they may see the commune."""
-    commune = get_visible_or_404(Commune, request.user, code=code)
+    commune = get_visible_or_404(Commune, request.user, **unit_lookup(code))
     if not is_commune_officer(request.user, commune.pk):
         raise Http404
     return commune

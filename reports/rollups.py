@@ -46,7 +46,7 @@ STALE_AFTER = datetime.timedelta(minutes=15)
 @dataclass(frozen=True)
 class UnitRef:
     level: str
-    code: str
+    code: str  # the unit's key: its code, prefixed on the old map
     province_id: int
     district_id: int | None
 
@@ -54,16 +54,16 @@ class UnitRef:
 def rollup_units() -> list[UnitRef]:
     """Every district with communes, and every province with communes outside any district."""
     districts = District.objects.filter(communes__isnull=False).distinct().order_by("code")
-    units = [UnitRef(RollUp.Level.DISTRICT, d.code, d.province_id, d.pk) for d in districts]
+    units = [UnitRef(RollUp.Level.DISTRICT, d.key, d.province_id, d.pk) for d in districts]
     provinces = Province.objects.filter(communes__district__isnull=True).distinct().order_by("code")
-    units += [UnitRef(RollUp.Level.PROVINCE, p.code, p.pk, None) for p in provinces]
+    units += [UnitRef(RollUp.Level.PROVINCE, p.key, p.pk, None) for p in provinces]
     return units
 
 
 def unit_ref(unit: District | Province) -> UnitRef:
     if isinstance(unit, District):
-        return UnitRef(RollUp.Level.DISTRICT, unit.code, unit.province_id, unit.pk)
-    return UnitRef(RollUp.Level.PROVINCE, unit.code, unit.pk, None)
+        return UnitRef(RollUp.Level.DISTRICT, unit.key, unit.province_id, unit.pk)
+    return UnitRef(RollUp.Level.PROVINCE, unit.key, unit.pk, None)
 
 
 # --- Requests ------------------------------------------------------------------------------

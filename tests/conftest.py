@@ -20,6 +20,7 @@ from .factories import (
     VillageFactory,
     user_with_role,
 )
+from .redis_helpers import redis_url
 
 NTM_SET = "xa_ntm_2021_2025"
 ADVANCED_SET = "xa_ntm_nang_cao_2021_2025"
@@ -86,6 +87,14 @@ def vietnamese_first():
 
 
 @pytest.fixture(autouse=True)
+def sessions_in_the_database(settings):
+    """Sessions live in the database in every test, with or without Redis, so query budgets
+    count the session read the same way everywhere (tests/ntm/test_sessions.py covers the
+    Redis-cached sessions production uses)."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+@pytest.fixture(autouse=True)
 def eager_celery():
     """Unit tests run tasks eagerly; integration tests marked `redis` switch to a real worker."""
     from ntm.celery import app
@@ -102,8 +111,7 @@ def celery_worker_on_redis(eager_celery, transactional_db):
 
     app = eager_celery
     app.conf.task_always_eager = False
-    app.conf.broker_url = os.environ["REDIS_URL"]
-    app.conf.result_backend = os.environ["REDIS_URL"]
+    app.conf.broker_url = app.conf.result_backend = redis_url()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         yield app
 

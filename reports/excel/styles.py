@@ -3,7 +3,9 @@ the one way text enters a cell (`safe_text`), so no exported text can become a f
 
 from __future__ import annotations
 
+import copy
 import datetime
+import functools
 import io
 import math
 import re
@@ -12,9 +14,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria.evaluation import Kind
@@ -44,9 +47,11 @@ AVERAGE_FORMAT = "0.0"
 COUNT_FORMAT = "#,##0"
 
 
+@functools.cache
 def font(
     *, bold: bool = False, italic: bool = False, size: int = FONT_SIZE, underline: str | None = None
 ) -> Font:
+    """One shared (never modified) Font per combination, so cells styled alike share it."""
     return Font(name=FONT_NAME, size=size, bold=bold, italic=italic, underline=underline)
 
 
@@ -76,10 +81,36 @@ def put(ws: Worksheet, row: int, column: int, value: object, **style) -> Cell:
         safe_text(cell, value)
     elif value is not None:
         cell.value = value
-    cell.font = style.pop("font", font())
+    style.setdefault("font", font())
+    # Styling a cell attribute by attribute hashes every style object into the workbook's
+    # tables; a combination already applied in this workbook is copied from its first cell.
+    key = (cell.quotePrefix, *sorted((name, id(setting)) for name, setting in style.items()))
+    applied = ws.parent.__dict__.setdefault("_applied_styles", {})
+    if key in applied:
+        cell._style = copy.copy(applied[key][0])
+        return cell
     for name, setting in style.items():
         setattr(cell, name, setting)
+    # The settings are kept with the style, so no id in the key can be reused by another object.
+    applied[key] = (copy.copy(cell._style), tuple(style.values()))
     return cell
+
+
+def merge_boxed(ws: Worksheet, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
+    """Merge a range whose cells all take the first cell's style (a bordered box).
+
+    openpyxl's own merge_cells re-derives the border of every edge cell from the first one,
+    building and hashing a new Border per cell (most of a summary workbook's time); here each
+    covered cell copies the first cell's style, which draws the same box."""
+    start = ws.cell(row=first_row, column=first_column)
+    span = f"{start.coordinate}:{get_column_letter(last_column)}{last_row}"
+    merged = MergedCellRange(ws, span)
+    for row, column in merged.cells:
+        if (row, column) != (first_row, first_column):
+            cell = MergedCell(ws, row=row, column=column)
+            cell._style = copy.copy(start._style)
+            ws._cells[(row, column)] = cell
+    ws.merged_cells.add(merged)
 
 
 def merge_text(ws: Worksheet, row: int, first: int, last: int, text: str, **style) -> Cell:

@@ -30,6 +30,7 @@ from .styles import (
     font,
     header_row,
     hide_column,
+    merge_boxed,
     merge_text,
     metadata_sheet,
     national_heading,
@@ -137,10 +138,8 @@ def _headers(ws: Worksheet, data: SummaryData, layout: Layout) -> None:
     header_row(ws, top, tail, first_column=layout.count)
     header_row(ws, below, [""] * len(tail), first_column=layout.count)
     for column in [*range(1, layout.first_criterion), *range(layout.count, layout.last + 1)]:
-        ws.merge_cells(start_row=top, start_column=column, end_row=below, end_column=column)
-    ws.merge_cells(
-        start_row=top, start_column=layout.first_criterion, end_row=top, end_column=layout.count - 1
-    )
+        merge_boxed(ws, top, column, below, column)
+    merge_boxed(ws, top, layout.first_criterion, top, layout.count - 1)
     put(ws, top, layout.key, "key")
 
 
@@ -270,11 +269,9 @@ def _band_table(ws: Worksheet, row: int, data: SummaryData, layout: Layout) -> N
 
 
 def _boxed(ws: Worksheet, row: int, first: int, last: int, value, **style) -> None:
-    for column in range(first, last + 1):
-        put(ws, row, column, None, border=BORDER)
     alignment = WRAP if isinstance(value, str) else CENTER
     put(ws, row, first, value, **({"alignment": alignment, "border": BORDER} | style))
-    ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    merge_boxed(ws, row, first, row, last)
 
 
 def _metadata(data: SummaryData) -> dict[str, object]:

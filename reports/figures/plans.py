@@ -70,18 +70,23 @@ def plan_track(progress: PlanProgress, year: int, today: datetime.date) -> str:
     return "on_track"
 
 
+def scope_plans(commune_ids: list[int], years: set[int]) -> list[tuple[Plan, deadlines.ReportingSpan]]:
+    """The communes' plans of `years`, each with its reporting span: the plans a scope's
+    progress and due weeks are read from, fetched once (three queries, two when no plan
+    has campaign waves)."""
+    plans = Plan.objects.filter(commune_id__in=commune_ids, year__in=years).select_related("target_set")
+    return plans.with_spans()
+
+
 def plan_progress_by_commune(
-    commune_ids: list[int],
+    plans: list[Plan],
     year: int,
     assessments: list[Assessment],
     today: datetime.date,
     met: set[tuple[int, int]],
 ) -> dict[int, PlanProgress]:
-    """Each commune's plan of `year` with its progress (two queries); `met` holds the
+    """Each commune's plan of `year` (`plans`) with its progress (one query); `met` holds the
     (commune, criterion) pairs met in the year's stored evaluations."""
-    plans = list(
-        Plan.objects.filter(commune_id__in=commune_ids, year=year).select_related("target_set").order_by()
-    )
     items = list(
         CriterionDeadline.objects.filter(plan__in=[plan.pk for plan in plans])
         .select_related("criterion")
@@ -114,14 +119,13 @@ def plan_progress_by_commune(
     return progress
 
 
-def due_commune_weeks(commune_ids: list[int], weeks: list[datetime.date]) -> set[tuple[int, datetime.date]]:
-    """The (commune, Monday) pairs of `weeks` for which the commune's villages owed a report:
-    weeks after the plan was adopted, inside its year or its campaign waves, whose deadline
-    has passed (plans.deadlines.ReportingSpan). Three queries."""
-    if not weeks:
-        return set()
-    plans = Plan.objects.filter(commune_id__in=commune_ids, year__in=week_years(weeks))
-    return plans.due_commune_weeks(now=timezone.now(), weeks=weeks)
+def due_commune_weeks(
+    plans: list[tuple[Plan, deadlines.ReportingSpan]], weeks: list[datetime.date]
+) -> set[tuple[int, datetime.date]]:
+    """The (commune, Monday) pairs of `weeks` for which the commune's villages owed a report
+    under one of `plans` (see scope_plans): weeks after the plan was adopted, inside its year
+    or its campaign waves, whose deadline has passed (plans.deadlines.ReportingSpan)."""
+    return Plan.objects.due_pairs(plans, now=timezone.now(), weeks=weeks)
 
 
 @dataclass
@@ -164,15 +168,19 @@ def report_compliance(
     weeks: list[datetime.date],
     key: str,
     due: set[tuple[int, datetime.date]],
+    counts: dict[tuple[object, int], int] | None = None,
 ) -> dict:
     """Compliance per group of villages (`key` is a Village field path: "commune__district_id",
     "commune_id", "pk"), over the weeks each village owed a report: `due` holds the (commune,
     Monday) pairs that were due (see due_commune_weeks); a report for a week that was not due
-    is not counted. Two queries."""
+    is not counted. Two queries; one when `counts` gives the villages per (group, commune)."""
     result: dict = {}
-    for row in villages.order_by().values(key, "commune_id").annotate(n=Count("pk")):
-        item = result.setdefault(row[key], Compliance(weeks=weeks))
-        item.expected += row["n"] * sum(1 for week in weeks if (row["commune_id"], week) in due)
+    if counts is None:
+        rows = villages.order_by().values(key, "commune_id").annotate(n=Count("pk"))
+        counts = {(row[key], row["commune_id"]): row["n"] for row in rows}
+    for (group, commune_id), number in counts.items():
+        item = result.setdefault(group, Compliance(weeks=weeks))
+        item.expected += number * sum(1 for week in weeks if (commune_id, week) in due)
     reports = (
         WeeklyReport.objects.filter(village__in=villages, week__in=weeks)
         .order_by()

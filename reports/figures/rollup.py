@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from communes.models import Commune, Village
+from communes.models import Commune
 from criteria import evaluation
 from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult, IndicatorValue, Transition
 from plans import deadlines
@@ -24,7 +24,7 @@ from plans.models import CriterionDeadline, Plan, ReportLine, WeeklyReport, Work
 
 from ..models import EvaluationSnapshot, RollUp
 from ..weeks import week_bounds
-from .plans import due_commune_weeks
+from .plans import due_commune_weeks, scope_plans, week_years
 from .scope import CommuneRow, average, commune_sets, main_set, scope_rows
 
 
@@ -48,16 +48,25 @@ def rollup_figures(*, rollup: RollUp, today: datetime.date) -> dict:
     criteria: list[Criterion] = []
     if criteria_set is not None:
         scope = scope_rows(
-            communes_qs, criteria_set, rollup.iso_year, sets, as_of, carry_forward=True, as_of_week=monday
+            communes_qs,
+            criteria_set,
+            rollup.iso_year,
+            sets,
+            as_of,
+            weeks=[monday],
+            carry_forward=True,
+            as_of_week=monday,
         )
-        rows, criteria = scope.rows, scope.criteria
+        rows, criteria, due = scope.rows, scope.criteria, scope.due
     else:
-        rows = [CommuneRow(commune, None, []) for commune in communes_qs.order_by("name", "code")]
+        communes_all = communes_qs.annotate(village_count=Count("villages")).order_by("name", "code")
+        rows = [CommuneRow(commune, None, []) for commune in communes_all]
+        due = due_commune_weeks(scope_plans([row.commune.pk for row in rows], week_years([monday])), [monday])
     shown = [row.assessment for row in rows if row.assessment]
     changes = _changes([a.pk for a in shown], monday, criteria)
     edits = _edits_after_approval(shown, monday)
     plans = _plan_figures(communes_qs, rollup.iso_year, sunday, as_of)
-    reports = _report_figures(communes_qs, monday)
+    reports = _report_figures(communes_qs, rows, due, monday)
     communes = []
     for row in rows:
         line = _commune_json(row)
@@ -249,19 +258,18 @@ def _deadline_figures(plans: dict[int, Plan], as_of: datetime.date) -> dict[int,
     return result
 
 
-def _report_figures(communes: QuerySet, monday: datetime.date) -> dict[int, dict]:
+def _report_figures(
+    communes: QuerySet, rows: list[CommuneRow], due: set[tuple[int, datetime.date]], monday: datetime.date
+) -> dict[int, dict]:
     """Per commune: villages expected to report this week (communes whose plan owed a report
-    for it, the same rule as the dashboards' compliance), reports on time and late, and the
-    missing rest. Five queries."""
-    ids = list(communes.values_list("pk", flat=True))
-    planned = {commune_id for commune_id, _week in due_commune_weeks(ids, [monday])}
+    for it, `due`: the same rule as the dashboards' compliance), reports on time and late,
+    and the missing rest. One query."""
+    planned = {commune_id for commune_id, week in due if week == monday}
     figures: dict[int, dict] = {}
-    villages = (
-        Village.objects.filter(commune__in=communes).order_by().values("commune_id").annotate(n=Count("pk"))
-    )
-    for row in villages:
-        expected = row["n"] if row["commune_id"] in planned else 0
-        figures[row["commune_id"]] = {"expected": expected, "on_time": 0, "late": 0, "missing": expected}
+    for row in rows:
+        if row.commune.village_count:
+            expected = row.commune.village_count if row.commune.pk in planned else 0
+            figures[row.commune.pk] = {"expected": expected, "on_time": 0, "late": 0, "missing": expected}
     reports = (
         WeeklyReport.objects.filter(village__commune__in=communes, week=monday)
         .order_by()

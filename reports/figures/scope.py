@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, JSONField, OuterRef, Q, QuerySet, Subquery
 
 from communes.models import Commune, Village
 from criteria.evaluation import Band, Status, band_of
@@ -41,7 +41,9 @@ from .plans import (
     due_commune_weeks,
     plan_progress_by_commune,
     reference_day,
+    scope_plans,
     total_compliance,
+    week_years,
 )
 from .titles import STATE_CODES, STATE_RANK, recognised_pairs, village_recognitions
 
@@ -206,11 +208,14 @@ def scope_rows(
     The weekly roll-up reads a week as it was: with `carry_forward`, a commune without an
     assessment in `year` shows its latest earlier one, and with `as_of_week` (a Monday) an
     assessment that has a snapshot of that week shows the snapshot's figures (one query more)."""
-    communes = list(communes.select_related("district").order_by("name", "code"))
+    communes = list(
+        communes.select_related("district").annotate(village_count=Count("villages")).order_by("name", "code")
+    )
     ids = [commune.pk for commune in communes]
     fetched = list(
         Assessment.objects.for_scope(ids)
         .in_period(year, carry_forward=carry_forward)
+        .annotate(previous_statuses=previous_snapshot_statuses(today))
         .order_by("commune_id", "criteria_set_id", "-year")
     )
     selected: dict[int, Assessment] = {}
@@ -225,7 +230,6 @@ def scope_rows(
     statuses = _criterion_statuses([a.pk for a in assessments])
     if as_of_week is not None:
         statuses |= _as_of_snapshots(assessments, as_of_week)
-    previous = previous_snapshot_statuses([a.pk for a in selected.values()], today)
     recognised = recognised_pairs(ids, reference_day(year, today))
     titles = _title_states(assessments, sets, recognised)
     commune_of = {a.pk: a.commune_id for a in assessments}
@@ -235,14 +239,17 @@ def scope_rows(
         for criterion_id, status in by_criterion.items()
         if status == Status.MET.value
     }
-    progress = plan_progress_by_commune(ids, year, assessments, today, met)
-    due = due_commune_weeks(ids, weeks or [])
+    plans = scope_plans(ids, {year} | week_years(weeks or []))
+    progress = plan_progress_by_commune(
+        [plan for plan, _span in plans if plan.year == year], year, assessments, today, met
+    )
+    due = due_commune_weeks(plans, weeks or [])
     bands = criteria_set.band_list()
     rows = []
     for commune in communes:
         assessment = selected.get(commune.pk)
         current = statuses.get(assessment.pk, {}) if assessment else {}
-        dropped = set(regressions(previous.get(assessment.pk, {}), current)) if assessment else set()
+        dropped = set(regressions(assessment.previous_statuses or {}, current)) if assessment else set()
         cells = [
             Cell(c, current.get(str(c.pk), Status.NO_VALUE.value), str(c.pk) in dropped) for c in criteria
         ]
@@ -333,18 +340,17 @@ def _criterion_statuses(assessment_ids: list[int]) -> dict[int, dict[str, str]]:
     return statuses
 
 
-def previous_snapshot_statuses(assessment_ids: list[int], today: datetime.date) -> dict[int, dict[str, str]]:
-    """Each assessment's criterion statuses in its latest snapshot before the current week."""
-    monday = deadlines.week_monday(today)
+def previous_snapshot_statuses(today: datetime.date) -> Subquery:
+    """An assessment's criterion statuses in its latest snapshot before the current week (an
+    annotation of the assessments read)."""
     latest = (
-        EvaluationSnapshot.objects.filter(assessment_id=OuterRef("assessment_id"), week_start__lt=monday)
+        EvaluationSnapshot.objects.filter(
+            assessment_id=OuterRef("pk"), week_start__lt=deadlines.week_monday(today)
+        )
         .order_by("-week_start")
-        .values("pk")[:1]
+        .values("criterion_statuses")[:1]
     )
-    rows = EvaluationSnapshot.objects.filter(
-        assessment_id__in=assessment_ids, pk=Subquery(latest)
-    ).values_list("assessment_id", "criterion_statuses")
-    return dict(rows)
+    return Subquery(latest, output_field=JSONField())
 
 
 def filter_rows(rows: list[CommuneRow], params, sets: list[CriteriaSet]) -> list[CommuneRow]:
@@ -422,7 +428,7 @@ def group_figures(communes: QuerySet, scope: Scope, year: int, group: str) -> di
     for item in figures.values():
         if item.met_counts:
             item.average = average(item.met_counts)
-    _village_figures(communes, year, group, figures)
+    _village_figures(communes, scope, year, group, figures)
     return figures
 
 
@@ -433,13 +439,15 @@ def average(numbers: list[int]) -> Decimal | None:
     return (Decimal(sum(numbers)) / len(numbers)).quantize(Decimal("0.1"))
 
 
-def _village_figures(communes: QuerySet, year: int, group: str, figures: dict[int | None, Figures]) -> None:
+def _village_figures(
+    communes: QuerySet, scope: Scope, year: int, group: str, figures: dict[int | None, Figures]
+) -> None:
     """Villages per group, and villages per village set's title state in `year` (a village
     counted once per set, at its highest state)."""
-    villages = Village.objects.filter(commune__in=communes).order_by()
+    for row in scope.rows:
+        figures[getattr(row.commune, group)].villages += row.commune.village_count
     key = f"commune__{group}"
-    for row in villages.values(key).annotate(n=Count("pk")):
-        figures[row[key]].villages = row["n"]
+    villages = Village.objects.filter(commune__in=communes).order_by()
     seen = village_title_states(villages, year, key)
     for (_village_id, set_id), (group_key, state) in seen.items():
         counts = figures[group_key].village_titles.setdefault(set_id, dict.fromkeys(STATE_CODES, 0))

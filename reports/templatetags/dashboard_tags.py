@@ -4,7 +4,7 @@ from django import template
 from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from criteria.evaluation import format_number, status_label
 from criteria.titles import LABELS as TITLE_LABELS
@@ -112,3 +112,55 @@ def _render_cell(code: str, status: str, regressed: bool) -> str:
         symbol,
         hidden,
     )
+
+
+# A commune's title mark, plan target and plan track are shown on every matrix row: rendered
+# in Python (one call each) rather than as a template include per row.
+
+
+@register.simple_tag
+def title_mark(mark) -> str:
+    """★ (recognised only), the title's name and the state's words; "—" without a title."""
+    if not mark:
+        return "—"
+    name = mark.criteria_set.title or mark.criteria_set.name
+    return format_html(
+        '{}{} <span class="small text-muted title-state-{}">— {}</span>',
+        "★ " if mark.state == TitleState.RECOGNISED else "",
+        name,
+        mark.state,
+        title_state_label(mark.state),
+    )
+
+
+@register.simple_tag
+def plan_target(progress) -> str:
+    """The plan's target title, with its target number of criteria where it has one."""
+    if not progress:
+        return "—"
+    plan = progress.plan
+    text = plan.get_target_title_display()
+    if plan.target_criteria_met is None:
+        return text
+    actual = "—" if progress.actual_met is None else progress.actual_met
+    return format_html(
+        "{} · {}",
+        text,
+        gettext("%(actual)s/%(target)s tiêu chí") % {"actual": actual, "target": plan.target_criteria_met},
+    )
+
+
+TRACKS = {
+    "reached": ("track track-reached", "✓ ", gettext_noop("Đã đạt mục tiêu")),
+    "off_track": ("track track-off", "⚠ ", gettext_noop("Chậm tiến độ")),
+    "on_track": ("track track-on", "→ ", gettext_noop("Đúng tiến độ")),
+}
+
+
+@register.simple_tag
+def plan_track(progress) -> str:
+    """Reached / off track / on track, or that the commune has no plan."""
+    if not progress:
+        return format_html('<span class="text-muted">{}</span>', gettext("Chưa có kế hoạch"))
+    css, sign, words = TRACKS.get(progress.track, TRACKS["on_track"])
+    return format_html('<span class="{}">{}{}</span>', css, sign, gettext(words))

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.access import get_visible_or_404
+from communes.access import get_visible_or_404, unit_lookup
 from communes.models import Commune, District, Province, Village
 from criteria.models import Assessment, CriteriaSet
 from criteria.services import assessment_evaluation, set_catalogue
@@ -59,7 +59,12 @@ def _scope_context(request, communes, villages, sets, criteria_set, year, today)
     weeks = compliance_weeks(villages, year, today)
     scope = scope_rows(communes, criteria_set, year, sets, today, weeks)
     criteria, rows = scope.criteria, scope.rows
-    compliance = report_compliance(villages, weeks, "commune_id", scope.due)
+    counts = {
+        (row.commune.pk, row.commune.pk): row.commune.village_count
+        for row in rows
+        if row.commune.village_count
+    }
+    compliance = report_compliance(villages, weeks, "commune_id", scope.due, counts)
     for row in rows:
         row.compliance = compliance.get(row.commune.pk)
     shown = sort_rows(filter_rows(rows, request.GET, sets), request.GET.get("sort", "name"))
@@ -92,7 +97,9 @@ def _base_context(criteria_set, sets, year, village_sets) -> dict:
 
 @login_required
 def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    district = get_visible_or_404(District.objects.select_related("province"), request.user, code=code)
+    district = get_visible_or_404(
+        District.objects.select_related("province"), request.user, **unit_lookup(code)
+    )
     sets, villages_sets = province_sets(district.province_id)
     criteria_set, year = _selected(request, sets)
     today = timezone.localdate()
@@ -107,7 +114,7 @@ def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    province = get_visible_or_404(Province, request.user, code=code)
+    province = get_visible_or_404(Province, request.user, **unit_lookup(code))
     sets, villages_sets = province_sets(province.pk)
     criteria_set, year = _selected(request, sets)
     today = timezone.localdate()
@@ -149,7 +156,9 @@ def _below_lines(targets, rows) -> list[tuple[object, list]]:
 @login_required
 def commune_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     commune = get_visible_or_404(
-        Commune.objects.select_related("province__region", "district", "region"), request.user, code=code
+        Commune.objects.select_related("province__region", "district", "region"),
+        request.user,
+        **unit_lookup(code),
     )
     sets, villages_sets = province_sets(commune.province_id)
     criteria_set, year = _selected(request, sets)
@@ -200,13 +209,13 @@ def _villages_page(request: HttpRequest, unit, villages, province_id: int) -> Ht
 
 @login_required
 def district_villages(request: HttpRequest, code: str) -> HttpResponse:
-    district = get_visible_or_404(District, request.user, code=code)
+    district = get_visible_or_404(District, request.user, **unit_lookup(code))
     villages = Village.objects.filter(commune__district=district)
     return _villages_page(request, district, villages, district.province_id)
 
 
 @login_required
 def province_villages(request: HttpRequest, code: str) -> HttpResponse:
-    province = get_visible_or_404(Province, request.user, code=code)
+    province = get_visible_or_404(Province, request.user, **unit_lookup(code))
     villages = Village.objects.filter(commune__province=province)
     return _villages_page(request, province, villages, province.pk)

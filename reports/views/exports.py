@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from communes.access import get_visible_or_404
+from communes.access import get_visible_or_404, unit_lookup
 from communes.models import Commune, District, Province
 from criteria.models import Assessment, CriteriaSet
 from plans.models import Plan
@@ -63,7 +63,9 @@ def _xlsx(name: str, content: bytes) -> HttpResponse:
 @require_GET
 def commune_table(request: HttpRequest, code: str) -> HttpResponse:
     commune = get_visible_or_404(
-        Commune.objects.select_related("province__region", "district", "region"), request.user, code=code
+        Commune.objects.select_related("province__region", "district", "region"),
+        request.user,
+        **unit_lookup(code),
     )
     criteria_set = _criteria_set(request, commune.province_id)
     year = _year(request, criteria_set)
@@ -73,7 +75,9 @@ def commune_table(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def district_summary(request: HttpRequest, code: str) -> HttpResponse:
-    district = get_visible_or_404(District.objects.select_related("province"), request.user, code=code)
+    district = get_visible_or_404(
+        District.objects.select_related("province"), request.user, **unit_lookup(code)
+    )
     criteria_set = _criteria_set(request, district.province_id)
     year = _year(request, criteria_set)
     return _xlsx(*services.summary_export(unit=district, criteria_set=criteria_set, year=year))
@@ -83,7 +87,7 @@ def district_summary(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def province_summary(request: HttpRequest, code: str) -> HttpResponse:
     """A province has hundreds of communes: its summary is built by a worker."""
-    province = get_visible_or_404(Province, request.user, code=code)
+    province = get_visible_or_404(Province, request.user, **unit_lookup(code))
     criteria_set = _criteria_set(request, province.pk)
     year = _year(request, criteria_set)
     services.export_job_create(
@@ -133,7 +137,7 @@ def job_file(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def plan_table(request: HttpRequest, code: str) -> HttpResponse:
     """A commune's plan (?year=, default its latest) as work items × villages."""
-    commune = get_visible_or_404(Commune, request.user, code=code)
+    commune = get_visible_or_404(Commune, request.user, **unit_lookup(code))
     plans = Plan.objects.filter(commune=commune).select_related("commune__district", "commune__province")
     year = request.GET.get("year", "")
     plan = (plans.filter(year=int(year)) if year.isdigit() else plans.order_by("-year")).first()

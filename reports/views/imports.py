@@ -85,11 +85,11 @@ def import_upload(request: HttpRequest, code: str) -> HttpResponse:
 def _after_check(request, commune, content: bytes, result: ImportResult, context: dict) -> HttpResponse:
     context |= {"result": result}
     if result.errors:
-        request.session[SESSION_KEY] = {"commune": commune.code, "marked": _store(result.marked)}
+        request.session[SESSION_KEY] = {"commune": commune.key, "marked": _store(result.marked)}
         return render(request, "reports/import_errors.html", context, status=400)
     if result.changes:
         token = uuid.uuid4().hex
-        request.session[SESSION_KEY] = {"commune": commune.code, "upload": _store(content), "token": token}
+        request.session[SESSION_KEY] = {"commune": commune.key, "upload": _store(content), "token": token}
         context["token"] = token
     return render(request, "reports/import_preview.html", context)
 
@@ -100,9 +100,9 @@ def import_apply(request: HttpRequest, code: str) -> HttpResponse:
     commune = get_commune_for_import(request, code)
     state = request.session.get(SESSION_KEY) or {}
     upload = state.get("upload")
-    if state.get("commune") != commune.code or not upload or request.POST.get("token") != state.get("token"):
+    if state.get("commune") != commune.key or not upload or request.POST.get("token") != state.get("token"):
         messages.error(request, _("Không tìm thấy tệp đã tải lên; hãy tải tệp lên lại."))
-        return redirect("reports:import", code=commune.code)
+        return redirect("reports:import", code=commune.key)
     with default_storage.open(upload, "rb") as handle:
         content = handle.read()
     context = {"commune": commune, "form": UploadForm(), "max_kb": MAX_BYTES // 1024}
@@ -145,7 +145,7 @@ def import_marked(request: HttpRequest, code: str) -> FileResponse:
     commune = get_commune_for_import(request, code)
     state = request.session.get(SESSION_KEY) or {}
     name = state.get("marked")
-    if state.get("commune") != commune.code or not name or not default_storage.exists(name):
+    if state.get("commune") != commune.key or not name or not default_storage.exists(name):
         raise Http404
     filename = f"loi_bieu-tu-danh-gia_{commune.code}.xlsx"
     return FileResponse(

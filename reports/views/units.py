@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from communes.access import get_visible_or_404
+from communes.access import get_visible_or_404, unit_lookup
 from communes.models import Commune, Village
 from criteria.models import Assessment, CriteriaSet, Recognition
 from criteria.services import assessment_evaluation, set_catalogue
@@ -44,7 +44,9 @@ def _selected_year(request, default: int) -> int:
 @login_required
 def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
     commune = get_visible_or_404(
-        Commune.objects.select_related("province__region", "district", "region"), request.user, code=code
+        Commune.objects.select_related("province__region", "district", "region"),
+        request.user,
+        **unit_lookup(code),
     )
     criteria_set, sets = _selected_set(request, CriteriaSet.UnitLevel.COMMUNE, commune.province_id)
     villages = list(commune.villages.all())

@@ -364,12 +364,12 @@ def test_the_commune_page_shows_each_sets_decision_or_its_revocation(client, cas
         revoked_on=date(2024, 8, 1), revocation_number="99/QĐ-UBND"
     )
     client.force_login(cast.officer_a)
-    text = client.get(reverse("reports:commune_detail", args=[cast.commune_a.code])).content.decode()
+    text = client.get(reverse("reports:commune_detail", args=[cast.commune_a.key])).content.decode()
     assert "QĐ số 77/QĐ-UBND ngày 05/04/2023" in text
     assert "Đã thu hồi theo QĐ số 99/QĐ-UBND ngày 01/08/2024" in text
     with translation.override("en"):
         client.cookies["django_language"] = "en"
-        english = client.get(reverse("reports:commune_detail", args=[cast.commune_a.code])).content.decode()
+        english = client.get(reverse("reports:commune_detail", args=[cast.commune_a.key])).content.decode()
     assert "Decision no. 77/QĐ-UBND of 05/04/2023" in english
 
 

@@ -143,8 +143,8 @@ def assert_stored_equals_live(assessment: Assessment) -> None:
 def page_figures(client, assessment: Assessment) -> tuple[str, str, str]:
     """Criteria met as the commune page, its list of assessments and the commune dashboard show it."""
     query = {"set": assessment.criteria_set.code, "year": assessment.year}
-    commune_page = client.get(reverse("reports:commune_detail", args=[assessment.commune.code]), query)
-    dashboard = client.get(reverse("reports:commune", args=[assessment.commune.code]), query)
+    commune_page = client.get(reverse("reports:commune_detail", args=[assessment.commune.key]), query)
+    dashboard = client.get(reverse("reports:commune", args=[assessment.commune.key]), query)
     page_text = commune_page.content.decode()
     listed = re.search(
         rf'href="{reverse("criteria:entry", args=[assessment.pk])}">.*?</a>\s*<span>(\d+/\d+)',
@@ -365,9 +365,9 @@ def test_the_pages_say_it_is_updating_until_the_task_has_run(
     admin = client.__class__()
     admin.force_login(cast.admin)
     pages = [
-        reverse("reports:commune_detail", args=[cast.commune_a.code]),
+        reverse("reports:commune_detail", args=[cast.commune_a.key]),
         reverse("criteria:entry", args=[assessment.pk]),
-        reverse("reports:commune", args=[cast.commune_a.code]),
+        reverse("reports:commune", args=[cast.commune_a.key]),
     ]
     query = {"set": catalogue.code, "year": assessment.year}
     assert all(PENDING_TEXT not in client.get(url, query).content.decode() for url in pages)

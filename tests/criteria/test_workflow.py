@@ -107,7 +107,7 @@ def test_the_commune_page_shows_returned_assessments_first(client, cast, catalog
     newer = new_assessment(catalogue, commune=cast.commune_a, year=2025)
     Assessment.objects.filter(pk=older.pk).update(status=S.RETURNED)
     client.force_login(cast.officer_a)
-    page = client.get(reverse("reports:commune_detail", args=[cast.commune_a.code])).content.decode()
+    page = client.get(reverse("reports:commune_detail", args=[cast.commune_a.key])).content.decode()
     listing = page.split('data-testid="unit-assessments"')[1]
     assert listing.index(f'data-testid="state-{older.pk}"') < listing.index(f'data-testid="state-{newer.pk}"')
     assert "Có hồ sơ bị trả lại" in page

@@ -130,7 +130,7 @@ def test_with_redis_down_entry_and_dashboards_work_and_queued_work_says_so_then_
 
     # An export asked for now is recorded as failed to queue, with a message; no 500.
     client.force_login(cast.province_office)
-    summary = reverse("reports:province_summary", args=[cast.province.code])
+    summary = reverse("reports:province_summary", args=[cast.province.key])
     response = client.post(summary, {"set": catalogue.code, "year": "2024"})
     assert response.status_code == 302 and response.url == reverse("reports:downloads")
     job = ExportJob.objects.get()

@@ -169,7 +169,7 @@ def test_the_allocation_grid_refuses_malformed_cells(client, cast, catalogue):
 def test_the_plan_forms_refuse_malformed_fields(client, cast, catalogue):
     plan = make_plan(cast.commune_a, year=2024, villages=[cast.village_a])
     client.force_login(cast.officer_a)
-    create = reverse("plans:create", args=[cast.commune_a.code])
+    create = reverse("plans:create", args=[cast.commune_a.key])
     edit = reverse("plans:edit", args=[plan.pk])
     valid = form_with(client.get(edit).content.decode(), "plan-name")
 
@@ -197,7 +197,7 @@ def test_the_plan_forms_refuse_malformed_fields(client, cast, catalogue):
 
 def test_the_excel_import_refuses_random_bytes(client, cast, catalogue):
     client.force_login(cast.officer_a)
-    path = reverse("reports:import", args=[cast.commune_a.code])
+    path = reverse("reports:import", args=[cast.commune_a.key])
 
     @FUZZ
     @given(

@@ -37,8 +37,8 @@ def plan(cast):
 def urls(plan, cast) -> dict[str, str]:
     village = cast.village_a.code
     return {
-        "commune": reverse("plans:commune", args=[cast.commune_a.code]),
-        "create": reverse("plans:create", args=[cast.commune_a.code]),
+        "commune": reverse("plans:commune", args=[cast.commune_a.key]),
+        "create": reverse("plans:create", args=[cast.commune_a.key]),
         "detail": reverse("plans:detail", args=[plan.pk]),
         "edit": reverse("plans:edit", args=[plan.pk]),
         "allocations": reverse("plans:allocations", args=[plan.pk]),
@@ -187,7 +187,7 @@ def test_a_bad_quantity_is_named_and_the_typed_text_is_kept(client, cast, plan):
 def test_the_officer_creates_and_edits_a_plan_with_its_tables(client, cast, catalogue):
     client.force_login(cast.officer_a)
     response = client.post(
-        reverse("plans:create", args=[cast.commune_a.code]),
+        reverse("plans:create", args=[cast.commune_a.key]),
         {"plan-name": "Kế hoạch 2024", "name": "Kế hoạch 2024", "year": "2024", "target_title": "advanced"},
     )
     plan = Plan.objects.get(commune=cast.commune_a)
@@ -320,8 +320,8 @@ def test_the_commune_and_village_pages_link_to_the_plans(client, cast, plan):
     page = client.get(reverse("reports:village", args=[cast.village_a.code])).content.decode()
     assert reverse("plans:village", args=[plan.pk, cast.village_a.code]) in page
     client.force_login(cast.officer_a)
-    page = client.get(reverse("reports:commune_detail", args=[cast.commune_a.code])).content.decode()
-    assert reverse("plans:commune", args=[cast.commune_a.code]) in page
+    page = client.get(reverse("reports:commune_detail", args=[cast.commune_a.key])).content.decode()
+    assert reverse("plans:commune", args=[cast.commune_a.key]) in page
 
 
 def test_numbers_in_inputs_stay_vietnamese_in_the_english_interface_so_they_read_back_the_same(

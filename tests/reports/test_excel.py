@@ -85,7 +85,7 @@ def test_the_ntm_set_declares_the_official_bands_in_order(catalogue):
 
 
 def commune_url(commune, year=2024, criteria_set=NTM):
-    return reverse("reports:commune_table", args=[commune.code]) + f"?set={criteria_set}&year={year}"
+    return reverse("reports:commune_table", args=[commune.key]) + f"?set={criteria_set}&year={year}"
 
 
 def download(client, user, url):
@@ -235,7 +235,7 @@ def test_a_commune_without_an_assessment_gets_an_empty_table_to_fill(client, cas
 
 
 def summary_url(district, year=2024, criteria_set=NTM):
-    return reverse("reports:district_summary", args=[district.code]) + f"?set={criteria_set}&year={year}"
+    return reverse("reports:district_summary", args=[district.key]) + f"?set={criteria_set}&year={year}"
 
 
 def test_huong_son_summary_for_2024_matches_the_demo_by_hand(client, demo, demo_user):
@@ -361,13 +361,13 @@ def test_unknown_sets_and_years_are_404(client, cast, catalogue):
 def test_the_pages_offer_the_downloads(client, cast, catalogue):
     assess(catalogue, cast.commune_a)
     client.force_login(cast.province_office)
-    commune_url = reverse("reports:commune_detail", args=[cast.commune_a.code]) + "?year=2024"
+    commune_url = reverse("reports:commune_detail", args=[cast.commune_a.key]) + "?year=2024"
     commune_page = client.get(commune_url).content.decode()
-    assert reverse("reports:commune_table", args=[cast.commune_a.code]) in commune_page
-    district_page = client.get(reverse("reports:district", args=[cast.district_a.code])).content.decode()
-    assert reverse("reports:district_summary", args=[cast.district_a.code]) in district_page
-    province_page = client.get(reverse("reports:province", args=[cast.province.code])).content.decode()
-    assert reverse("reports:province_summary", args=[cast.province.code]) in province_page
+    assert reverse("reports:commune_table", args=[cast.commune_a.key]) in commune_page
+    district_page = client.get(reverse("reports:district", args=[cast.district_a.key])).content.decode()
+    assert reverse("reports:district_summary", args=[cast.district_a.key]) in district_page
+    province_page = client.get(reverse("reports:province", args=[cast.province.key])).content.decode()
+    assert reverse("reports:province_summary", args=[cast.province.key]) in province_page
 
 
 # Query budgets --------------------------------------------------------------------------------

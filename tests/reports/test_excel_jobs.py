@@ -24,7 +24,7 @@ def media(settings, tmp_path):
 
 def start(client, user, province, year=2024):
     client.force_login(user)
-    url = reverse("reports:province_summary", args=[province.code])
+    url = reverse("reports:province_summary", args=[province.key])
     return client.post(url, {"set": NTM, "year": year})
 
 
@@ -101,7 +101,7 @@ def test_only_the_owner_downloads_a_jobs_file(client, cast, catalogue):
 
 
 def test_only_the_province_office_starts_a_province_summary(client, cast, catalogue):
-    url = reverse("reports:province_summary", args=[cast.province.code])
+    url = reverse("reports:province_summary", args=[cast.province.key])
     assert client.post(url, {"set": NTM, "year": 2024}).url.startswith("/login/")
     for outsider in (cast.officer_a, cast.officer_b, cast.village_head_a, cast.district_member_a):
         assert start(client, outsider, cast.province).status_code == 404
@@ -175,7 +175,7 @@ def test_a_job_costs_the_same_queries_with_2_and_20_communes(cast, catalogue):
 
 def test_the_province_page_start_costs_the_same_queries_with_2_and_20_communes(client, cast, catalogue):
     client.force_login(cast.province_office)
-    url = reverse("reports:province_summary", args=[cast.province.code])
+    url = reverse("reports:province_summary", args=[cast.province.key])
     small = count_queries(lambda: client.post(url, {"set": NTM, "year": 2024}))
     for _ in range(18):
         CommuneFactory(district=cast.district_a)

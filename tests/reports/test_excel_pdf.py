@@ -60,10 +60,10 @@ def test_libreoffice_prints_every_export_on_a4_landscape(soffice, demo, client, 
     huong_son = District.objects.get(name="Hương Sơn")
     exports = {
         "commune.xlsx": client.get(
-            reverse("reports:commune_table", args=[son_tay.code]) + f"?set={NTM}&year=2024"
+            reverse("reports:commune_table", args=[son_tay.key]) + f"?set={NTM}&year=2024"
         ).content,
         "district.xlsx": client.get(
-            reverse("reports:district_summary", args=[huong_son.code]) + f"?set={NTM}&year=2024"
+            reverse("reports:district_summary", args=[huong_son.key]) + f"?set={NTM}&year=2024"
         ).content,
     }
     province = Province.objects.get(name="Hà Tĩnh")

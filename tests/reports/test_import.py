@@ -66,7 +66,7 @@ def indicator(criteria_set, code: str) -> Indicator:
 def upload(client, user, commune, content: bytes, name="bieu.xlsx"):
     client.force_login(user)
     file = SimpleUploadedFile(name, content, content_type="application/octet-stream")
-    return client.post(reverse("reports:import", args=[commune.code]), {"file": file})
+    return client.post(reverse("reports:import", args=[commune.key]), {"file": file})
 
 
 def state(assessment: Assessment) -> tuple:
@@ -117,7 +117,7 @@ def test_the_preview_lists_old_and_new_values_and_apply_writes_them_in_one_versi
     assert "90 %" in page and "97,5 %" in page and "Chưa đạt" in page and "Đang xây dựng lại" in page
     assert Assessment.objects.get(pk=ready.pk).version == ready.version  # nothing written yet
     token = page.split('name="token" value="', 1)[1].split('"', 1)[0]
-    response = client.post(reverse("reports:import_apply", args=[cast.commune_a.code]), {"token": token})
+    response = client.post(reverse("reports:import_apply", args=[cast.commune_a.key]), {"token": token})
     assert response.status_code == 302
     stored = {
         row.indicator.code: row
@@ -153,7 +153,7 @@ def test_cell_errors_are_listed_marked_in_a_copy_and_nothing_is_written(client, 
     assert f"E{rows['percent']}" in page and "Tỷ lệ phải nằm trong khoảng 0 đến 100." in page
     assert f"E{rows['flag']}" in page and "hãy chọn Đạt hoặc Chưa đạt" in page
     assert "Ô chứa công thức" in page and SHEET in page
-    marked = client.get(reverse("reports:import_marked", args=[cast.commune_a.code]))
+    marked = client.get(reverse("reports:import_marked", args=[cast.commune_a.key]))
     ws = workbook(b"".join(marked.streaming_content))[SHEET]
     cell = ws.cell(row=rows["percent"], column=5)
     assert cell.fill.fgColor.rgb.endswith("FF9999") and "0 đến 100" in cell.comment.text
@@ -220,7 +220,7 @@ def test_a_save_between_preview_and_apply_is_refused_as_a_conflict(client, cast,
         reason="",
     )
     before = state(ready)
-    response = client.post(reverse("reports:import_apply", args=[cast.commune_a.code]), {"token": token})
+    response = client.post(reverse("reports:import_apply", args=[cast.commune_a.key]), {"token": token})
     assert response.status_code in (400, 409)
     assert (
         "đã được sửa sau khi tải biểu" in response.content.decode()
@@ -234,12 +234,12 @@ def _set(wb, code: str, value) -> None:
 
 
 def test_only_the_communes_officer_may_import(client, cast, catalogue, ready):
-    url = reverse("reports:import", args=[cast.commune_a.code])
+    url = reverse("reports:import", args=[cast.commune_a.key])
     assert client.get(url).status_code == 302
     for outsider in (cast.officer_b, cast.district_member_a, cast.village_head_a, cast.province_office):
         client.force_login(outsider)
         assert client.get(url).status_code == 404
-        assert client.get(reverse("reports:import_marked", args=[cast.commune_a.code])).status_code == 404
+        assert client.get(reverse("reports:import_marked", args=[cast.commune_a.key])).status_code == 404
     for user in (cast.officer_a, cast.admin):
         client.force_login(user)
         assert client.get(url).status_code == 200
@@ -247,7 +247,7 @@ def test_only_the_communes_officer_may_import(client, cast, catalogue, ready):
 
 def test_the_upload_page_costs_the_same_queries_at_two_sizes(client, cast, catalogue, ready):
     client.force_login(cast.officer_a)
-    url = reverse("reports:import", args=[cast.commune_a.code])
+    url = reverse("reports:import", args=[cast.commune_a.key])
     client.get(url)
     small = count_queries(lambda: client.get(url))
     for _n in range(10):
@@ -267,7 +267,7 @@ def test_the_preview_costs_the_same_queries_with_few_or_many_changes(client, cas
     def post(content):
         file = SimpleUploadedFile("b.xlsx", content)
         return count_queries(
-            lambda: client.post(reverse("reports:import", args=[cast.commune_a.code]), {"file": file})
+            lambda: client.post(reverse("reports:import", args=[cast.commune_a.key]), {"file": file})
         )
 
     few = post(edit(good, lambda wb: _set(wb, codes[0], 0.91)))
@@ -346,7 +346,7 @@ def test_generated_malformed_uploads_each_end_in_a_clear_error_with_zero_writes(
     def check(edits):
         content = edit(good, lambda wb: _apply(wb, edits))
         file = SimpleUploadedFile("b.xlsx", content)
-        response = client.post(reverse("reports:import", args=[cast.commune_a.code]), {"file": file})
+        response = client.post(reverse("reports:import", args=[cast.commune_a.key]), {"file": file})
         page = response.content.decode()
         if _only_harmless(edits):
             return

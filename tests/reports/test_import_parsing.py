@@ -101,10 +101,10 @@ def test_an_upload_with_1_234_typed_in_a_percent_cell_stores_1_234(client, cast,
     content = exported_with(cast.commune_a, catalogue, indicator.code, "1.234")
     client.force_login(cast.officer_a)
     file = SimpleUploadedFile("bieu.xlsx", content, content_type="application/octet-stream")
-    response = client.post(reverse("reports:import", args=[cast.commune_a.code]), {"file": file})
+    response = client.post(reverse("reports:import", args=[cast.commune_a.key]), {"file": file})
     page = response.content.decode()
     assert response.status_code == 200 and 'data-testid="import-changes"' in page
     token = page.split('name="token" value="', 1)[1].split('"', 1)[0]
-    response = client.post(reverse("reports:import_apply", args=[cast.commune_a.code]), {"token": token})
+    response = client.post(reverse("reports:import_apply", args=[cast.commune_a.key]), {"token": token})
     assert response.status_code == 302
     assert IndicatorValue.objects.get(assessment=assessment, indicator=indicator).number == Decimal("1.234")

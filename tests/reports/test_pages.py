@@ -35,7 +35,7 @@ def test_the_commune_page_shows_every_criterion_with_thresholds_and_explanations
     assess(catalogue, cast.commune_a)
     # The page opens on the set in force this year; 2024 is the 2021-2025 set's.
     response = login(client, cast.officer_a).get(
-        reverse("reports:commune_detail", args=[cast.commune_a.code]), {"year": 2024}
+        reverse("reports:commune_detail", args=[cast.commune_a.key]), {"year": 2024}
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -47,7 +47,7 @@ def test_the_commune_page_shows_every_criterion_with_thresholds_and_explanations
 
 
 def test_the_commune_page_is_404_outside_the_scope_and_asks_strangers_to_log_in(client, cast, catalogue):
-    url = reverse("reports:commune_detail", args=[cast.commune_a.code])
+    url = reverse("reports:commune_detail", args=[cast.commune_a.key])
     assert client.get(url).status_code == 302
     for outsider in (cast.officer_b, cast.village_head_a):
         assert login(client, outsider).get(url).status_code == 404
@@ -59,15 +59,15 @@ def test_the_old_district_and_province_pages_move_permanently_to_their_dashboard
     assess(catalogue, cast.commune_a)
     other = CommuneFactory(name="Sơn Tây", district=cast.district_a)
     moves = {
-        f"/districts/{cast.district_a.code}/": reverse("reports:district", args=[cast.district_a.code]),
-        f"/provinces/{cast.province.code}/": reverse("reports:province", args=[cast.province.code]),
-        f"/communes/{cast.commune_a.code}/": reverse("reports:commune_detail", args=[cast.commune_a.code]),
+        f"/districts/{cast.district_a.code}/": reverse("reports:district", args=[cast.district_a.key]),
+        f"/provinces/{cast.province.code}/": reverse("reports:province", args=[cast.province.key]),
+        f"/communes/{cast.commune_a.code}/": reverse("reports:commune_detail", args=[cast.commune_a.key]),
         f"/villages/{cast.village_a.code}/": reverse("reports:village", args=[cast.village_a.code]),
     }
     for old, new in moves.items():
         response = login(client, cast.province_office).get(old + "?set=xa_ntm_2021_2025&year=2024")
         assert response.status_code == 301 and response.url == new + "?set=xa_ntm_2021_2025&year=2024"
-    assert reverse("communes:district", args=[cast.district_a.code]) == f"/districts/{cast.district_a.code}/"
+    assert reverse("communes:district", args=[cast.district_a.key]) == f"/districts/{cast.district_a.code}/"
     page = login(client, cast.district_member_a).get(moves[f"/districts/{cast.district_a.code}/"])
     text = page.content.decode()
     assert "Sơn Bằng" in text and other.name in text and "Liên Minh" not in text
@@ -77,9 +77,9 @@ def test_the_old_district_and_province_pages_move_permanently_to_their_dashboard
 
 def test_the_home_page_sends_each_role_to_its_unit(client, cast):
     expected = {
-        cast.officer_a: reverse("reports:commune_detail", args=[cast.commune_a.code]),
-        cast.district_member_a: reverse("reports:district", args=[cast.district_a.code]),
-        cast.province_office: reverse("reports:province", args=[cast.province.code]),
+        cast.officer_a: reverse("reports:commune_detail", args=[cast.commune_a.key]),
+        cast.district_member_a: reverse("reports:district", args=[cast.district_a.key]),
+        cast.province_office: reverse("reports:province", args=[cast.province.key]),
         cast.village_head_a: reverse("reports:village", args=[cast.village_a.code]),
     }
     for user, url in expected.items():
@@ -91,7 +91,7 @@ def test_the_commune_page_costs_the_same_queries_with_2_and_20_communes(client, 
     login(client, cast.province_office)
     for commune in (cast.commune_a, cast.commune_b):
         assess(catalogue, commune)
-    url = reverse("reports:commune_detail", args=[cast.commune_a.code])
+    url = reverse("reports:commune_detail", args=[cast.commune_a.key])
     small = count_queries(lambda: client.get(url), status=200)
     for _ in range(18):
         assess(catalogue, CommuneFactory(district=cast.district_a))

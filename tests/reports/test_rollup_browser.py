@@ -64,7 +64,7 @@ def test_a_commune_officer_imports_an_edited_table_on_a_phone(
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, "officer_a", PASSWORD)
-    page.goto(page.base_url + reverse("reports:import", args=[cast.commune_a.code]))
+    page.goto(page.base_url + reverse("reports:import", args=[cast.commune_a.key]))
     page.set_input_files(
         "input[name=file]",
         files=[{"name": "bieu.xlsx", "mimeType": "application/octet-stream", "buffer": buffer.getvalue()}],

@@ -20,6 +20,7 @@ from reports.models import RollUp
 from reports.tasks import rollup_build
 
 from ..excel_helpers import assess
+from ..redis_helpers import redis_url as test_redis_url
 
 pytestmark = pytest.mark.redis
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,7 +110,7 @@ def test_a_worker_killed_mid_build_leaves_the_rollup_built_exactly_once(
 ):
     if connection.vendor != "postgresql":
         pytest.skip("the worker processes need the test database on PostgreSQL")
-    redis_url = os.environ["REDIS_URL"]
+    redis_url = test_redis_url()
     redis.Redis.from_url(redis_url).flushdb()  # this run's own Redis database
     assess(catalogue, cast.commune_a)
     rollup = rollups.rollup_request(

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from communes.access import unit_lookup
 from communes.models import District, Province
 from plans.deadlines import parse_iso_week
 from reports.models import RollUp
@@ -14,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--week", required=True, help="Tuần ISO, ví dụ 2024-W10.")
-        parser.add_argument("--unit", help="Mã huyện (hoặc mã tỉnh có xã không thuộc huyện).")
+        parser.add_argument(
+            "--unit", help="Mã huyện (hoặc mã tỉnh có xã không thuộc huyện); trước 1/7/2025: legacy-<mã>."
+        )
         parser.add_argument("--no-mail", action="store_true", help="Không gửi thư cho Ban Chỉ đạo.")
 
     def handle(self, *args, week, unit=None, no_mail=False, **options):
@@ -35,10 +38,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Đã tổng hợp {len(units)} đơn vị."))
 
     def _unit(self, code: str):
-        district = District.objects.filter(code=code).first()
+        district = District.objects.filter(**unit_lookup(code)).first()
         if district is not None:
             return unit_ref(district)
-        province = Province.objects.filter(code=code, communes__district__isnull=True).distinct().first()
+        province = (
+            Province.objects.filter(**unit_lookup(code), communes__district__isnull=True).distinct().first()
+        )
         if province is not None:
             return unit_ref(province)
         raise CommandError(f"Không có huyện (hoặc tỉnh có xã không thuộc huyện) mã {code!r}.")
