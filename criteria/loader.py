@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from communes.models import Province, Region
+from communes.models import AdminMap, Province, Region
 
 from .evaluation import Kind, looser_than_national
 from .models import CriteriaSet, Criterion, CriterionGroup, Indicator, Threshold, looser_message
@@ -92,7 +92,7 @@ def evaluation_inputs(criteria_set: CriteriaSet) -> tuple:
 def _load_set(spec: dict[str, Any], source_file: str) -> CriteriaSet | str:
     province = None
     if spec.get("province"):
-        province = Province.objects.filter(code=str(spec["province"])).first()
+        province = _province_of(spec)
         if province is None:
             return spec["code"]
     prerequisite = None
@@ -137,6 +137,25 @@ def _load_set(spec: dict[str, Any], source_file: str) -> CriteriaSet | str:
         group = group_of.get(str(criterion_spec["code"]))
         _load_criterion(criteria_set, criterion_spec, order, group, spec.get("stand_in") or {})
     return criteria_set
+
+
+def _province_of(spec: dict[str, Any]) -> Province | None:
+    """The province a province's set belongs to. Codes repeat across the two administrative
+    maps: where both hold the code, the province that existed on 1 January of the set's first
+    year (Hà Tĩnh's 2022 set: the old map's), else the current map's."""
+    candidates = list(Province.objects.filter(code=str(spec["province"])).order_by("pk"))
+    start = _period(spec)["valid_from_year"]
+    if len(candidates) > 1 and start is not None:
+        day = datetime.date(start, 1, 1)
+        alive = [
+            item
+            for item in candidates
+            if (item.valid_from is None or item.valid_from <= day)
+            and (item.valid_to is None or day <= item.valid_to)
+        ]
+        candidates = alive or candidates
+    current = [item for item in candidates if item.map == AdminMap.CURRENT]
+    return (candidates if len(candidates) == 1 else current or candidates or [None])[0]
 
 
 def _period(spec: dict[str, Any]) -> dict[str, int | None]:

@@ -140,7 +140,7 @@ class CriteriaSet(BilingualName):
     def province_error(self, commune: Commune, unit: Commune | Village) -> str | None:
         """Why the set cannot be used for `unit` (of `commune`): a province's set is confined
         to that province. None when it can."""
-        if self.province_id is None or self.province_id == commune.province_id:
+        if self.applies_in(commune.province):
             return None
         return str(_("%(set)s chỉ áp dụng cho tỉnh %(province)s; %(unit)s thuộc tỉnh %(other)s.")) % {
             "set": self.name,
@@ -148,6 +148,16 @@ class CriteriaSet(BilingualName):
             "unit": unit.name,
             "other": commune.province.name,
         }
+
+    def applies_in(self, province: Province) -> bool:
+        """Whether a unit of `province` may use the set: a national set anywhere, a province's
+        set in its province on either map (itself, its successor on the new map, or the old
+        province it succeeds: Hà Tĩnh before and after 1 July 2025)."""
+        if self.province_id is None:
+            return True
+        return self.province_id in (province.pk, province.successor_id) or (
+            self.province.successor_id == province.pk
+        )
 
     def check_use(self, *, unit: Commune | Village, year: int) -> None:
         """Refuse (ValidationError naming the field) a unit of the wrong level, a unit of
@@ -338,7 +348,7 @@ class Threshold(models.Model):
             pk=self.indicator_id
         )
         criteria_set = indicator.criterion.criteria_set
-        if criteria_set.province_id not in (None, self.province_id):
+        if not criteria_set.applies_in(self.province):
             raise ValidationError(
                 {
                     "province": _("%(set)s chỉ áp dụng cho tỉnh %(province)s.")

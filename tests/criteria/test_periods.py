@@ -500,3 +500,30 @@ def test_the_commune_group_chooses_the_stand_in_threshold_a_province_enters(cast
     assessment = Assessment.objects.create(criteria_set=new_set, commune=group_3, year=2026)
     outcome = assessment_reevaluate(assessment=assessment)
     assert outcome.criteria_total == 10 and outcome.criteria[0].results[0][2].threshold.province_id
+
+
+def test_a_province_set_binds_to_the_province_of_its_period_and_follows_it_across_the_reform(
+    catalogue, other_province
+):
+    import datetime
+
+    from communes.models import LEGACY_LAST_DAY, REFORM_DATE, AdminMap
+
+    new_ha_tinh = ProvinceFactory(code="42", name="Hà Tĩnh", map=AdminMap.CURRENT, valid_from=REFORM_DATE)
+    old_ha_tinh = ProvinceFactory(
+        code="42",
+        name="Hà Tĩnh",
+        map=AdminMap.LEGACY,
+        valid_from=datetime.date(1991, 8, 12),
+        valid_to=LEGACY_LAST_DAY,
+        successor=new_ha_tinh,
+    )
+    call_command("load_catalogue", verbosity=0)
+    ha_tinh = CriteriaSet.objects.get(code=VILLAGE_SET)
+    assert ha_tinh.province == old_ha_tinh  # the set of 2022 is the old map's Hà Tĩnh's
+    new_village = VillageFactory(commune=CommuneFactory(district=None, province=new_ha_tinh))
+    old_village = VillageFactory(commune=CommuneFactory(district=None, province=old_ha_tinh))
+    ha_tinh.check_use(unit=new_village, year=2026)
+    ha_tinh.check_use(unit=old_village, year=2024)
+    with pytest.raises(ValidationError):
+        ha_tinh.check_use(unit=other_province[1], year=2026)
