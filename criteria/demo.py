@@ -28,27 +28,48 @@ ADVANCED_SET = "xa_ntm_nang_cao_2021_2025"
 def load_illustrative_thresholds(
     path: Path = ILLUSTRATIVE_FILE, province_codes: list[str] | None = None
 ) -> None:
-    """Store the illustrative thresholds for the demo provinces (or for `province_codes`)."""
+    """Store the illustrative thresholds for the demo provinces (or for `province_codes`),
+    each checked as the province office's own entries are (never looser than a national
+    value); illustrative rows of the same source that the file no longer holds are removed."""
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
     indicators = {
         indicator.code: indicator
         for indicator in Indicator.objects.filter(criterion__criteria_set__code=spec["criteria_set"])
     }
     for province in Province.objects.filter(code__in=province_codes or spec["provinces"]):
+        keep = []
         for code, value in spec["thresholds"].items():
-            by_year = value if isinstance(value, dict) else {None: value}
-            for year, number in by_year.items():
-                Threshold.objects.update_or_create(
+            for classifier_value, year, number in _illustrative_rows(value):
+                threshold = Threshold.objects.filter(
                     indicator=indicators[str(code)],
-                    classifier_value="",
+                    classifier_value=classifier_value,
                     year=year,
                     province=province,
-                    defaults={
-                        "value": Decimal(str(number)),
-                        "source": spec["source"],
-                        "is_illustrative": True,
-                    },
+                ).first() or Threshold(
+                    indicator=indicators[str(code)],
+                    classifier_value=classifier_value,
+                    year=year,
+                    province=province,
                 )
+                threshold.value = Decimal(str(number))
+                threshold.source = spec["source"]
+                threshold.is_illustrative = True
+                threshold.clean()
+                threshold.save()
+                keep.append(threshold.pk)
+        Threshold.objects.filter(
+            indicator__in=indicators.values(), province=province, is_illustrative=True, source=spec["source"]
+        ).exclude(pk__in=keep).delete()
+
+
+def _illustrative_rows(value) -> list[tuple[str, int | None, Any]]:
+    """(classifier value, year, number) rows of one entry: a number for every year and
+    classifier value, {year: number}, or {"by_classifier": {value: number}}."""
+    if isinstance(value, dict) and "by_classifier" in value:
+        return [(str(key), None, number) for key, number in value["by_classifier"].items()]
+    if isinstance(value, dict):
+        return [("", int(year), number) for year, number in value.items()]
+    return [("", None, value)]
 
 
 @transaction.atomic

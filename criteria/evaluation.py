@@ -158,6 +158,42 @@ def compare(kind: Kind, value, threshold: ThresholdRow, levels: Sequence[str] = 
     return Decimal(value) >= threshold.value
 
 
+def threshold_value(kind: Kind, threshold: ThresholdRow):
+    """The level a threshold row requires, as a value of an indicator of `kind` (so that a
+    threshold can itself be compared with another threshold)."""
+    if kind is Kind.BOOL:
+        return threshold.flag
+    if kind is Kind.LEVEL:
+        return threshold.level or None
+    return threshold.value
+
+
+def _overlaps(one: ThresholdRow, other: ThresholdRow) -> bool:
+    """Whether some unit and year fall under both rows (blank classifier / no year: any)."""
+    same_class = "" in (one.classifier_value, other.classifier_value) or (
+        one.classifier_value == other.classifier_value
+    )
+    same_year = None in (one.year, other.year) or one.year == other.year
+    return same_class and same_year
+
+
+def looser_than_national(
+    kind: Kind, province_row: ThresholdRow, national: Iterable[ThresholdRow], levels: Sequence[str] = ()
+) -> ThresholdRow | None:
+    """The national row that a province's row would replace (`pick_threshold` prefers the
+    province's) and that is stricter than it, or None. A province may only be as strict as the
+    national table or stricter: its own level must meet the national threshold by `compare`
+    (≥ for "at least", ≤ for "at most", the same yes/no, a level as high in the list)."""
+    value = threshold_value(kind, province_row)
+    unset = not threshold_is_set(kind, province_row)  # it would replace a value with none
+    for row in national:
+        if row.province_id is not None or not threshold_is_set(kind, row):
+            continue
+        if _overlaps(province_row, row) and (unset or not compare(kind, value, row, levels)):
+            return row
+    return None
+
+
 def format_number(value: Decimal | int | float) -> str:
     """A number in the active language's format, without trailing zeros (2,21 / 1.234,5)."""
     number = Decimal(value).normalize()
@@ -184,7 +220,7 @@ def format_value(kind: Kind, value, unit: str = "") -> str:
 
 
 def format_threshold(kind: Kind, threshold: ThresholdRow | None, unit: str = "") -> str:
-    if threshold is None or not _threshold_is_set(kind, threshold):
+    if threshold is None or not threshold_is_set(kind, threshold):
         return _("chưa có ngưỡng")
     if kind is Kind.BOOL:
         return _("Đạt") if threshold.flag else _("Không")
@@ -194,7 +230,7 @@ def format_threshold(kind: Kind, threshold: ThresholdRow | None, unit: str = "")
     return f"{sign} {format_value(kind, threshold.value, unit)}"
 
 
-def _threshold_is_set(kind: Kind, threshold: ThresholdRow) -> bool:
+def threshold_is_set(kind: Kind, threshold: ThresholdRow) -> bool:
     if kind is Kind.BOOL:
         return threshold.flag is not None
     if kind is Kind.LEVEL:
@@ -220,7 +256,7 @@ def evaluate_indicator(
         text = _("%(code)s: chưa nhập giá trị") % {"code": code}
         return Result(Status.NO_VALUE, text, threshold, threshold_text, "—")
     shown = format_value(kind, value, unit)
-    if threshold is None or not _threshold_is_set(kind, threshold):
+    if threshold is None or not threshold_is_set(kind, threshold):
         text = _("%(code)s: %(value)s — chưa có ngưỡng%(where)s") % {
             "code": code,
             "value": shown,

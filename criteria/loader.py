@@ -1,9 +1,10 @@
 """Loads criteria sets from the versioned YAML files in `criteria/catalogue/`.
 
 Idempotent, keyed by natural keys (set code, group code, criterion code, indicator code). The
-national thresholds of a loaded indicator are replaced by the file's; province overrides, which
-are entered in the admin or by demo data, are never touched. Unknown (null) thresholds create
-no row, so such an indicator evaluates as "threshold not set".
+national thresholds of a loaded indicator are replaced by the file's; what provinces entered is
+never touched: their thresholds (rows with a province), the indicators added to a set outside
+its file, and a criterion they detailed that the file leaves undetailed. Unknown (null)
+thresholds create no row, so such an indicator evaluates as "threshold not set".
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from communes.models import Province, Region
+from communes.models import AdminMap, Province, Region
 
-from .evaluation import Kind
-from .models import CriteriaSet, Criterion, CriterionGroup, Indicator, Threshold
+from .evaluation import Kind, looser_than_national
+from .models import CriteriaSet, Criterion, CriterionGroup, Indicator, Threshold, looser_message
 from .reevaluation import assessments_reevaluation_request
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
@@ -91,7 +92,7 @@ def evaluation_inputs(criteria_set: CriteriaSet) -> tuple:
 def _load_set(spec: dict[str, Any], source_file: str) -> CriteriaSet | str:
     province = None
     if spec.get("province"):
-        province = Province.objects.filter(code=str(spec["province"])).first()
+        province = _province_of(spec)
         if province is None:
             return spec["code"]
     prerequisite = None
@@ -108,6 +109,8 @@ def _load_set(spec: dict[str, Any], source_file: str) -> CriteriaSet | str:
             "title_en": spec.get("title_en", ""),
             "legal_basis": spec.get("legal_basis", ""),
             "effective_from": _date(spec.get("effective_from")),
+            **_period(spec),
+            "is_pilot": bool(spec.get("pilot", False)),
             "province": province,
             "prerequisite": prerequisite,
             "bands": _bands(spec),
@@ -131,8 +134,42 @@ def _load_set(spec: dict[str, Any], source_file: str) -> CriteriaSet | str:
         for criterion_code in group.get("criteria", []):
             group_of[str(criterion_code)] = obj
     for order, criterion_spec in enumerate(spec["criteria"], start=1):
-        _load_criterion(criteria_set, criterion_spec, order, group_of.get(str(criterion_spec["code"])))
+        group = group_of.get(str(criterion_spec["code"]))
+        _load_criterion(criteria_set, criterion_spec, order, group, spec.get("stand_in") or {})
     return criteria_set
+
+
+def _province_of(spec: dict[str, Any]) -> Province | None:
+    """The province a province's set belongs to. Codes repeat across the two administrative
+    maps: where both hold the code, the province that existed on 1 January of the set's first
+    year (Hà Tĩnh's 2022 set: the old map's), else the current map's."""
+    candidates = list(Province.objects.filter(code=str(spec["province"])).order_by("pk"))
+    start = _period(spec)["valid_from_year"]
+    if len(candidates) > 1 and start is not None:
+        day = datetime.date(start, 1, 1)
+        alive = [
+            item
+            for item in candidates
+            if (item.valid_from is None or item.valid_from <= day)
+            and (item.valid_to is None or day <= item.valid_to)
+        ]
+        candidates = alive or candidates
+    current = [item for item in candidates if item.map == AdminMap.CURRENT]
+    return (candidates if len(candidates) == 1 else current or candidates or [None])[0]
+
+
+def _period(spec: dict[str, Any]) -> dict[str, int | None]:
+    """The years the set is in force (`years_in_force: {from: 2021, to: 2025}`; a missing bound
+    is open)."""
+    period = spec.get("years_in_force") or {}
+    bounds = {"valid_from_year": period.get("from"), "valid_to_year": period.get("to")}
+    for year in bounds.values():
+        if year is not None and not (isinstance(year, int) and 2000 <= year <= 2100):
+            raise CatalogueError(f"bộ {spec['code']}: 'years_in_force' phải là năm (2000-2100)")
+    start, end = bounds.values()
+    if start is not None and end is not None and start > end:
+        raise CatalogueError(f"bộ {spec['code']}: 'years_in_force.from' sau 'years_in_force.to'")
+    return bounds
 
 
 def _bands(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -169,8 +206,12 @@ def _title_rule(spec: dict[str, Any]) -> dict[str, Any]:
     return {"min_met": None if min_met == "all" else min_met}
 
 
-def _load_criterion(criteria_set, spec, order, group) -> None:
+def _load_criterion(criteria_set, spec, order, group, stand_in: dict[str, str]) -> None:
     is_detailed = spec.get("is_detailed", True)
+    existing = Criterion.objects.filter(criteria_set=criteria_set, code=str(spec["code"])).first()
+    if existing is not None and existing.is_detailed and not is_detailed:
+        # The file does not detail it, but the province office has (in the admin): keep theirs.
+        is_detailed = True
     criterion, _ = Criterion.objects.update_or_create(
         criteria_set=criteria_set,
         code=str(spec["code"]),
@@ -185,20 +226,22 @@ def _load_criterion(criteria_set, spec, order, group) -> None:
     )
     indicators = spec.get("indicators") or []
     if not indicators and is_detailed:
-        indicators = [_placeholder(spec)]
+        indicators = [_placeholder(spec, stand_in)]
     for order_in, indicator_spec in enumerate(indicators, start=1):
         _load_indicator(criterion, indicator_spec, order_in)
 
 
-def _placeholder(criterion_spec) -> dict[str, Any]:
+def _placeholder(criterion_spec, stand_in: dict[str, str]) -> dict[str, Any]:
+    """The yes/no stand-in of a criterion listing no indicators: "Đạt" is what a yes/no
+    indicator requires by its nature. A set may word it (`stand_in`: name_vi, name_en, note)."""
     return {
         "code": str(criterion_spec["code"]),
-        "name_vi": PLACEHOLDER_NAME_VI,
-        "name_en": PLACEHOLDER_NAME_EN,
+        "name_vi": stand_in.get("name_vi") or PLACEHOLDER_NAME_VI,
+        "name_en": stand_in.get("name_en") or PLACEHOLDER_NAME_EN,
         "kind": "bool",
         "thresholds": {ANY: True},
         "is_placeholder": True,
-        "note": "Chỉ tiêu tạm: nguồn chưa nêu các chỉ tiêu của tiêu chí này.",
+        "note": stand_in.get("note") or "Chỉ tiêu tạm: nguồn chưa nêu các chỉ tiêu của tiêu chí này.",
     }
 
 
@@ -228,6 +271,32 @@ def _load_indicator(criterion, spec, order) -> None:
     if kind is Kind.LEVEL and not indicator.levels:
         raise CatalogueError(f"chỉ tiêu {code}: loại 'level' cần danh sách 'levels'")
     _replace_national_thresholds(indicator, kind, _threshold_specs(spec))
+
+
+def looser_province_thresholds(criteria_set: CriteriaSet) -> list[str]:
+    """What a province entered that a national threshold is now stricter than (the file changed):
+    the loader keeps the province's row and says so, for the province office to raise it."""
+    national: dict[int, list] = {}
+    rows = Threshold.objects.filter(indicator__criterion__criteria_set=criteria_set).select_related(
+        "indicator", "province"
+    )
+    rows = list(rows.order_by("indicator__criterion__order", "indicator__order", "pk"))
+    for row in rows:
+        if row.province_id is None:
+            national.setdefault(row.indicator_id, []).append(row.as_row())
+    found = []
+    for row in rows:
+        if row.province_id is None or row.indicator_id not in national:
+            continue
+        indicator = row.indicator
+        kind = Kind(indicator.kind)
+        if kind is Kind.LEVEL and row.level not in indicator.levels:
+            continue
+        stricter = looser_than_national(kind, row.as_row(), national[indicator.pk], indicator.levels)
+        if stricter is not None:
+            message = looser_message(indicator, criteria_set, row.as_row(), stricter)
+            found.append(f"{row.province.name}: {message}")
+    return found
 
 
 def _threshold_specs(spec) -> list[tuple[int | None, str, Any]]:

@@ -11,13 +11,14 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communes.models import Commune, Province, Village
+from communes.models import Commune, Province, Region, Village
 
 from . import evaluation
 from .evaluation import Kind, Status
@@ -40,6 +41,19 @@ class BilingualName(models.Model):
         return self.name_vi
 
 
+class CriteriaSetQuerySet(models.QuerySet):
+    def in_force(self, year: int):
+        """The sets in force in `year` (a missing bound of the period is open)."""
+        return self.filter(
+            Q(valid_from_year__isnull=True) | Q(valid_from_year__lte=year),
+            Q(valid_to_year__isnull=True) | Q(valid_to_year__gte=year),
+        )
+
+    def for_province(self, province_id: int):
+        """The national sets and the sets of this province (a province's set is confined to it)."""
+        return self.filter(Q(province__isnull=True) | Q(province_id=province_id))
+
+
 class CriteriaSet(BilingualName):
     class UnitLevel(models.TextChoices):
         COMMUNE = "commune", _("Xã")
@@ -57,6 +71,13 @@ class CriteriaSet(BilingualName):
     title_en = models.CharField(_("danh hiệu (tiếng Anh)"), max_length=200, blank=True)
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
     effective_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    # The years the set is in force, as its catalogue file declares them: an assessment's year
+    # must fall in them (an empty bound is open).
+    valid_from_year = models.PositiveSmallIntegerField(_("áp dụng từ năm"), null=True, blank=True)
+    valid_to_year = models.PositiveSmallIntegerField(_("áp dụng đến năm"), null=True, blank=True)
+    # A pilot framework (khung thí điểm) is a title whose content each province sets; it is
+    # never the set a scope is counted against by default.
+    is_pilot = models.BooleanField(_("khung thí điểm"), default=False)
     province = models.ForeignKey(
         Province,
         verbose_name=_("tỉnh ban hành"),
@@ -82,10 +103,81 @@ class CriteriaSet(BilingualName):
     status_note = models.TextField(_("ghi chú về mức độ tin cậy"), blank=True)
     source_file = models.CharField(_("tệp nguồn"), max_length=200, blank=True)
 
+    objects = CriteriaSetQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("bộ tiêu chí")
         verbose_name_plural = _("bộ tiêu chí")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from_year__isnull=True)
+                | Q(valid_to_year__isnull=True)
+                | Q(valid_from_year__lte=F("valid_to_year")),
+                name="criteria_criteriaset_period_ordered",
+            )
+        ]
+
+    def is_in_force(self, year: int) -> bool:
+        """Whether the set applies in `year` (see `CriteriaSetQuerySet.in_force`)."""
+        return (self.valid_from_year is None or self.valid_from_year <= year) and (
+            self.valid_to_year is None or year <= self.valid_to_year
+        )
+
+    def period_error(self, year: int) -> str | None:
+        """Why the set cannot be used for `year`, or None when it can."""
+        if self.is_in_force(year):
+            return None
+        names = {"set": self.name, "start": self.valid_from_year, "end": self.valid_to_year, "year": year}
+        if self.valid_to_year is None:
+            text = _("%(set)s áp dụng từ năm %(start)s; không dùng được cho năm %(year)s.")
+        elif self.valid_from_year is None:
+            text = _("%(set)s áp dụng đến năm %(end)s; không dùng được cho năm %(year)s.")
+        else:
+            text = _("%(set)s áp dụng cho các năm %(start)s–%(end)s; không dùng được cho năm %(year)s.")
+        return str(text) % names
+
+    def province_error(self, commune: Commune, unit: Commune | Village) -> str | None:
+        """Why the set cannot be used for `unit` (of `commune`): a province's set is confined
+        to that province. None when it can."""
+        if self.applies_in(commune.province):
+            return None
+        return str(_("%(set)s chỉ áp dụng cho tỉnh %(province)s; %(unit)s thuộc tỉnh %(other)s.")) % {
+            "set": self.name,
+            "province": self.province.name,
+            "unit": unit.name,
+            "other": commune.province.name,
+        }
+
+    def applies_in(self, province: Province) -> bool:
+        """Whether a unit of `province` may use the set: a national set anywhere, a province's
+        set in its province on either map (itself, its successor on the new map, or the old
+        province it succeeds: Hà Tĩnh before and after 1 July 2025)."""
+        if self.province_id is None:
+            return True
+        return self.province_id in (province.pk, province.successor_id) or (
+            self.province.successor_id == province.pk
+        )
+
+    def check_use(self, *, unit: Commune | Village, year: int) -> None:
+        """Refuse (ValidationError naming the field) a unit of the wrong level, a unit of
+        another province for a province's set, and a year outside the set's period."""
+        is_village = isinstance(unit, Village)
+        if is_village != (self.unit_level == self.UnitLevel.VILLAGE):
+            message = (
+                _("Bộ tiêu chí này dành cho xã, không dùng cho thôn.")
+                if is_village
+                else _("Bộ tiêu chí này dành cho thôn, không dùng cho xã.")
+            )
+            raise ValidationError({"criteria_set": str(message)})
+        commune = unit.commune if is_village else unit
+        errors = {}
+        if problem := self.province_error(commune, unit):
+            errors["criteria_set"] = problem
+        if problem := self.period_error(year):
+            errors["year"] = problem
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def title(self) -> str:
@@ -246,6 +338,39 @@ class Threshold(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code} [{self.classifier_value or '*'}] {self.as_row()}"
 
+    def clean(self) -> None:
+        """A province's row: within the set's own province, with a value, and never looser
+        than the national row it replaces (a province may only be as strict or stricter)."""
+        super().clean()
+        if self.province_id is None or self.indicator_id is None:
+            return
+        indicator = Indicator.objects.select_related("criterion__criteria_set__province").get(
+            pk=self.indicator_id
+        )
+        criteria_set = indicator.criterion.criteria_set
+        if not criteria_set.applies_in(self.province):
+            raise ValidationError(
+                {
+                    "province": _("%(set)s chỉ áp dụng cho tỉnh %(province)s.")
+                    % {"set": criteria_set.name, "province": criteria_set.province.name}
+                }
+            )
+        kind = Kind(indicator.kind)
+        field = "flag" if kind is Kind.BOOL else "level" if kind is Kind.LEVEL else "value"
+        row = self.as_row()
+        if not evaluation.threshold_is_set(kind, row):
+            raise ValidationError(
+                {field: _("Chỉ tiêu %(code)s: cần nhập ngưỡng của tỉnh.") % {"code": indicator.code}}
+            )
+        if kind is Kind.LEVEL and self.level not in indicator.levels:
+            raise ValidationError(
+                {field: _("Chỉ tiêu %(code)s: mức không có trong danh sách.") % {"code": indicator.code}}
+            )
+        national = [item.as_row() for item in indicator.thresholds.filter(province__isnull=True)]
+        stricter = evaluation.looser_than_national(kind, row, national, indicator.levels)
+        if stricter is not None:
+            raise ValidationError({field: looser_message(indicator, criteria_set, row, stricter)})
+
     def as_row(self) -> evaluation.ThresholdRow:
         return evaluation.ThresholdRow(
             classifier_value=self.classifier_value,
@@ -256,6 +381,43 @@ class Threshold(models.Model):
             flag=self.flag,
             source=self.source,
         )
+
+
+def looser_message(
+    indicator: Indicator,
+    criteria_set: CriteriaSet,
+    row: evaluation.ThresholdRow,
+    national: evaluation.ThresholdRow,
+) -> str:
+    """ "Chỉ tiêu 15.4: ngưỡng của tỉnh ≥ 45 % lỏng hơn ngưỡng quốc gia ≥ 50 % (Trung du và miền núi
+    phía Bắc); ..." — which indicator, and the national value it would loosen."""
+    kind = Kind(indicator.kind)
+    where = [_classifier_label(criteria_set, national.classifier_value)]
+    if national.year is not None:
+        where.append(str(_("năm %(year)s")) % {"year": national.year})
+    where = [item for item in where if item]
+    return str(
+        _(
+            "Chỉ tiêu %(code)s: ngưỡng của tỉnh %(province)s lỏng hơn ngưỡng quốc gia %(national)s%(where)s; "
+            "tỉnh chỉ được quy định bằng hoặc chặt hơn mức quốc gia."
+        )
+    ) % {
+        "code": indicator.code,
+        "province": evaluation.format_threshold(kind, row, indicator.unit),
+        "national": evaluation.format_threshold(kind, national, indicator.unit),
+        "where": f" ({', '.join(where)})" if where else "",
+    }
+
+
+def _classifier_label(criteria_set: CriteriaSet, value: str) -> str:
+    if not value:
+        return ""
+    if criteria_set.classifier == CriteriaSet.Classifier.REGION:
+        region = Region.objects.filter(code=value).first()
+        return region.name if region else value
+    if criteria_set.classifier == CriteriaSet.Classifier.COMMUNE_GROUP:
+        return str(_("nhóm %(group)s")) % {"group": value}
+    return value
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -390,6 +552,14 @@ class Assessment(models.Model):
     @property
     def unit(self):
         return self.commune or self.village
+
+    def clean(self) -> None:
+        """The set must be of the unit's level, of the unit's province if a province's, and in
+        force in the year (see `CriteriaSet.check_use`)."""
+        super().clean()
+        if self.criteria_set_id is None or self.year is None or self.unit is None:
+            return
+        self.criteria_set.check_use(unit=self.unit, year=self.year)
 
     @property
     def is_locked(self) -> bool:

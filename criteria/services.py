@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from communes.models import Commune, Region
+from communes.models import Commune, Region, Village
 
 from . import evaluation, files
 from .access import can_edit, can_review
@@ -88,7 +88,7 @@ def unit_context(criteria_set: CriteriaSet, commune: Commune, regions: dict[str,
     if classifier == CriteriaSet.Classifier.REGION:
         label = regions[value].name if value in regions else ""
     elif value:
-        label = f"nhóm {value}"
+        label = _("nhóm %(group)s") % {"group": value}
     else:
         label = ""
     return UnitContext(commune.province_id, value, label)
@@ -740,3 +740,17 @@ def checklist_items(criterion: Criterion) -> list[dict]:
         elif isinstance(item, dict) and item.get("name"):
             items.append({"name": str(item["name"]), "illustrative": bool(item.get("illustrative"))})
     return items
+
+
+@transaction.atomic
+def assessment_open(*, user, criteria_set: CriteriaSet, unit: Commune | Village, year: int) -> Assessment:
+    """The assessment of `unit` for `criteria_set` and `year`, created if new. Refuses
+    (ValidationError naming the field) a set outside its years, a province's set for a unit of
+    another province and a set of the other unit level; PermissionDenied outside the user's units."""
+    field = "village" if isinstance(unit, Village) else "commune"
+    _require(can_edit(user, Assessment(criteria_set=criteria_set, **{field: unit})))
+    criteria_set.check_use(unit=unit, year=year)
+    assessment, _created = Assessment.objects.get_or_create(
+        criteria_set=criteria_set, year=year, **{field: unit}
+    )
+    return assessment

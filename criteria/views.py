@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,6 +29,7 @@ from .services import (
     InvalidTransition,
     assessment_approve,
     assessment_bulk_approve,
+    assessment_open,
     assessment_reopen,
     assessment_return,
     assessment_save,
@@ -176,14 +176,21 @@ def create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if not form.is_valid():
         messages.error(request, _("Năm không hợp lệ."))
-        back = request.POST.get("next", "")
-        safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
-        return redirect(back if safe else "home")
-    with transaction.atomic():
-        assessment, _created = Assessment.objects.get_or_create(
-            criteria_set=criteria_set, year=form.cleaned_data["year"], **unit
+        return _back(request)
+    try:
+        assessment = assessment_open(
+            user=request.user, criteria_set=criteria_set, unit=next(iter(unit.values())), **form.cleaned_data
         )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(request)
     return redirect("criteria:entry", pk=assessment.pk)
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    back = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    return redirect(back if safe else "home")
 
 
 @login_required

@@ -31,10 +31,12 @@ def populate(criteria_set, commune, year: int, villages: int = 1):
         name="Kế hoạch",
         target_title=Plan.Title.KEEP_NTM,
         target_set=criteria_set,
-        target_criteria_met=19,
+        target_criteria_met=criteria_set.criteria.count(),
     )
+    # Criterion 17 of the 2021-2025 set, the last criterion of a set that has fewer.
+    criterion = Criterion.objects.filter(criteria_set=criteria_set, code="17").first()
     CriterionDeadline.objects.create(
-        plan=plan, criterion=Criterion.objects.get(criteria_set=criteria_set, code="17"), quarter=4
+        plan=plan, criterion=criterion or criteria_set.criteria.last(), quarter=4
     )
     item = WorkItem.objects.create(plan=plan, name="Hàng rào xanh", unit="m", quantity=Decimal(100))
     week = last_week()

@@ -150,13 +150,16 @@ def province_sets(province_id: int) -> tuple[list[CriteriaSet], list[CriteriaSet
 
 def main_set(sets: list[CriteriaSet], year: int) -> CriteriaSet | None:
     """The set a scope is counted against by default in `year`: among the basic commune sets
-    (those requiring no other), the one most recently in force by the end of the year,
-    national before a province's own."""
+    (those requiring no other, pilots aside) in force in that year, the one most recently in
+    force by the end of the year, national before a province's own."""
     end = datetime.date(year, 12, 31)
     basic = [
         item
         for item in sets
-        if item.prerequisite_id is None and (item.effective_from is None or item.effective_from <= end)
+        if item.prerequisite_id is None
+        and not item.is_pilot
+        and item.is_in_force(year)
+        and (item.effective_from is None or item.effective_from <= end)
     ]
     return max(
         basic,

@@ -36,16 +36,21 @@ FILTER_KEYS = ("band", "status", "title", "state", "track", "regressed", "due", 
 
 
 def _selected(request: HttpRequest, sets: list[CriteriaSet]) -> tuple[CriteriaSet | None, int]:
-    """The set the page shows (?set=, default the basic NTM set) and the year (?year=,
-    default the latest year assessed against that set, see province_sets)."""
-    chosen = next((item for item in sets if item.code == request.GET.get("set")), None)
-    chosen = chosen or main_set(sets, timezone.localdate().year) or (sets[0] if sets else None)
-    latest = chosen.latest if chosen else None
+    """The set the page shows (?set=, default the main set in force in the year asked for, or
+    this year) and the year (?year=, default the latest year assessed against that set, see
+    province_sets)."""
     try:
-        year = int(request.GET.get("year", latest or timezone.localdate().year))
-    except ValueError:
-        year = latest or timezone.localdate().year
-    return chosen, year
+        asked = int(request.GET["year"])
+    except (KeyError, ValueError):
+        asked = None
+    # A set asked for with a year outside its period gives way to the main set of that year.
+    chosen = next(
+        (s for s in sets if s.code == request.GET.get("set") and (asked is None or s.is_in_force(asked))),
+        None,
+    )
+    chosen = chosen or main_set(sets, asked or timezone.localdate().year) or (sets[0] if sets else None)
+    latest = chosen.latest if chosen else None
+    return chosen, asked or latest or timezone.localdate().year
 
 
 def _scope_context(request, communes, villages, sets, criteria_set, year, today) -> tuple[Scope, dict]:

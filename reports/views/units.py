@@ -14,6 +14,8 @@ from criteria.models import Assessment, CriteriaSet, Recognition
 from criteria.services import assessment_evaluation, set_catalogue
 from criteria.titles import title_state
 
+from ..figures.scope import main_set
+
 
 def _selected_set(request, unit_level: str, province_id: int) -> tuple[CriteriaSet | None, list[CriteriaSet]]:
     """The criteria sets a unit can be assessed against, and the one the page shows."""
@@ -23,8 +25,13 @@ def _selected_set(request, unit_level: str, province_id: int) -> tuple[CriteriaS
         )
     )
     sets.sort(key=lambda item: (item.prerequisite_id is not None, item.code))
-    chosen = next((item for item in sets if item.code == request.GET.get("set")), sets[0] if sets else None)
-    return chosen, sets
+    # By default (or when the set asked for is not in force in the year asked for) the main
+    # set in force in that year, or this year.
+    year = _selected_year(request, timezone.localdate().year)
+    default = main_set(sets, year) or (sets[0] if sets else None)
+    asked = next((item for item in sets if item.code == request.GET.get("set")), None)
+    in_force = asked is not None and ("year" not in request.GET or asked.is_in_force(year))
+    return (asked if in_force else default), sets
 
 
 def _selected_year(request, default: int) -> int:

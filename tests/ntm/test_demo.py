@@ -55,3 +55,28 @@ def test_every_band_occurs_in_the_demo_and_duong_duc_has_12_advanced_criteria(de
 
 def test_demo_users_can_log_in_with_the_readme_password(demo, client):
     assert client.login(username="canbo.sonbang", password="NtmDemo@2025")
+
+
+def test_the_demo_loads_every_catalogue_set_with_its_years_and_keeps_the_province_rows(demo, tmp_path):
+    from criteria.models import CriteriaSet
+
+    periods = dict(
+        CriteriaSet.objects.values_list("code", "valid_from_year").filter(
+            code__in=[
+                "xa_ntm_2021_2025",
+                "xa_ntm_2026_2030",
+                "xa_ntm_hien_dai_2026_2030",
+                "ha_tinh_kdc_kieu_mau_2022",
+            ]
+        )
+    )
+    assert periods == {
+        "xa_ntm_2021_2025": 2021,
+        "xa_ntm_2026_2030": 2026,
+        "xa_ntm_hien_dai_2026_2030": 2026,
+        "ha_tinh_kdc_kieu_mau_2022": 2022,
+    }
+    province_rows = set(Threshold.objects.filter(province__isnull=False).values_list("pk", "value"))
+    call_command("load_catalogue", verbosity=0)
+    call_command("load_demo", stdout=open(tmp_path / "out", "w"))
+    assert set(Threshold.objects.filter(province__isnull=False).values_list("pk", "value")) == province_rows

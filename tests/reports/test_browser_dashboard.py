@@ -27,6 +27,10 @@ def test_the_district_member_filters_to_off_track_communes_and_opens_one(browser
     console = watch(page)
     log_in(page, "bcd.huongson")
     page.wait_for_url("**/reports/districts/439/")  # the district committee lands on its dashboard
+    # It opens on the set in force today; the demo's figures are of 2024 (the 2021-2025 set).
+    page.fill("#year", "2024")
+    page.get_by_role("button", name="Xem").click()
+    page.wait_for_url("**year=2024**")
     assert page.get_by_test_id("met-943905").inner_text() == "3/19"
     screenshots(page, "district")
     # Sơn Bằng's 2023 plan (seed 004) aimed at 19/19; it ended the year at 18/19.
@@ -58,10 +62,11 @@ def test_the_province_office_sees_the_overview_with_its_targets(browser_page, de
     console = watch(page)
     log_in(page, "vpdp.hatinh")
     page.wait_for_url("**/reports/provinces/42/")  # the province office lands on its overview
+    page.goto(page.base_url + "/reports/provinces/42/?year=2024")  # the demo's year
     # 38 communes targeted, 2 recognised (the demo's illustrative decisions): 36 to go.
     assert page.get_by_test_id("gap-communes_ntm").inner_text() == "36"
     screenshots(page, "province")
-    page.goto(page.base_url + "/reports/communes/943902/")
+    page.goto(page.base_url + "/reports/communes/943902/?year=2024")
     assert page.get_by_test_id("regressed-17").is_visible()
     screenshots(page, "commune-regression")
     assert violations(page, console) == []

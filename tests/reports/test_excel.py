@@ -361,7 +361,8 @@ def test_unknown_sets_and_years_are_404(client, cast, catalogue):
 def test_the_pages_offer_the_downloads(client, cast, catalogue):
     assess(catalogue, cast.commune_a)
     client.force_login(cast.province_office)
-    commune_page = client.get(reverse("reports:commune_detail", args=[cast.commune_a.key])).content.decode()
+    commune_url = reverse("reports:commune_detail", args=[cast.commune_a.key]) + "?year=2024"
+    commune_page = client.get(commune_url).content.decode()
     assert reverse("reports:commune_table", args=[cast.commune_a.key]) in commune_page
     district_page = client.get(reverse("reports:district", args=[cast.district_a.key])).content.decode()
     assert reverse("reports:district_summary", args=[cast.district_a.key]) in district_page

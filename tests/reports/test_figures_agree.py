@@ -8,14 +8,12 @@ import datetime
 import re
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from communes.models import Commune, District
-from criteria.loader import load_catalogue_file
 from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorValue
 from criteria.services import assessment_evaluation, assessment_reevaluate
 from reports import rollups
@@ -27,7 +25,6 @@ from reports.services import summary_export
 from ..excel_helpers import rows_by_key, workbook
 
 HUONG_SON = "439"
-TEN_SET = Path(__file__).resolve().parent.parent / "data" / "ten_criteria_set.yaml"
 
 
 def page(username: str, url: str) -> str:
@@ -150,8 +147,8 @@ def test_the_19_criterion_set_agrees_everywhere(demo):
 
 @pytest.fixture
 def ten_criteria(demo):
-    load_catalogue_file(TEN_SET)
-    criteria_set = CriteriaSet.objects.get(code="test_ten_criteria")
+    # The 2026-2030 commune set: 10 criteria, one yes/no stand-in each, no bands.
+    criteria_set = CriteriaSet.objects.get(code="xa_ntm_2026_2030")
     indicators = list(
         Indicator.objects.filter(criterion__criteria_set=criteria_set).order_by("criterion__order")
     )

@@ -54,7 +54,16 @@ def this_week() -> str:
     return f"{year}-W{week:02d}"
 
 
-def test_the_huong_son_rollup_of_this_week_matches_the_hand_counts(demo):
+@pytest.fixture
+def demo_in_2025(db):
+    """The demo loaded and read on a Wednesday of June 2025, the last months of the 2021-2025
+    set and of the districts (the demo's figures are of that period)."""
+    with time_machine.travel(vn(2025, 6, 18, 10, 0), tick=True):
+        call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))
+        yield
+
+
+def test_the_huong_son_rollup_of_this_week_matches_the_hand_counts(demo_in_2025):
     rollup = build(HUONG_SON, this_week())
     assert rollup.status == RollUp.State.DONE and not rollup.error and rollup.file.name.endswith(".xlsx")
     rows = by_code(rollup)
@@ -153,7 +162,7 @@ def test_values_edited_after_approval_are_listed_for_the_week(demo):
     assert build(HUONG_SON, "2024-W11").data["totals"]["edited"] == 0
 
 
-def test_the_workbook_has_titles_headers_one_row_per_commune_and_totals(demo):
+def test_the_workbook_has_titles_headers_one_row_per_commune_and_totals(demo_in_2025):
     rollup = build(HUONG_SON, this_week())
     wb = workbook(rollup.file.open("rb").read())
     ws = wb.worksheets[0]

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from criteria.loader import CatalogueError, catalogue_files, load_catalogue_file
+from criteria.loader import CatalogueError, catalogue_files, load_catalogue_file, looser_province_thresholds
 
 
 class Command(BaseCommand):
@@ -26,3 +26,9 @@ class Command(BaseCommand):
                     )
                 else:
                     self.stdout.write(f"{path.name}: {criteria_set.code}")
+            # Province rows are never changed here: a national value now stricter is reported.
+            for criteria_set in sets:
+                if isinstance(criteria_set, str):
+                    continue
+                for problem in looser_province_thresholds(criteria_set):
+                    self.stderr.write(f"{path.name}: {criteria_set.code}: {problem}")
