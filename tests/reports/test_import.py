@@ -323,9 +323,9 @@ def _apply(wb, edits) -> None:
             continue
         column = {"value": 5, "note": 7, "key": commune_table.KEY_COLUMN}[what]
         cell = ws.cell(row=row, column=column)
+        # The cell keeps its format: a float of 1.01 or more in a percent cell reads as over
+        # 100 % (bad), which in a "General" cell would have been a valid 1.01 %.
         cell.value = value
-        if what == "value" and isinstance(value, float):
-            cell.number_format = "General"
 
 
 def test_generated_malformed_uploads_each_end_in_a_clear_error_with_zero_writes(
