@@ -20,7 +20,7 @@ from .factories import (
     VillageFactory,
     user_with_role,
 )
-from .redis_helpers import redis_url
+from .redis_helpers import use_redis
 
 NTM_SET = "xa_ntm_2021_2025"
 ADVANCED_SET = "xa_ntm_nang_cao_2021_2025"
@@ -111,7 +111,7 @@ def celery_worker_on_redis(eager_celery, transactional_db):
 
     app = eager_celery
     app.conf.task_always_eager = False
-    app.conf.broker_url = app.conf.result_backend = redis_url()
+    use_redis(app)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         yield app
 

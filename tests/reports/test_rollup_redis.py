@@ -21,6 +21,7 @@ from reports.tasks import rollup_build
 
 from ..excel_helpers import assess
 from ..redis_helpers import redis_url as test_redis_url
+from ..redis_helpers import use_redis
 
 pytestmark = pytest.mark.redis
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,8 +118,7 @@ def test_a_worker_killed_mid_build_leaves_the_rollup_built_exactly_once(
         unit=rollups.unit_ref(cast.district_a), iso_year=2024, iso_week=10, enqueue=False
     )
     eager_celery.conf.task_always_eager = False
-    eager_celery.conf.broker_url = redis_url
-    eager_celery.conf.result_backend = redis_url
+    use_redis(eager_celery, redis_url)
     rollup_build.apply_async((rollup.pk,))
     env = os.environ | {
         "DATABASE_URL": database_url(),
