@@ -76,6 +76,10 @@ class DistrictQuerySet(UnitQuerySet):
 class CommuneQuerySet(UnitQuerySet):
     scope_paths = {"province": "province_id", "district": "district_id", "commune": "pk"}
 
+    def with_village_counts(self):
+        """Each commune with `village_count`, its number of villages."""
+        return self.annotate(village_count=models.Count("villages"))
+
 
 class VillageQuerySet(UnitQuerySet):
     scope_paths = {

@@ -59,7 +59,7 @@ def rollup_figures(*, rollup: RollUp, today: datetime.date) -> dict:
         )
         rows, criteria, due = scope.rows, scope.criteria, scope.due
     else:
-        communes_all = communes_qs.annotate(village_count=Count("villages")).order_by("name", "code")
+        communes_all = communes_qs.with_village_counts().order_by("name", "code")
         rows = [CommuneRow(commune, None, []) for commune in communes_all]
         due = due_commune_weeks(scope_plans([row.commune.pk for row in rows], week_years([monday])), [monday])
     shown = [row.assessment for row in rows if row.assessment]

@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, Count, JSONField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, JSONField, OuterRef, Q, QuerySet, Subquery, Value
 
 from communes.models import Commune, Village
 from criteria.evaluation import Band, Status, band_of
@@ -208,9 +208,7 @@ def scope_rows(
     The weekly roll-up reads a week as it was: with `carry_forward`, a commune without an
     assessment in `year` shows its latest earlier one, and with `as_of_week` (a Monday) an
     assessment that has a snapshot of that week shows the snapshot's figures (one query more)."""
-    communes = list(
-        communes.select_related("district").annotate(village_count=Count("villages")).order_by("name", "code")
-    )
+    communes = list(communes.select_related("district").with_village_counts().order_by("name", "code"))
     ids = [commune.pk for commune in communes]
     fetched = list(
         Assessment.objects.for_scope(ids)
