@@ -7,6 +7,7 @@ Every unit model has a `visible_to(user)` queryset method; views fetch units onl
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models
@@ -43,6 +44,10 @@ class UnitQuerySet(models.QuerySet):
     # Lookup paths from this model to the province, district, commune and village a role may
     # be bound to. None means a role at that level cannot see rows of this model.
     scope_paths: dict[str, str | None] = {}
+    # History a role may read besides its own unit (never write: every write checks the
+    # role's own unit): the old-map units its new-map unit was formed from, as a condition on
+    # this model given the role's unit id.
+    lineage: dict[str, Callable[[int], Q]] = {}
 
     def search(self, text: str):
         return self.filter(search_name__contains=fold(text)) if text.strip() else self
@@ -62,19 +67,36 @@ class UnitQuerySet(models.QuerySet):
         path = self.scope_paths.get(level)
         if path is None:
             return Q(pk__in=[])
-        return Q(**{path: unit_id})
+        condition = Q(**{path: unit_id})
+        if history := self.lineage.get(level):
+            condition |= history(unit_id)
+        return condition
+
+
+def _predecessor_communes(commune_id: int):
+    return CommuneSuccession.objects.filter(successor_id=commune_id).values("predecessor_id")
+
+
+def _predecessor_villages(village_id: int):
+    return Village.predecessors.through.objects.filter(from_village_id=village_id).values("to_village_id")
 
 
 class ProvinceQuerySet(UnitQuerySet):
     scope_paths = {"province": "pk"}
+    lineage = {"province": lambda pk: Q(successor_id=pk)}
 
 
 class DistrictQuerySet(UnitQuerySet):
     scope_paths = {"province": "province_id", "district": "pk"}
+    lineage = {"province": lambda pk: Q(province__successor_id=pk)}
 
 
 class CommuneQuerySet(UnitQuerySet):
     scope_paths = {"province": "province_id", "district": "district_id", "commune": "pk"}
+    lineage = {
+        "province": lambda pk: Q(province__successor_id=pk),
+        "commune": lambda pk: Q(pk__in=_predecessor_communes(pk)),
+    }
 
     def with_village_counts(self):
         """Each commune with `village_count`, its number of villages."""
@@ -88,11 +110,21 @@ class VillageQuerySet(UnitQuerySet):
         "commune": "commune_id",
         "village": "pk",
     }
+    lineage = {
+        "province": lambda pk: Q(commune__province__successor_id=pk),
+        "commune": lambda pk: Q(commune_id__in=_predecessor_communes(pk)),
+        "village": lambda pk: Q(pk__in=_predecessor_villages(pk)),
+    }
 
 
 # The 2025 reorganisation: the old map ends on 30 June 2025, the new one starts on 1 July 2025.
 REFORM_DATE = datetime.date(2025, 7, 1)
 LEGACY_LAST_DAY = REFORM_DATE - datetime.timedelta(days=1)
+
+
+def map_on(day: datetime.date) -> str:
+    """The administrative map in force on `day`."""
+    return AdminMap.LEGACY if day < REFORM_DATE else AdminMap.CURRENT
 
 
 class AdminMap(models.TextChoices):

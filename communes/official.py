@@ -72,6 +72,32 @@ class OfficialList:
     # their place: old district code → new commune code.
     district_successors: dict[str, str] = field(default_factory=dict)
 
+    def restricted_to(self, province_codes: set[str]) -> OfficialList:
+        """The part of the list about the new provinces `province_codes`: those provinces and
+        their communes, the old provinces that went into them with their districts and
+        communes, and the lineage between these (a smaller load, for demos and tests)."""
+        legacy = {code for code, new in self.province_successors.items() if new in province_codes}
+        communes = [row for row in self.communes if row.province in province_codes]
+        legacy_communes = [row for row in self.legacy_communes if row.province in legacy]
+        kept = {row.code for row in communes} | {row.code for row in legacy_communes}
+        return OfficialList(
+            version=self.version,
+            legacy_provinces=[row for row in self.legacy_provinces if row.code in legacy],
+            legacy_districts=[row for row in self.legacy_districts if row.province in legacy],
+            legacy_communes=legacy_communes,
+            provinces=[row for row in self.provinces if row.code in province_codes],
+            communes=communes,
+            province_successors={code: new for code, new in self.province_successors.items() if code in legacy},
+            successions=[
+                link for link in self.successions if link.predecessor in kept and link.successor in kept
+            ],
+            district_successors={
+                code: new
+                for code, new in self.district_successors.items()
+                if new in {row.code for row in communes}
+            },
+        )
+
 
 def read_official_list() -> OfficialList:
     """Both maps and the lineage between them, from the installed package."""

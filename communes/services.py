@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from .models import LEGACY_LAST_DAY, REFORM_DATE, AdminMap, Commune, CommuneSuccession, District, Province
-from .official import OfficialList, read_official_list
+from .official import OfficialList, OfficialListError, read_official_list
 from .signals import classification_changed
 from .text import fold
 
@@ -54,12 +54,20 @@ LOAD_STEPS = [
 
 
 @transaction.atomic
-def official_units_load(*, official: OfficialList | None = None) -> OfficialLoadResult:
+def official_units_load(
+    *, official: OfficialList | None = None, provinces: set[str] | None = None
+) -> OfficialLoadResult:
     """Create or update the official units of both maps and the lineage between them, keyed by
     (map, code). Idempotent: a second load changes nothing. Units the list does not have are
     kept, and so are the fields it does not give (regions, commune groups, flags, villages);
-    the old units end on 30 June 2025 and the new ones start on 1 July 2025."""
+    the old units end on 30 June 2025 and the new ones start on 1 July 2025. With `provinces`
+    (codes on the new map), only those provinces and the old ones they were formed from."""
     official = official or read_official_list()
+    if provinces:
+        unknown = provinces - {row.code for row in official.provinces}
+        if unknown:
+            raise OfficialListError(f"Không có tỉnh mã {', '.join(sorted(unknown))} trong danh mục từ 1/7/2025.")
+        official = official.restricted_to(provinces)
     result = OfficialLoadResult(version=official.version, district_successors=official.district_successors)
     counts = result.counts = {step: SyncCount() for step in LOAD_STEPS}
     current, legacy = AdminMap.CURRENT, AdminMap.LEGACY

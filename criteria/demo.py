@@ -13,7 +13,7 @@ import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from communes.models import Commune, Province, Village
+from communes.models import AdminMap, Commune, Province, Village
 
 from . import evaluation
 from .evaluation import Kind
@@ -23,6 +23,8 @@ from .services import SetCatalogue, assessment_reevaluate, regions_by_code, set_
 ILLUSTRATIVE_FILE = Path(__file__).resolve().parent / "catalogue" / "demo" / "illustrative-thresholds.yaml"
 NTM_SET = "xa_ntm_2021_2025"
 ADVANCED_SET = "xa_ntm_nang_cao_2021_2025"
+NTM_2026_SET = "xa_ntm_2026_2030"
+LEGACY = AdminMap.LEGACY
 
 
 def load_illustrative_thresholds(
@@ -75,7 +77,7 @@ def _illustrative_rows(value) -> list[tuple[str, int | None, Any]]:
 @transaction.atomic
 def load_demo_assessments(communes: list[tuple[Commune, dict[str, Any]]]) -> None:
     regions = regions_by_code()
-    for set_code, key in ((NTM_SET, "ntm_unmet"), (ADVANCED_SET, "advanced_unmet")):
+    for set_code, key in ((NTM_SET, "ntm_unmet"), (ADVANCED_SET, "advanced_unmet"), (NTM_2026_SET, "ntm_2026_unmet")):
         criteria_set = CriteriaSet.objects.get(code=set_code)
         catalogue = set_catalogue(criteria_set)
         for commune, spec in communes:
@@ -87,7 +89,7 @@ def load_demo_assessments(communes: list[tuple[Commune, dict[str, Any]]]) -> Non
 
 def _demo_assessment(catalogue: SetCatalogue, commune: Commune, year: int, unmet: set[str], regions) -> None:
     assessment, created = Assessment.objects.get_or_create(
-        commune=commune, criteria_set=catalogue.criteria_set, year=year
+        commune=commune, criteria_set=catalogue.criteria_set, year=year, defaults={"illustrative": True}
     )
     if not created:
         return
@@ -139,7 +141,7 @@ def _numeric(kind: Kind, target: Decimal, spread: Decimal, fail: bool) -> Decima
 # --- Workflow demo: dossier checklists, village assessments, approved and submitted states ---
 
 VILLAGE_SET = "ha_tinh_kdc_kieu_mau_2022"
-VILLAGE_COMMUNE = "943901"  # Sơn Bằng; Thịnh Bằng is its model village in seed 004
+VILLAGE_COMMUNE = "18190"  # Sơn Bằng (old map); Thịnh Bằng is its model village in seed 004
 # Criteria of the village set the demo values fail, per village name (others meet all).
 VILLAGE_UNMET = {"Thịnh Bằng": set(), "Thôn 2": {"2", "3"}, "Thôn 3": {"2"}, "Thôn 4": {"1", "3", "5"}}
 # The sources give no official evidence checklist: these items only illustrate the feature.
@@ -187,17 +189,24 @@ def _approve(*, assessment, user):
 
 DEMO_FLOWS = [
     (
-        {"commune__code": "943901", "criteria_set__code": NTM_SET},
+        {"commune__map": LEGACY, "commune__code": "18190", "criteria_set__code": NTM_SET},
         2023,
         [(_submit, "canbo.sonbang"), (_approve, "bcd.huongson")],
     ),
     (
-        {"commune__code": "921701", "criteria_set__code": NTM_SET},
+        {"commune__map": LEGACY, "commune__code": "07408", "criteria_set__code": NTM_SET},
         2023,
         [(_submit, "canbo.duongduc"), (_approve, "bcd.langgiang")],
     ),
+    # Today: Đức Minh has sent its 2026 assessment to the province office, which reviews it.
+    (
+        {"commune__map": AdminMap.CURRENT, "commune__code": "18244", "criteria_set__code": NTM_2026_SET},
+        2026,
+        [(_submit, "canbo.ducminh")],
+    ),
     (
         {
+            "village__commune__map": LEGACY,
             "village__commune__code": VILLAGE_COMMUNE,
             "village__name": "Thịnh Bằng",
             "criteria_set__code": VILLAGE_SET,
@@ -206,7 +215,14 @@ DEMO_FLOWS = [
         [(_submit, "truongthon.thinhbang")],
     ),
 ]
-DEMO_FLOW_USERS = ["canbo.sonbang", "bcd.huongson", "canbo.duongduc", "bcd.langgiang", "truongthon.thinhbang"]
+DEMO_FLOW_USERS = [
+    "canbo.sonbang",
+    "bcd.huongson",
+    "canbo.duongduc",
+    "bcd.langgiang",
+    "truongthon.thinhbang",
+    "canbo.ducminh",
+]
 
 
 def _load_checklists() -> None:
@@ -226,9 +242,11 @@ def _load_village_assessments() -> None:
         return
     catalogue = set_catalogue(criteria_set)
     regions = regions_by_code()
-    for village in Village.objects.filter(commune__code=VILLAGE_COMMUNE, name__in=VILLAGE_UNMET):
+    for village in Village.objects.filter(
+        commune__map=LEGACY, commune__code=VILLAGE_COMMUNE, name__in=VILLAGE_UNMET
+    ):
         assessment, created = Assessment.objects.get_or_create(
-            village=village, criteria_set=criteria_set, year=2024
+            village=village, criteria_set=criteria_set, year=2024, defaults={"illustrative": True}
         )
         if not created:
             continue
@@ -282,17 +300,17 @@ UNKNOWN = " Tài liệu không nêu số, ngày và cấp của quyết định 
 PROVINCE, DISTRICT = Recognition.Level.PROVINCE_CHAIR, Recognition.Level.DISTRICT_CHAIR
 # (commune code, village name or None, set, level, date of the seed document, note)
 DEMO_RECOGNITIONS = [
-    ("944001", None, NTM_SET, PROVINCE, date(2021, 9, 28), SEED_000),
+    ("18247", None, NTM_SET, PROVINCE, date(2021, 9, 28), SEED_000),
     *[
-        ("944001", f"Thôn {n}", VILLAGE_SET, DISTRICT, date(2021, 9, 28), SEED_000_VILLAGES)
+        ("18247", f"Thôn {n}", VILLAGE_SET, DISTRICT, date(2021, 9, 28), SEED_000_VILLAGES)
         for n in range(1, 5)
     ],
-    ("943901", None, NTM_SET, PROVINCE, date(2023, 3, 9), SEED_004),
+    ("18190", None, NTM_SET, PROVINCE, date(2023, 3, 9), SEED_004),
     *[
-        ("943901", f"Thôn {n}", VILLAGE_SET, DISTRICT, date(2023, 3, 9), SEED_004_VILLAGES)
+        ("18190", f"Thôn {n}", VILLAGE_SET, DISTRICT, date(2023, 3, 9), SEED_004_VILLAGES)
         for n in range(2, 6)
     ],
-    ("921701", None, NTM_SET, PROVINCE, date(2024, 3, 1), SEED_001),
+    ("07408", None, NTM_SET, PROVINCE, date(2024, 3, 1), SEED_001),
 ]
 
 
@@ -319,7 +337,7 @@ def load_demo_recognitions() -> None:
 
 def _demo_unit(commune_code: str, village_name: str | None) -> dict[str, Any] | None:
     if village_name is None:
-        commune = Commune.objects.filter(code=commune_code).first()
+        commune = Commune.objects.filter(map=LEGACY, code=commune_code).first()
         return {"commune": commune} if commune else None
-    village = Village.objects.filter(commune__code=commune_code, name=village_name).first()
+    village = Village.objects.filter(commune__map=LEGACY, commune__code=commune_code, name=village_name).first()
     return {"village": village} if village else None

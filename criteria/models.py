@@ -505,6 +505,8 @@ class Assessment(models.Model):
     indicators_met = models.PositiveSmallIntegerField(_("số chỉ tiêu đạt"), default=0)
     indicators_total = models.PositiveSmallIntegerField(_("tổng số chỉ tiêu"), default=0)
     title_qualified = models.BooleanField(_("đủ điều kiện đạt chuẩn"), default=False)
+    # Demo data: values made up to show the product, never a unit's real figures.
+    illustrative = models.BooleanField(_("số liệu minh họa"), default=False, editable=False)
     # Set when a change of the catalogue or of the unit's classification asks for the stored
     # evaluation above to be recomputed; the task clears it only if nothing asked again since.
     reevaluation_requested_at = models.DateTimeField(

@@ -1,5 +1,8 @@
 """Demo plans from the seed documents: Sơn Bằng's 2023 campaign (seed 004) with its work items,
-village allocations and a few weeks of village reports, and Dương Đức's 2024 plan (seed 001).
+village allocations and a few weeks of village reports, and Dương Đức's 2024 plan (seed 001);
+and, on the new map, an illustrative plan of this year for each successor commune, with a
+campaign wave around today and the recent weeks' village reports, so that this week's report
+is open for the demo village heads on the day the demo is loaded.
 
 Idempotent and non-destructive: a plan that already exists (perhaps edited in the running
 demo) is left as it is.
@@ -12,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from communes.models import Commune, Role
 from criteria.models import CriteriaSet, Criterion
@@ -20,10 +24,12 @@ from . import deadlines
 from .models import CampaignWave, CriterionDeadline, Plan, SocioTarget, VillageTarget, WorkItem
 from .services import allocation_save, weekly_report_submit
 
-SON_BANG = "943901"
-DUONG_DUC = "921701"
+# Unit keys (`Commune.key`): the seeds' communes are on the old map.
+SON_BANG = "legacy-18190"
+DUONG_DUC = "legacy-07408"
 NTM_SET = "xa_ntm_2021_2025"
 ADVANCED_SET = "xa_ntm_nang_cao_2021_2025"
+NTM_2026_SET = "xa_ntm_2026_2030"
 
 # Seed 004, section II.1: item, unit, total, criterion of the NTM set. The seed's per-village
 # table ("bảng chỉ tiêu cụ thể giao cho từng thôn") is not attached, so the split across
@@ -62,12 +68,125 @@ REPORT_WEEKS = [12, 13, 14, 15]
 
 
 @transaction.atomic
-def load_demo_plans(communes: list[tuple[Commune, dict[str, Any]]]) -> None:
-    by_code = {commune.code: commune for commune, _spec in communes}
-    if SON_BANG in by_code:
-        _son_bang_2023(by_code[SON_BANG])
-    if DUONG_DUC in by_code:
-        _duong_duc_2024(by_code[DUONG_DUC])
+def load_demo_plans(communes: list[tuple[Commune, dict[str, Any]]], today: date | None = None) -> None:
+    by_key = {commune.key: commune for commune, _spec in communes}
+    if SON_BANG in by_key:
+        _son_bang_2023(by_key[SON_BANG])
+    if DUONG_DUC in by_key:
+        _duong_duc_2024(by_key[DUONG_DUC])
+    today = today or timezone.localdate()
+    for key, items in CURRENT_ITEMS.items():
+        if key in by_key:
+            _current_plan(by_key[key], items, today)
+
+
+# --- This year's plans of the successor communes (ILLUSTRATIVE: no source gives them) ---------
+
+ILLUSTRATIVE = "Kế hoạch minh họa của dữ liệu mẫu (không phải văn bản thật của xã)."
+# Per new commune: (work item, unit, total, criterion of the 2026-2030 set or None). Hương Sơn
+# carries on the kind of work of Sơn Bằng's 2023 campaign (seed 004).
+CURRENT_ITEMS: dict[str, list[tuple[str, str, str, str | None]]] = {
+    "18133": [
+        ("Trồng hàng rào xanh", "m", "2400", "8"),
+        ("Cứng hóa đường ngõ xóm", "km", "1.5", "2"),
+        ("Xây hố ủ phân hữu cơ hộ gia đình", "cái", "60", "8"),
+        ("Chỉnh trang vườn hộ", "vườn", "80", None),
+    ],
+    "18244": [
+        ("Lắp đèn chiếu sáng đường thôn", "bóng", "120", "2"),
+        ("Vận động phân loại rác tại nguồn", "hộ", "400", "8"),
+        ("Hướng dẫn người dân dùng dịch vụ công trực tuyến", "người", "600", "7"),
+    ],
+    "07420": [
+        ("Nạo vét kênh mương nội đồng", "km", "3", "2"),
+        ("Trồng cây xanh đường làng", "cây", "540", "8"),
+        ("Hướng dẫn người dân dùng dịch vụ công trực tuyến", "người", "900", "7"),
+    ],
+}
+# The weeks before this one that have reports, and per village in order the (day offset from
+# Monday, local time) of each report, or None for a missing one; the deadline is Thursday 14:30.
+CURRENT_REPORTS: list[list[tuple[int, time] | None]] = [
+    [(3, time(9, 0)), (2, time(16, 30)), (3, time(13, 45))],
+    [(3, time(11, 20)), (3, time(15, 10)), (1, time(20, 5))],
+    [(2, time(10, 0)), None, (3, time(14, 20))],
+    [(4, time(8, 30)), (3, time(9, 40)), (3, time(14, 0))],
+    [None, (2, time(17, 0)), (3, time(10, 15))],
+    [(3, time(8, 15)), (3, time(12, 0)), None],
+]
+
+
+def _current_plan(commune: Commune, items: list[tuple[str, str, str, str | None]], today: date) -> None:
+    criteria_set = CriteriaSet.objects.get(code=NTM_2026_SET)
+    year = today.year
+    if not criteria_set.is_in_force(year):
+        return
+    monday = today - timedelta(days=today.weekday())
+    plan, created = Plan.objects.get_or_create(
+        commune=commune,
+        year=year,
+        defaults={
+            "name": f"Kế hoạch xây dựng xã nông thôn mới năm {year}",
+            "document_number": "…/KH-UBND",
+            "document_date": min(date(year, 3, 2), monday),
+            "target_title": Plan.Title.REACH_NTM,
+            "target_set": criteria_set,
+            "target_criteria_met": criteria_set.criteria.count(),
+            "note": ILLUSTRATIVE + " Đợt cao điểm quanh ngày nạp dữ liệu; báo cáo tuần trước 14 giờ 30 thứ Năm.",
+        },
+    )
+    if not created:
+        return
+    # The wave runs from three weeks before this one to four weeks after it, within the year.
+    start = max(monday - timedelta(weeks=3), deadlines.iso_week_monday(year, 1))
+    CampaignWave.objects.create(
+        plan=plan, name="Đợt cao điểm (minh họa)", start=start, end=monday + timedelta(weeks=4, days=6)
+    )
+    villages = list(commune.villages.order_by("code"))
+    cells = {}
+    for order, (name, unit, quantity, criterion) in enumerate(items, start=1):
+        item = WorkItem.objects.create(
+            plan=plan,
+            name=name,
+            unit=unit,
+            quantity=Decimal(quantity),
+            criterion=_criterion(NTM_2026_SET, criterion) if criterion else None,
+            order=order,
+        )
+        for village, part in zip(villages, _split(Decimal(quantity), len(villages)), strict=True):
+            cells[(item.pk, village.pk)] = part
+    allocation_save(plan=plan, cells=cells)
+    _current_reports(plan, villages, start, monday)
+
+
+def _split(total: Decimal, parts: int) -> list[Decimal]:
+    """`total` in `parts` near-equal shares (two decimals below 10, whole numbers above), the
+    rounding left on the first share."""
+    places = Decimal("0.01") if total < 10 else Decimal(1)
+    share = (total / parts).quantize(places)
+    return [total - share * (parts - 1)] + [share] * (parts - 1)
+
+
+def _current_reports(plan: Plan, villages: list, start: date, monday: date) -> None:
+    items = list(plan.work_items.prefetch_related("allocations"))
+    heads = {role.village_id: role.user for role in Role.objects.filter(village__in=villages)}
+    officer = Role.objects.filter(commune=plan.commune).select_related("user").first()
+    weeks = [monday - timedelta(weeks=n) for n in (3, 2, 1)]
+    for index, village in enumerate(villages):
+        moments = CURRENT_REPORTS[index % len(CURRENT_REPORTS)]
+        for number, (week, moment) in enumerate(zip(weeks, moments, strict=True)):
+            if moment is None or week < start:
+                continue
+            quantities = _week_quantities(items, village.pk, number + 1)
+            weekly_report_submit(
+                plan=plan,
+                village=village,
+                week=week,
+                quantities=quantities,
+                notes=f"{ILLUSTRATIVE} Tuần {deadlines.iso_label(week)}: thực hiện theo kế hoạch đợt cao điểm.",
+                next_week_plan="Tiếp tục các hạng mục được giao.",
+                user=heads.get(village.pk) or (officer.user if officer else None),
+                now=datetime.combine(week + timedelta(days=moment[0]), moment[1], tzinfo=deadlines.VN_TZ),
+            )
 
 
 def _criterion(set_code: str, code: str) -> Criterion:

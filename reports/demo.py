@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from communes.models import Commune, Province
+from communes.models import AdminMap, Commune, Province
 from criteria.models import Assessment, CriteriaSet, CriterionResult
 
 from .models import EvaluationSnapshot, ProvinceTarget
@@ -21,7 +21,7 @@ DEMO_WEEKS = 8
 DEMO_RISE = 3
 # Sơn Tây (Hương Sơn) met criterion 17 in last week's snapshot and no longer meets it: the one
 # regression the demo dashboards flag.
-REGRESSION = ("943902", "xa_ntm_2021_2025", "17")
+REGRESSION = ("18172", "xa_ntm_2021_2025", "17")
 
 # Seed 003 (an action programme for resolution 16-NQ/TU) does not name its province; its
 # numbers are stored for Hà Tĩnh as illustrative targets, not as Hà Tĩnh's own.
@@ -48,7 +48,8 @@ def load_demo_reports(communes: list[tuple[Commune, dict[str, Any]]]) -> None:
 
 
 def load_demo_province_targets(province_code: str = "42", year: int = 2025) -> None:
-    province = Province.objects.filter(code=province_code).first()
+    # The targets of a programme to 2025 count districts: they belong to the old map.
+    province = Province.objects.filter(map=AdminMap.LEGACY, code=province_code).first()
     if province is None:
         return
     sets = {item.code: item for item in CriteriaSet.objects.all()}
@@ -126,7 +127,9 @@ def _demo_snapshot(assessment, current: dict[str, str], codes, iso_year, iso_wee
     for key in met[len(met) - drop :] if drop else []:
         statuses[key] = "not_met"
     commune_code, set_code, criterion_code = REGRESSION
-    if is_last and (assessment.commune.code, assessment.criteria_set.code) == (commune_code, set_code):
+    if is_last and (assessment.commune.code, assessment.criteria_set.code) == (commune_code, set_code) and (
+        assessment.commune.is_legacy
+    ):
         for key in current:
             if codes.get(int(key)) == criterion_code:
                 statuses[key] = "met"

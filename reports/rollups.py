@@ -20,7 +20,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from communes.models import District, Province
+from communes.models import District, Province, map_on
 from criteria.models import Assessment
 
 from .figures.rollup import rollup_figures, unit_communes
@@ -51,11 +51,16 @@ class UnitRef:
     district_id: int | None
 
 
-def rollup_units() -> list[UnitRef]:
-    """Every district with communes, and every province with communes outside any district."""
-    districts = District.objects.filter(communes__isnull=False).distinct().order_by("code")
+def rollup_units(iso_year: int, iso_week: int) -> list[UnitRef]:
+    """The recipients of a week's roll-ups, on the administrative map of the week's report
+    deadline: before 1 July 2025 every district with communes (and every province with
+    communes outside any district), from then on every province (no districts)."""
+    unit_map = map_on(week_bounds(iso_year, iso_week)[0] + datetime.timedelta(days=3))
+    districts = District.objects.filter(map=unit_map, communes__isnull=False).distinct().order_by("code")
     units = [UnitRef(RollUp.Level.DISTRICT, d.key, d.province_id, d.pk) for d in districts]
-    provinces = Province.objects.filter(communes__district__isnull=True).distinct().order_by("code")
+    provinces = (
+        Province.objects.filter(map=unit_map, communes__district__isnull=True).distinct().order_by("code")
+    )
     units += [UnitRef(RollUp.Level.PROVINCE, p.key, p.pk, None) for p in provinces]
     return units
 
@@ -117,7 +122,7 @@ def _in_progress(rollup: RollUp, now: datetime.datetime) -> bool:
 
 def rollups_request_all(*, iso_year: int, iso_week: int) -> int:
     """The fan-out: one build per unit of the country for the week."""
-    units = rollup_units()
+    units = rollup_units(iso_year, iso_week)
     for unit in units:
         rollup_request(unit=unit, iso_year=iso_year, iso_week=iso_week)
     return len(units)

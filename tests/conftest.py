@@ -72,7 +72,9 @@ def cast(catalogue):
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))
+    # The demo's two provinces of the official list (the whole country is loaded by `make run`
+    # and tested in tests/communes/test_official_units.py).
+    call_command("load_demo", provinces="42,24", verbosity=0, stdout=open(os.devnull, "w"))
 
 
 @pytest.fixture(autouse=True)

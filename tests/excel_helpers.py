@@ -33,7 +33,7 @@ def workbook(content: bytes) -> openpyxl.Workbook:
 
 
 def rows_by_key(ws, key_column: int) -> dict[str, int]:
-    """Row numbers by the hidden machine-readable key ("ind:17.1", "commune:943901", …)."""
+    """Row numbers by the hidden machine-readable key ("ind:17.1", "commune:18190", …)."""
     keys = {}
     for row in range(1, ws.max_row + 1):
         value = ws.cell(row=row, column=key_column).value

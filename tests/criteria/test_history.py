@@ -154,14 +154,14 @@ def test_the_admin_shows_values_read_only_so_only_the_services_change_them(
 @pytest.mark.django_db
 def test_the_demo_has_village_assessments_workflow_states_and_illustrative_checklists(demo):
     villages = Assessment.objects.filter(
-        village__commune__code="943901", criteria_set__code="ha_tinh_kdc_kieu_mau_2022"
+        village__commune__code="18190", criteria_set__code="ha_tinh_kdc_kieu_mau_2022"
     )
     assert villages.count() == 4
     thinh_bang = villages.get(village__name="Thịnh Bằng")
     assert thinh_bang.status == Assessment.State.SUBMITTED and thinh_bang.values.exists()
     assert villages.get(village__name="Thôn 4").criteria_met < thinh_bang.criteria_met
     approved = Assessment.objects.get(
-        commune__code="943901", criteria_set__code="xa_ntm_2021_2025", year=2023
+        commune__code="18190", criteria_set__code="xa_ntm_2021_2025", year=2023
     )
     assert approved.is_locked
     assert Transition.objects.filter(assessment=approved).count() == 2

@@ -16,8 +16,8 @@ from ntm.backup import backup_create, backup_restore
 from ..factories import UserFactory
 
 EVIDENCE = {
-    "evidence/2024/943901/biên-bản-nghiệm-thu.pdf": b"%PDF-1.7\n" + bytes(range(256)) * 40,
-    "evidence/2024/943901/ảnh hiện trường.jpg": b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" * 500,
+    "evidence/2024/18190/biên-bản-nghiệm-thu.pdf": b"%PDF-1.7\n" + bytes(range(256)) * 40,
+    "evidence/2024/18190/ảnh hiện trường.jpg": b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" * 500,
     "exports/bao-cao-tuan.xlsx": b"PK\x03\x04" + b"x" * 1000,
 }
 
@@ -141,7 +141,7 @@ def test_the_command_pair_puts_the_data_and_files_back_after_a_loss(data, media,
 
     Commune.objects.filter(pk=data.commune_b.pk).delete()
     get_user_model().objects.filter(username="nguyen.thi.ha").update(password="!")
-    (media / "evidence/2024/943901/biên-bản-nghiệm-thu.pdf").unlink()
+    (media / "evidence/2024/18190/biên-bản-nghiệm-thu.pdf").unlink()
     (media / "stray.txt").write_text("not in the backup")
 
     call_command("restore", str(backup), "--noinput")

@@ -44,7 +44,7 @@ def test_the_main_pages_load_without_a_policy_violation(browser_page, demo):
     assert visit(page, console, "/login/") == []
     assert visit(page, console, "/password/reset/") == []
     log_in(page, "canbo.sonbang")
-    page.wait_for_url("**/reports/communes/943901/assessments/")
+    page.wait_for_url("**/reports/communes/legacy-18190/assessments/")
     assert violations(page, console) == []
     assert visit(page, console, "/password/change/") == []
     page.set_viewport_size({"width": 390, "height": 844})

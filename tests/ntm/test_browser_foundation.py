@@ -12,12 +12,12 @@ pytestmark = pytest.mark.browser
 def test_the_commune_officer_logs_in_and_sees_the_commune_page(browser_page, demo):
     page = browser_page
     log_in(page, "canbo.sonbang")
-    page.wait_for_url("**/reports/communes/943901/assessments/")
+    page.wait_for_url("**/reports/communes/legacy-18190/assessments/")
     assert page.locator("h1").inner_text() == "Xã Sơn Bằng"
     # The page opens on the set in force today; the demo's assessments are of 2024.
-    page.goto(page.base_url + "/reports/communes/943901/assessments/?year=2024")
+    page.goto(page.base_url + "/reports/communes/legacy-18190/assessments/?year=2024")
     met = Assessment.objects.get(
-        commune__code="943901", criteria_set__code="xa_ntm_2021_2025", year=2024
+        commune__code="18190", criteria_set__code="xa_ntm_2021_2025", year=2024
     ).criteria_met
     assert page.get_by_test_id("criteria-met").inner_text() == f"{met}/19"
     # One card per criterion of the set (the recognitions card is not one).

@@ -16,9 +16,10 @@ def counts():
 
 def test_the_demo_loads_the_seed_communes_and_loading_it_again_duplicates_nothing(demo, tmp_path):
     before = counts()
-    call_command("load_demo", stdout=open(tmp_path / "out", "w"))
+    call_command("load_demo", provinces="42,24", stdout=open(tmp_path / "out", "w"))
     assert counts() == before
     son_bang = Commune.objects.get(name="Sơn Bằng")
+    assert son_bang.is_legacy and son_bang.code == "18190"
     assert son_bang.district.name == "Hương Sơn" and son_bang.province.name == "Hà Tĩnh"
     assert "Thịnh Bằng" in son_bang.villages.values_list("name", flat=True)
     duong_duc = Commune.objects.get(name="Dương Đức")

@@ -18,7 +18,7 @@ from django.utils.translation.template import templatize
 PO_PATH = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 SOURCE_DIRS = ("communes", "criteria", "plans", "reports", "ntm", "templates")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
-COMMUNE_URL = "/reports/communes/943901/assessments/"
+COMMUNE_URL = "/reports/communes/legacy-18190/assessments/"
 # The page opens on the set in force today; the demo's assessments are of 2024 (2021-2025 set).
 COMMUNE_2024 = COMMUNE_URL + "?year=2024"
 OFFICER = {"username": "canbo.sonbang", "password": "NtmDemo@2025"}
@@ -231,7 +231,7 @@ def officer_data(demo) -> set[str]:
     from criteria.models import Threshold
 
     officer = get_user_model().objects.get(username=OFFICER["username"])
-    villages = Village.objects.filter(commune__code="943901").values_list("name", flat=True)
+    villages = Village.objects.filter(commune__code="18190").values_list("name", flat=True)
     sources = Threshold.objects.exclude(source="").values_list("source", flat=True).distinct()
     return {officer.get_full_name(), "Tiếng Việt", *villages, *sources}
 

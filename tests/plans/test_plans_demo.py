@@ -26,7 +26,7 @@ SEED_004_ITEMS = {
 
 
 def test_son_bang_2023_campaign_has_the_seed_items_split_over_its_five_villages(demo):
-    plan = Plan.objects.get(commune__code="943901", year=2023)
+    plan = Plan.objects.get(commune__code="18190", year=2023)
     assert plan.document_number == "01/KH-BCĐ" and plan.document_date.isoformat() == "2023-03-09"
     assert {item.name: (item.unit, item.quantity) for item in plan.work_items.all()} == SEED_004_ITEMS
     for item in plan.work_items.all():
@@ -48,7 +48,7 @@ def test_son_bang_2023_campaign_has_the_seed_items_split_over_its_five_villages(
 
 
 def test_the_demo_weeks_show_on_time_late_and_missing_reports(demo):
-    plan = Plan.objects.get(commune__code="943901", year=2023)
+    plan = Plan.objects.get(commune__code="18190", year=2023)
     overview = selectors.weekly_overview(plan, iso_week_monday(2023, 15), datetime(2023, 6, 1, tzinfo=VN_TZ))
     states = {cell.state.timeliness for row in overview.rows for cell in row.cells}
     assert {Timeliness.ON_TIME, Timeliness.LATE, Timeliness.MISSING} <= states
@@ -56,7 +56,7 @@ def test_the_demo_weeks_show_on_time_late_and_missing_reports(demo):
 
 
 def test_duong_duc_2024_plan_targets_13_of_19_advanced_criteria_and_criterion_8_by_q4(demo):
-    plan = Plan.objects.get(commune__code="921701", year=2024)
+    plan = Plan.objects.get(commune__code="07408", year=2024)
     assert plan.target_set.code == "xa_ntm_nang_cao_2021_2025" and plan.target_criteria_met == 13
     deadline = plan.criterion_deadlines.select_related("criterion").get()
     assert (deadline.criterion.code, deadline.quarter) == ("8", 4)
@@ -78,11 +78,11 @@ def test_the_demo_pages_show_the_seed_plans(client, demo):
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="canbo.duongduc"))
-    plan = Plan.objects.get(commune__code="921701")
+    plan = Plan.objects.get(commune__code="07408")
     page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
     assert "13/19" in page and "2,21 %" in page and "99,7 %" in page and "Cống Phên" in page
     client.force_login(get_user_model().objects.get(username="canbo.sonbang"))
-    plan = Plan.objects.get(commune__code="943901")
+    plan = Plan.objects.get(commune__code="18190")
     page = client.get(reverse("plans:allocations", args=[plan.pk])).content.decode()
     assert "3.200" in page and "0,38" in page and "Thịnh Bằng" in page
 

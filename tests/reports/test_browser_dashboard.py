@@ -31,7 +31,7 @@ def test_the_district_member_filters_to_off_track_communes_and_opens_one(browser
     page.fill("#year", "2024")
     page.get_by_role("button", name="Xem").click()
     page.wait_for_url("**year=2024**")
-    assert page.get_by_test_id("met-943905").inner_text() == "3/19"
+    assert page.get_by_test_id("met-18160").inner_text() == "3/19"
     screenshots(page, "district")
     # Sơn Bằng's 2023 plan (seed 004) aimed at 19/19; it ended the year at 18/19.
     page.fill("#year", "2023")
@@ -41,9 +41,9 @@ def test_the_district_member_filters_to_off_track_communes_and_opens_one(browser
     page.wait_for_url("**track=off**")
     rows = page.locator("table.matrix tbody tr")
     assert rows.count() == 1
-    assert page.get_by_test_id("track-943901").inner_text().endswith("Chậm tiến độ")
+    assert page.get_by_test_id("track-18190").inner_text().endswith("Chậm tiến độ")
     page.get_by_role("link", name="Sơn Bằng", exact=True).first.click()
-    page.wait_for_url("**/reports/communes/943901/**")
+    page.wait_for_url("**/reports/communes/legacy-18190/**")
     assert page.locator("h1").inner_text() == "Xã Sơn Bằng"
     assert page.get_by_test_id("criteria-met").inner_text() == "18/19"
     assert page.get_by_test_id("work-items").is_visible()
@@ -66,7 +66,7 @@ def test_the_province_office_sees_the_overview_with_its_targets(browser_page, de
     # 38 communes targeted, 2 recognised (the demo's illustrative decisions): 36 to go.
     assert page.get_by_test_id("gap-communes_ntm").inner_text() == "36"
     screenshots(page, "province")
-    page.goto(page.base_url + "/reports/communes/943902/?year=2024")
+    page.goto(page.base_url + "/reports/communes/legacy-18172/?year=2024")
     assert page.get_by_test_id("regressed-17").is_visible()
     screenshots(page, "commune-regression")
     assert violations(page, console) == []

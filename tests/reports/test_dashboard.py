@@ -45,25 +45,25 @@ DEMO_YEAR = "?year=2024"
 
 @pytest.fixture
 def huong_son(client, demo):
-    return page_of(client, "bcd.huongson", reverse("reports:district", args=["439"]) + DEMO_YEAR)
+    return page_of(client, "bcd.huongson", reverse("reports:district", args=["legacy-439"]) + DEMO_YEAR)
 
 
 def test_the_huong_son_dashboard_shows_each_communes_criteria_band_and_title(huong_son):
     # 2024, NTM set: Sơn Bằng 0 unmet, Sơn Tây 2, Sơn Kim 1 5, Sơn Hồng 10, Sơn Lĩnh 16.
     expected = {
-        "943901": ("19/19", "19"),
-        "943902": ("17/19", "15-18"),
-        "943903": ("14/19", "10-14"),
-        "943904": ("9/19", "5-9"),
-        "943905": ("3/19", "dưới 5"),
+        "18190": ("19/19", "19"),
+        "18172": ("17/19", "15-18"),
+        "18196": ("14/19", "10-14"),
+        "18139": ("9/19", "5-9"),
+        "18160": ("3/19", "dưới 5"),
     }
     for code, (met, band) in expected.items():
         assert text_of(huong_son, f"met-{code}") == met
         assert text_of(huong_son, f"band-{code}") == band
     # Sơn Bằng holds the NTM title by the province's decision (the demo's illustrative record);
     # the star marks a recognition, never data alone.
-    assert text_of(huong_son, "title-943901") == "★ Xã đạt chuẩn nông thôn mới — Đã được công nhận"
-    for code in ("943902", "943903", "943904", "943905"):
+    assert text_of(huong_son, "title-18190") == "★ Xã đạt chuẩn nông thôn mới — Đã được công nhận"
+    for code in ("18172", "18196", "18139", "18160"):
         assert text_of(huong_son, f"title-{code}") == "—"
     assert "Liên Minh" not in huong_son and "Dương Đức" not in huong_son
 
@@ -94,7 +94,7 @@ def test_the_demo_regression_of_son_tay_is_flagged_on_the_district_dashboard(huo
 
 
 def test_the_son_bang_commune_dashboard_shows_its_criteria_chart_and_2023_plan(client, demo):
-    url = reverse("reports:commune", args=["943901"])
+    url = reverse("reports:commune", args=["legacy-18190"])
     page = page_of(client, "canbo.sonbang", url + DEMO_YEAR)
     assert text_of(page, "criteria-met") == "19/19"
     for code in range(1, 20):
@@ -102,7 +102,7 @@ def test_the_son_bang_commune_dashboard_shows_its_criteria_chart_and_2023_plan(c
     assert "→ đạt" in page  # indicator explanations
     assert 'data-testid="chart"' in page and 'data-testid="history-table"' in page
     weeks = EvaluationSnapshot.objects.filter(
-        assessment__commune__code="943901", assessment__criteria_set__code=NTM, assessment__year=2024
+        assessment__commune__code="18190", assessment__criteria_set__code=NTM, assessment__year=2024
     )
     assert weeks.count() == 8
     # A plausible rise: three criteria short eight weeks ago, closing week by week.
@@ -128,7 +128,7 @@ def test_the_son_bang_commune_dashboard_shows_its_criteria_chart_and_2023_plan(c
 
 
 def test_the_ha_tinh_overview_compares_the_province_targets_with_the_actual_counts(client, demo):
-    page = page_of(client, "vpdp.hatinh", reverse("reports:province", args=["42"]) + DEMO_YEAR)
+    page = page_of(client, "vpdp.hatinh", reverse("reports:province", args=["legacy-42"]) + DEMO_YEAR)
     # 2024 NTM: Liên Minh 19, Tùng Ảnh 19, Đức Đồng 18; Hương Sơn as above.
     assert text_of(page, "band-total-all") == "3"
     assert text_of(page, "band-total-15-18") == "2"

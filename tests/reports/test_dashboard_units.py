@@ -167,20 +167,20 @@ def test_a_province_without_districts_shows_its_communes_on_the_province_page(cl
 def test_the_lang_giang_dashboard_shows_duong_duc_criterion_8_due_in_q4_and_overdue(client, demo):
     # Seed 001: 13/19 advanced criteria in 2024, criterion 08 by Q4; the demo has 12/19.
     client.login(username="bcd.langgiang", password="NtmDemo@2025")
-    url = reverse("reports:district", args=["217"]) + "?set=xa_ntm_nang_cao_2021_2025&year=2024"
+    url = reverse("reports:district", args=["legacy-217"]) + "?set=xa_ntm_nang_cao_2021_2025&year=2024"
     page = client.get(url).content.decode()
     assert re.search(r'data-testid="fig-due">\s*1 ', page)
     assert "tiêu chí 8 (quý IV)" in page and "Quá hạn" in page
     assert "12/13 tiêu chí" in page
     assert re.search(r'data-testid="fig-off-track">1<', page)
     filtered = client.get(url + "&track=off").content.decode()
-    assert 'data-testid="row-921701"' in filtered and 'data-testid="row-921702"' not in filtered
+    assert 'data-testid="row-07408"' in filtered and 'data-testid="row-07411"' not in filtered
 
 
 def test_compliance_counts_the_weeks_ending_with_the_last_report_of_a_past_year(demo):
     from communes.models import Village
 
-    weeks = compliance_weeks(Village.objects.filter(commune__code="943901"), 2023, TODAY)
+    weeks = compliance_weeks(Village.objects.filter(commune__code="18190"), 2023, TODAY)
     assert weeks[-1] == datetime.date.fromisocalendar(2023, 15, 1) and len(weeks) == 8
 
 

@@ -49,7 +49,7 @@ def test_the_downloads_page_follows_a_job_until_its_file_is_ready(browser_page, 
         user=office,
         kind=ExportJob.Kind.PROVINCE_SUMMARY,
         title="Tỉnh Hà Tĩnh — 2024",
-        parameters={"unit": "42", "set": "xa_ntm_2021_2025", "year": 2024},
+        parameters={"unit": "legacy-42", "set": "xa_ntm_2021_2025", "year": 2024},
     )
     log_in(page, "vpdp.hatinh")
     page.wait_for_url("**/provinces/42/")

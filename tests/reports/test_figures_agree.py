@@ -71,8 +71,8 @@ def check_agreement(criteria_set: CriteriaSet, year: int, iso_week: int) -> None
         )
         assert (live.criteria_met, live.criteria_total) == (row.criteria_met, row.assessment.criteria_total)
     query = f"?set={criteria_set.code}&year={year}"
-    district_page = page("bcd.huongson", reverse("reports:district", args=[HUONG_SON]) + query)
-    province_page = page("vpdp.hatinh", reverse("reports:province", args=["42"]) + query)
+    district_page = page("bcd.huongson", reverse("reports:district", args=["legacy-" + HUONG_SON]) + query)
+    province_page = page("vpdp.hatinh", reverse("reports:province", args=["legacy-42"]) + query)
     rollup = built_rollup(year, iso_week)
     assert rollup.status == RollUp.State.DONE, rollup.error
     assert rollup.data["criteria_set"]["code"] == criteria_set.code
@@ -189,7 +189,7 @@ def test_after_a_national_threshold_changes_in_the_admin_every_output_agrees_wit
 
     ntm = CriteriaSet.objects.get(code="xa_ntm_2021_2025")
     # A national threshold that Sơn Bằng's 2024 assessment meets today (a numeric one).
-    son_bang = Assessment.objects.get(commune__code="943901", criteria_set=ntm, year=2024)
+    son_bang = Assessment.objects.get(commune__code="18190", criteria_set=ntm, year=2024)
     used = [
         (indicator, result.threshold)
         for item in assessment_evaluation(son_bang).criteria

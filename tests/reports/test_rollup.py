@@ -13,7 +13,7 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from communes.models import Commune, District, Province, Role
+from communes.models import AdminMap, Commune, District, Province, Role
 from criteria.models import Assessment, Indicator
 from criteria.services import assessment_approve, assessment_reopen, assessment_save, assessment_submit
 from plans.deadlines import VN_TZ
@@ -38,10 +38,12 @@ def vn(*args) -> datetime.datetime:
 
 
 def build(code: str, week: str) -> RollUp:
-    call_command("build_rollups", week=week, unit=code, stdout=open(os.devnull, "w"))
+    """Build the roll-up of the district of the old map with `code` (or a unit key)."""
+    key = code if code.startswith("legacy-") else f"legacy-{code}"
+    call_command("build_rollups", week=week, unit=key, stdout=open(os.devnull, "w"))
     iso_year, iso_week = (int(part) for part in week.split("-W"))
     return RollUp.objects.select_related("district", "province").get(
-        unit_code=code, iso_year=iso_year, iso_week=iso_week
+        unit_code=key, iso_year=iso_year, iso_week=iso_week
     )
 
 
@@ -68,31 +70,35 @@ def test_the_huong_son_rollup_of_this_week_matches_the_hand_counts(demo_in_2025)
     assert rollup.status == RollUp.State.DONE and not rollup.error and rollup.file.name.endswith(".xlsx")
     rows = by_code(rollup)
     # 2024 (latest year) NTM set: Sơn Bằng 0 unmet, Sơn Tây 2, Sơn Kim 1 5, Sơn Hồng 10, Sơn Lĩnh 16.
-    expected = {"943901": (19, "all"), "943902": (17, "15-18"), "943903": (14, "10-14")}
-    expected |= {"943904": (9, "5-9"), "943905": (3, "under5")}
-    assert {code: (row["criteria_met"], row["band"]) for code, row in rows.items()} == expected
+    expected = {"18190": (19, "all"), "18172": (17, "15-18"), "18196": (14, "10-14")}
+    expected |= {"18139": (9, "5-9"), "18160": (3, "under5")}
+    assert {code: (rows[code]["criteria_met"], rows[code]["band"]) for code in expected} == expected
+    # The district's other communes (official list) carry no demo data.
+    assert all(row["criteria_met"] is None for code, row in rows.items() if code not in expected)
     # Sơn Bằng holds the NTM title by the province's decision (the demo's illustrative record).
-    assert rows["943901"]["title"]["set"] == "xa_ntm_2021_2025"
-    assert rows["943901"]["title"]["state"] == "recognised"
-    assert not any(rows[c]["title"] for c in expected if c != "943901")
+    assert rows["18190"]["title"]["set"] == "xa_ntm_2021_2025"
+    assert rows["18190"]["title"]["state"] == "recognised"
+    assert not any(rows[c]["title"] for c in expected if c != "18190")
     # Sơn Tây met criterion 17 in last week's demo snapshot and fails it now: one loss.
-    assert rows["943902"]["lost"] == ["17"] and rows["943902"]["gained"] == []
-    assert all(rows[c]["lost"] == [] for c in expected if c != "943902")
+    assert rows["18172"]["lost"] == ["17"] and rows["18172"]["gained"] == []
+    assert all(rows[c]["lost"] == [] for c in expected if c != "18172")
     totals = rollup.data["totals"]
-    assert totals["communes"] == 5 and totals["assessed"] == 5 and totals["titles"] == {"recognised": 1}
+    communes = Commune.objects.filter(map=AdminMap.LEGACY, district__code=HUONG_SON).count()
+    assert communes > 5 and totals["communes"] == communes
+    assert totals["assessed"] == 5 and totals["titles"] == {"recognised": 1}
     assert totals["bands"] == {"all": 1, "15-18": 1, "10-14": 1, "5-9": 1, "under5": 1}
     assert totals["average"] == 12.4  # (19 + 17 + 14 + 9 + 3) / 5
     assert totals["lost"] == 1 and totals["gained"] == 0
     # Sơn Bằng's only plan is 2023's: 9 work items, none finished by four weeks of reports.
-    assert rows["943901"]["plan"]["year"] == 2023 and rows["943901"]["plan"]["items"] == 9
-    assert rows["943901"]["plan"]["items_done"] == 0
+    assert rows["18190"]["plan"]["year"] == 2023 and rows["18190"]["plan"]["items"] == 9
+    assert rows["18190"]["plan"]["items_done"] == 0
     # No commune has a plan for this year: no village is expected to report.
     assert totals["reports"] == {"expected": 0, "on_time": 0, "late": 0, "missing": 0}
 
 
 def test_the_son_bang_week_15_of_2023_counts_reports_on_time_late_and_missing(demo):
     rollup = build(HUONG_SON, "2023-W15")
-    son_bang = by_code(rollup)["943901"]
+    son_bang = by_code(rollup)["18190"]
     # Week 15: Thịnh Bằng Thu 14:29, Thôn 2 Thu 11:00, Thôn 3 Thu 13:00 on time; Thôn 4 missing;
     # Thôn 5 Saturday 09:40 late.
     assert son_bang["reports"] == {"expected": 5, "on_time": 3, "late": 1, "missing": 1}
@@ -100,18 +106,18 @@ def test_the_son_bang_week_15_of_2023_counts_reports_on_time_late_and_missing(de
     assert son_bang["plan"]["year"] == 2023
     # Four weeks at 8-14 % of each allocation: about 40 % of the plan on average.
     assert 30 <= son_bang["plan"]["percent"] <= 50
-    assert by_code(rollup)["943905"]["criteria_met"] is None  # Sơn Lĩnh: no 2023 assessment
+    assert by_code(rollup)["18160"]["criteria_met"] is None  # Sơn Lĩnh: no 2023 assessment
     assert rollup.data["totals"]["assessed"] == 4
 
 
 def test_the_duong_duc_criterion_8_deadline_is_due_in_q4_and_overdue_after(demo):
     rollup = build("217", "2024-W45")
-    deadlines = by_code(rollup)["921701"]["plan"]["deadlines"]
+    deadlines = by_code(rollup)["07408"]["plan"]["deadlines"]
     assert deadlines == [{"criterion": "8", "quarter": 4, "status": "at_risk"}]
     # The roll-up counts the NTM set, where Dương Đức meets every criterion.
-    assert by_code(rollup)["921701"]["criteria_met"] == 19
+    assert by_code(rollup)["07408"]["criteria_met"] == 19
     rollup = build("217", "2025-W02")
-    assert by_code(rollup)["921701"]["plan"]["deadlines"][0]["status"] == "overdue"
+    assert by_code(rollup)["07408"]["plan"]["deadlines"][0]["status"] == "overdue"
     assert rollup.data["totals"]["deadlines_overdue"] == 1
 
 
@@ -119,7 +125,7 @@ def test_building_a_week_twice_leaves_one_rollup_replaced_in_place(demo):
     first = build(HUONG_SON, "2024-W10")
     old_file = first.file.name
     second = build(HUONG_SON, "2024-W10")
-    assert RollUp.objects.filter(unit_code=HUONG_SON).count() == 1
+    assert RollUp.objects.filter(unit_code="legacy-" + HUONG_SON).count() == 1
     assert second.pk == first.pk and second.attempts == 2 and second.status == RollUp.State.DONE
     assert not second.file.storage.exists(old_file) or old_file == second.file.name
     assert second.file.storage.exists(second.file.name)
@@ -137,7 +143,7 @@ def test_the_build_takes_the_weeks_snapshots_when_missing(demo):
 
 def test_values_edited_after_approval_are_listed_for_the_week(demo):
     officer = UserFactory(username="officer_son_tay")
-    commune = Commune.objects.get(code="943902")
+    commune = Commune.objects.get(map="legacy", code="18172")
     Role.objects.create(user=officer, kind=Role.Kind.COMMUNE_OFFICER, commune=commune)
     reviewer = District.objects.get(code=HUONG_SON)
     member = Role.objects.filter(district=reviewer).select_related("user").first().user
@@ -156,8 +162,8 @@ def test_values_edited_after_approval_are_listed_for_the_week(demo):
             reason="",
         )
     rollup = build(HUONG_SON, "2024-W10")
-    assert by_code(rollup)["943902"]["edited_after_approval"] == ["17.1"]
-    assert by_code(rollup)["943901"]["edited_after_approval"] == []
+    assert by_code(rollup)["18172"]["edited_after_approval"] == ["17.1"]
+    assert by_code(rollup)["18190"]["edited_after_approval"] == []
     assert rollup.data["totals"]["edited"] == 1
     assert build(HUONG_SON, "2024-W11").data["totals"]["edited"] == 0
 
@@ -169,7 +175,7 @@ def test_the_workbook_has_titles_headers_one_row_per_commune_and_totals(demo_in_
     assert ws.title == "Tổng hợp tuần" and ws["A4"].value.startswith("BÁO CÁO TỔNG HỢP TUẦN")
     assert ws["B8"].value == "Tên xã" and ws["D8"].value == "Số tiêu chí đạt"
     keys = rows_by_key(ws, KEY_COLUMN)
-    row = keys["commune:943902"]
+    row = keys["commune:18172"]
     assert ws.cell(row=row, column=2).value == "Sơn Tây" and ws.cell(row=row, column=4).value == 17
     assert ws.cell(row=row, column=4).number_format == '0"/19"'
     assert ws.cell(row=row, column=9).value == "17"
@@ -177,7 +183,7 @@ def test_the_workbook_has_titles_headers_one_row_per_commune_and_totals(demo_in_
     assert ws.cell(row=keys["band:all"], column=2).value == "19"
     assert ws.cell(row=keys["band:all"], column=3).value == 1
     assert ws.freeze_panes == "C10" and ws.page_setup.orientation == "landscape"
-    assert metadata(wb)["template"] == "ntm.weekly_rollup" and metadata(wb)["unit_code"] == HUONG_SON
+    assert metadata(wb)["template"] == "ntm.weekly_rollup" and metadata(wb)["unit_code"] == "legacy-" + HUONG_SON
 
 
 def test_the_committee_gets_a_vietnamese_mail_with_the_workbook_once(demo):
@@ -192,22 +198,38 @@ def test_the_committee_gets_a_vietnamese_mail_with_the_workbook_once(demo):
     assert message.subject == "Báo cáo tổng hợp tuần 2024-W10 — Huyện Hương Sơn"
     assert "Kính gửi Ban Chỉ đạo" in message.body and "Đúng hạn" in message.body
     name, content, mimetype = message.attachments[0]
-    assert name == "tong-hop-tuan_439_2024-W10.xlsx" and mimetype.endswith("spreadsheetml.sheet")
+    assert name == "tong-hop-tuan_legacy-439_2024-W10.xlsx" and mimetype.endswith("spreadsheetml.sheet")
     assert workbook(content).worksheets[0]["B8"].value == "Tên xã"
 
 
-def test_the_fan_out_enqueues_one_task_per_district_and_per_province_without_districts(
+def test_the_fan_out_of_a_2024_week_builds_the_district_rollups_of_that_time(
     demo, django_capture_on_commit_callbacks
 ):
-    province = Province.objects.get(code="24")
-    CommuneFactory(name="Xã không huyện", district=None, province=province)
+    province = Province.objects.get(map=AdminMap.LEGACY, code="24")
+    CommuneFactory(name="Xã không huyện", district=None, province=province, map=AdminMap.LEGACY)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         count = rollups_request_all.delay(2024, 10).get()
-    # Đức Thọ, Hương Sơn, Lạng Giang, and Bắc Giang's communes outside any district.
-    assert count == 4 and len(callbacks) == 4
-    assert RollUp.objects.filter(iso_year=2024, iso_week=10, status="done").count() == 4
-    own = RollUp.objects.get(level="province")
-    assert own.unit_code == "24" and [row["name"] for row in own.data["communes"]] == ["Xã không huyện"]
+    # Every district of the old map (with communes), and old Bắc Giang's commune outside any.
+    districts = District.objects.filter(map=AdminMap.LEGACY).count()
+    assert count == districts + 1 and len(callbacks) == count
+    week = RollUp.objects.filter(iso_year=2024, iso_week=10, status="done")
+    assert week.count() == count and not week.filter(province__map=AdminMap.CURRENT).exists()
+    assert week.filter(level="district", unit_code="legacy-439").exists()
+    own = week.get(level="province")
+    assert own.unit_code == "legacy-24" and [row["name"] for row in own.data["communes"]] == ["Xã không huyện"]
+
+
+def test_the_fan_out_of_a_2026_week_builds_one_rollup_per_province_covering_its_communes(
+    demo, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        count = rollups_request_all.delay(2026, 48).get()
+    assert count == Province.objects.filter(map=AdminMap.CURRENT).count() == 2
+    ha_tinh = RollUp.objects.get(iso_year=2026, iso_week=48, unit_code="42")
+    assert ha_tinh.level == "province" and ha_tinh.status == "done"
+    assert len(ha_tinh.data["communes"]) == Commune.objects.filter(map=AdminMap.CURRENT, province__code="42").count()
+    huong_son = by_code(ha_tinh)["18133"]
+    assert huong_son["criteria_met"] == 8 and huong_son["criteria_total"] == 10
 
 
 def test_the_default_week_is_this_week_from_thursday_afternoon_and_last_week_before():
@@ -221,7 +243,7 @@ def test_a_failure_is_recorded_on_the_rollup(demo, monkeypatch):
         raise ValueError("dữ liệu hỏng")
 
     monkeypatch.setattr(rollups, "rollup_figures", broken)
-    rollup = build_failed(HUONG_SON, "2024-W10")
+    rollup = build_failed("legacy-" + HUONG_SON, "2024-W10")
     assert rollup.status == RollUp.State.FAILED and "dữ liệu hỏng" in rollup.error
 
 

@@ -18,7 +18,7 @@ from ..excel_helpers import metadata, rows_by_key, workbook
 from ..factories import VillageFactory
 
 
-def fetch(client, username, code="943901", year=""):
+def fetch(client, username, code="legacy-18190", year=""):
     client.login(username=username, password="NtmDemo@2025")
     url = reverse("reports:plan_table", args=[code]) + (f"?year={year}" if year else "")
     return client.get(url)
@@ -26,10 +26,10 @@ def fetch(client, username, code="943901", year=""):
 
 def test_the_son_bang_plan_table_shows_allocations_done_and_progress(client, demo):
     response = fetch(client, "canbo.sonbang")
-    assert response.status_code == 200 and "ke-hoach_943901_2023.xlsx" in response["Content-Disposition"]
+    assert response.status_code == 200 and "ke-hoach_18190_2023.xlsx" in response["Content-Disposition"]
     wb = workbook(response.content)
     ws = wb.worksheets[0]
-    plan = Plan.objects.get(commune__code="943901", year=2023)
+    plan = Plan.objects.get(commune__code="18190", year=2023)
     assert ws["A4"].value == "BẢNG PHÂN BỔ VÀ TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH NĂM 2023"
     assert ws["B8"].value == "Nội dung công việc" and ws["F8"].value == "Thịnh Bằng"
     assert ws["F9"].value == "Giao" and ws["G9"].value == "Đã làm"
@@ -65,15 +65,15 @@ def test_the_plan_table_is_for_the_communes_scope_only(client, demo):
     assert fetch(client, "vpdp.hatinh").status_code == 200
     assert fetch(client, "canbo.sonbang", year="2019").status_code == 404  # no plan that year
     client.logout()
-    assert client.get(reverse("reports:plan_table", args=["943901"])).status_code == 302
+    assert client.get(reverse("reports:plan_table", args=["legacy-18190"])).status_code == 302
 
 
 def test_the_plan_table_costs_the_same_queries_with_more_villages(client, demo):
     client.login(username="canbo.sonbang", password="NtmDemo@2025")
-    url = reverse("reports:plan_table", args=["943901"])
+    url = reverse("reports:plan_table", args=["legacy-18190"])
     client.get(url)
     small = count_queries(lambda: client.get(url))
-    commune = Commune.objects.get(code="943901")
+    commune = Commune.objects.get(map="legacy", code="18190")
     plan = Plan.objects.get(commune=commune, year=2023)
     for n in range(6):
         village = VillageFactory(commune=commune, name=f"Thôn mới {n}")
@@ -90,8 +90,8 @@ def test_libreoffice_prints_the_rollup_and_plan_workbooks_on_a4_landscape(demo, 
     path = shutil.which("soffice") or shutil.which("libreoffice")
     if path is None:
         pytest.fail("LibreOffice is missing: apt-get install -y libreoffice-calc-nogui")
-    call_command("build_rollups", week="2023-W15", unit="439", no_mail=True, stdout=io.StringIO())
-    rollup = RollUp.objects.get(unit_code="439")
+    call_command("build_rollups", week="2023-W15", unit="legacy-439", no_mail=True, stdout=io.StringIO())
+    rollup = RollUp.objects.get(unit_code="legacy-439")
     exports = {"rollup.xlsx": rollup.file.read(), "plan.xlsx": fetch(client, "canbo.sonbang").content}
     for name, content in exports.items():
         pdf = to_pdf(path, tmp_path, name, content)

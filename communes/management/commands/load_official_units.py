@@ -24,9 +24,18 @@ class Command(BaseCommand):
         "không thay đổi gì. Loads both official maps and their lineage, offline, idempotently."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--province",
+            action="append",
+            default=[],
+            metavar="CODE",
+            help="Chỉ nạp tỉnh mới mã CODE và các tỉnh cũ hợp thành (lặp lại được). Only this new province.",
+        )
+
     def handle(self, *args, **options):
         try:
-            result = official_units_load()
+            result = official_units_load(provinces=set(options["province"]) or None)
         except OfficialListError as error:
             raise CommandError(f"Không nạp gì cả: {error}") from error
         self.stdout.write(f"Danh mục chính thức (gói {PACKAGE} {result.version}):")

@@ -14,13 +14,25 @@ APP_LOADERS = [load_demo_assessments, load_demo_plans, load_demo_reports]
 class Command(BaseCommand):
     help = "Nạp dữ liệu mẫu từ các tài liệu nguồn (idempotent). Load the demo data."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--provinces",
+            default="",
+            metavar="CODES",
+            help=(
+                "Chỉ nạp danh mục đơn vị của các tỉnh mới này (mã, cách nhau bằng dấu phẩy; mặc định: "
+                "cả nước). Only these new provinces of the official list, e.g. 42,24."
+            ),
+        )
+
     def handle(self, *args, **options):
         # The national catalogue first (it brings the regions), then the units, then the
         # catalogue again for the province-scoped sets whose province now exists.
         call_command("load_catalogue", verbosity=0)
         spec = demo_spec()
         with transaction.atomic():
-            communes = load_demo_units(spec)
+            provinces = {code.strip() for code in options["provinces"].split(",") if code.strip()}
+            communes = load_demo_units(spec, provinces=provinces or None)
             call_command("load_catalogue", verbosity=0)
             load_demo_users(spec)
             load_illustrative_thresholds()

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             iso_year, iso_week = parse_iso_week(week)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        units = [self._unit(unit)] if unit else rollup_units()
+        units = [self._unit(unit)] if unit else rollup_units(iso_year, iso_week)
         failed = 0
         for ref in units:
             rollup = rollup_request(unit=ref, iso_year=iso_year, iso_week=iso_week, enqueue=False)
