@@ -137,6 +137,8 @@ def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "targets": targets,
         "illustrative_targets": any(line.target.is_illustrative for line in targets),
         "below_lines": _below_lines(targets, context["rows"]),
+        # Every commune of the province, whatever the table's filters; no query of its own.
+        "commune_map": charts.commune_map(context["rows"], scope.bands, len(scope.criteria)),
     }
     return render(request, "reports/dashboard_province.html", context)
 

@@ -14,9 +14,11 @@ PHONE = {"width": 390, "height": 844}
 
 
 def screenshots(page, name: str) -> None:
-    """The whole page, and its first screen, at desktop and phone widths."""
+    """The whole page, and its first screen, at desktop and phone widths; at either width the
+    page itself does not scroll sideways (wide tables scroll in their own box)."""
     for suffix, size in (("", DESKTOP), ("-phone", PHONE)):
         page.set_viewport_size(size)
+        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], name
         page.screenshot(path=f"/tmp/ntm-dashboard-{name}{suffix}.png", full_page=True)
         page.screenshot(path=f"/tmp/ntm-dashboard-{name}{suffix}-top.png")
     page.set_viewport_size(DESKTOP)
