@@ -28,7 +28,10 @@ def load_demo_units(
     each demo commune with its spec, old map first, for the apps that add their data."""
     official_units_load(provinces=provinces)
     regions = {region.code: region for region in Region.objects.all()}
-    for unit_map, codes in ((AdminMap.LEGACY, spec["regions"]["legacy"]), (AdminMap.CURRENT, spec["regions"]["current"])):
+    for unit_map, codes in (
+        (AdminMap.LEGACY, spec["regions"]["legacy"]),
+        (AdminMap.CURRENT, spec["regions"]["current"]),
+    ):
         for code, region in codes.items():
             Province.objects.filter(map=unit_map, code=code).exclude(region=regions[region]).update(
                 region=regions[region]
@@ -65,7 +68,9 @@ def load_demo_units(
 def _official_commune(unit_map: str, spec: dict[str, Any]) -> Commune:
     commune = Commune.objects.select_related("province").get(map=unit_map, code=spec["code"])
     if commune.name != spec["name"]:
-        raise ValueError(f"Mã {spec['code']} là {commune.name} trong danh mục chính thức, không phải {spec['name']}.")
+        raise ValueError(
+            f"Mã {spec['code']} là {commune.name} trong danh mục chính thức, không phải {spec['name']}."
+        )
     difficult = spec.get("especially_difficult", False)
     if commune.is_especially_difficult != difficult:
         commune.is_especially_difficult = difficult

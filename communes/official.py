@@ -87,7 +87,9 @@ class OfficialList:
             legacy_communes=legacy_communes,
             provinces=[row for row in self.provinces if row.code in province_codes],
             communes=communes,
-            province_successors={code: new for code, new in self.province_successors.items() if code in legacy},
+            province_successors={
+                code: new for code, new in self.province_successors.items() if code in legacy
+            },
             successions=[
                 link for link in self.successions if link.predecessor in kept and link.successor in kept
             ],

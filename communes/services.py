@@ -66,7 +66,9 @@ def official_units_load(
     if provinces:
         unknown = provinces - {row.code for row in official.provinces}
         if unknown:
-            raise OfficialListError(f"Không có tỉnh mã {', '.join(sorted(unknown))} trong danh mục từ 1/7/2025.")
+            raise OfficialListError(
+                f"Không có tỉnh mã {', '.join(sorted(unknown))} trong danh mục từ 1/7/2025."
+            )
         official = official.restricted_to(provinces)
     result = OfficialLoadResult(version=official.version, district_successors=official.district_successors)
     counts = result.counts = {step: SyncCount() for step in LOAD_STEPS}

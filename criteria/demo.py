@@ -77,7 +77,11 @@ def _illustrative_rows(value) -> list[tuple[str, int | None, Any]]:
 @transaction.atomic
 def load_demo_assessments(communes: list[tuple[Commune, dict[str, Any]]]) -> None:
     regions = regions_by_code()
-    for set_code, key in ((NTM_SET, "ntm_unmet"), (ADVANCED_SET, "advanced_unmet"), (NTM_2026_SET, "ntm_2026_unmet")):
+    for set_code, key in (
+        (NTM_SET, "ntm_unmet"),
+        (ADVANCED_SET, "advanced_unmet"),
+        (NTM_2026_SET, "ntm_2026_unmet"),
+    ):
         criteria_set = CriteriaSet.objects.get(code=set_code)
         catalogue = set_catalogue(criteria_set)
         for commune, spec in communes:
@@ -339,5 +343,7 @@ def _demo_unit(commune_code: str, village_name: str | None) -> dict[str, Any] | 
     if village_name is None:
         commune = Commune.objects.filter(map=LEGACY, code=commune_code).first()
         return {"commune": commune} if commune else None
-    village = Village.objects.filter(commune__map=LEGACY, commune__code=commune_code, name=village_name).first()
+    village = Village.objects.filter(
+        commune__map=LEGACY, commune__code=commune_code, name=village_name
+    ).first()
     return {"village": village} if village else None

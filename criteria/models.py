@@ -41,6 +41,20 @@ class BilingualName(models.Model):
         return self.name_vi
 
 
+def unit_year_error(commune: Commune, unit: Commune | Village, year: int) -> str | None:
+    """Why `unit` (of `commune`) cannot be assessed for `year`: its commune did not exist in
+    any part of that year (old communes end on 30 June 2025, new ones start on 1 July 2025)."""
+    if commune.valid_to and year > commune.valid_to.year:
+        text = _("%(unit)s chỉ tồn tại đến ngày %(day)s (đã sắp xếp); không đánh giá được cho năm %(year)s.")
+        day = commune.valid_to
+    elif commune.valid_from and year < commune.valid_from.year:
+        text = _("%(unit)s được thành lập từ ngày %(day)s; không đánh giá được cho năm %(year)s.")
+        day = commune.valid_from
+    else:
+        return None
+    return str(text) % {"unit": unit.name, "day": day.strftime("%d/%m/%Y"), "year": year}
+
+
 class CriteriaSetQuerySet(models.QuerySet):
     def in_force(self, year: int):
         """The sets in force in `year` (a missing bound of the period is open)."""
@@ -174,7 +188,7 @@ class CriteriaSet(BilingualName):
         errors = {}
         if problem := self.province_error(commune, unit):
             errors["criteria_set"] = problem
-        if problem := self.period_error(year):
+        if problem := self.period_error(year) or unit_year_error(commune, unit, year):
             errors["year"] = problem
         if errors:
             raise ValidationError(errors)

@@ -117,10 +117,12 @@ CURRENT_REPORTS: list[list[tuple[int, time] | None]] = [
 
 def _current_plan(commune: Commune, items: list[tuple[str, str, str, str | None]], today: date) -> None:
     criteria_set = CriteriaSet.objects.get(code=NTM_2026_SET)
-    year = today.year
+    monday = today - timedelta(days=today.weekday())
+    # Weekly reports belong to the ISO year of their week (the first days of January may
+    # still be the last week of the year before).
+    year = monday.isocalendar().year
     if not criteria_set.is_in_force(year):
         return
-    monday = today - timedelta(days=today.weekday())
     plan, created = Plan.objects.get_or_create(
         commune=commune,
         year=year,
@@ -131,7 +133,8 @@ def _current_plan(commune: Commune, items: list[tuple[str, str, str, str | None]
             "target_title": Plan.Title.REACH_NTM,
             "target_set": criteria_set,
             "target_criteria_met": criteria_set.criteria.count(),
-            "note": ILLUSTRATIVE + " Đợt cao điểm quanh ngày nạp dữ liệu; báo cáo tuần trước 14 giờ 30 thứ Năm.",
+            "note": ILLUSTRATIVE
+            + " Đợt cao điểm quanh ngày nạp dữ liệu; báo cáo tuần trước 14 giờ 30 thứ Năm.",
         },
     )
     if not created:

@@ -144,6 +144,35 @@ def weekly_overview(plan: Plan, last_week: date, now: datetime, count: int = OVE
 
 
 @dataclass
+class ThisWeek:
+    """The village's report of the current week: what the village landing page leads to."""
+
+    plan: Plan
+    week: date
+    deadline: datetime
+    state: deadlines.ReportState
+    report: WeeklyReport | None
+    # Whether the plan asks for a report this week (its adoption, year and campaign waves).
+    is_due: bool
+
+
+def village_this_week(village: Village, now: datetime) -> ThisWeek | None:
+    """This week's report of the village under its commune's plan of the week's year, or None
+    when the commune has no plan for that year. Four queries: the plan, the deadline rule, the
+    waves, the report."""
+    week = deadlines.current_week(now)
+    plan = Plan.objects.filter(commune_id=village.commune_id, year=week.isocalendar().year).first()
+    if plan is None:
+        return None
+    weekday, at = DeadlineRule.for_commune(village.commune)
+    deadline = deadlines.report_deadline(week, weekday, at)
+    is_due = plan.reporting_span(weekday, at).covers(week)
+    report = WeeklyReport.objects.filter(plan=plan, village=village, week=week).first()
+    state = report.state(now) if report else deadlines.report_state(None, deadline, now)
+    return ThisWeek(plan, week, report.deadline if report else deadline, state, report, is_due)
+
+
+@dataclass
 class VillageWeek:
     week: date
     state: deadlines.ReportState

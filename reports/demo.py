@@ -127,8 +127,10 @@ def _demo_snapshot(assessment, current: dict[str, str], codes, iso_year, iso_wee
     for key in met[len(met) - drop :] if drop else []:
         statuses[key] = "not_met"
     commune_code, set_code, criterion_code = REGRESSION
-    if is_last and (assessment.commune.code, assessment.criteria_set.code) == (commune_code, set_code) and (
-        assessment.commune.is_legacy
+    if (
+        is_last
+        and (assessment.commune.code, assessment.criteria_set.code) == (commune_code, set_code)
+        and (assessment.commune.is_legacy)
     ):
         for key in current:
             if codes.get(int(key)) == criterion_code:

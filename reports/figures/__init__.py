@@ -5,7 +5,8 @@
 - `plans`: plans' progress, criterion deadlines, work progress, weekly report compliance;
 - `targets`: a province's targets against its figures;
 - `rollup`: the figures of a weekly roll-up, frozen as codes and numbers;
-- `titles`: the recognitions in force that title states read.
+- `titles`: the recognitions in force that title states read;
+- `lineage`: a commune's past across the 2025 reorganisation (predecessors and successors).
 
 Dashboards, summary workbooks, the roll-up and its e-mail render what these compute.
 """

@@ -15,6 +15,7 @@ from criteria.services import assessment_evaluation, set_catalogue
 from criteria.titles import LABELS as TITLE_LABELS
 
 from .. import charts
+from ..figures.lineage import commune_lineage
 from ..figures.plans import compliance_weeks, report_compliance, total_compliance, work_progress
 from ..figures.scope import (
     Scope,
@@ -191,6 +192,7 @@ def commune_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "work": work_progress(plan),
         "villages": [(village, compliance.get(village.pk)) for village in villages.order_by("name")],
         "compliance": total_compliance(weeks, compliance),
+        "lineage": commune_lineage(commune),
     }
     return render(request, "reports/dashboard_commune.html", context)
 

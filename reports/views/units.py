@@ -13,7 +13,10 @@ from communes.models import Commune, Village
 from criteria.models import Assessment, CriteriaSet, Recognition
 from criteria.services import assessment_evaluation, set_catalogue
 from criteria.titles import title_state
+from plans.access import can_report
+from plans.selectors import village_this_week
 
+from ..figures.lineage import commune_lineage
 from ..figures.scope import main_set
 
 
@@ -107,6 +110,7 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
             "outcome": outcome,
             "villages": villages,
             "unit_assessments": unit_assessments,
+            "lineage": commune_lineage(commune),
         },
     )
 
@@ -114,6 +118,10 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     village = get_visible_or_404(Village.objects.select_related("commune__district"), request.user, code=code)
+    # The villages it was merged or renamed from (their commune on the old map), one query.
+    predecessors = list(village.predecessors.select_related("commune"))
+    successors = list(village.successors.select_related("commune"))
+    this_week = village_this_week(village, timezone.now()) if can_report(request.user, village) else None
     assessments = village.assessments.select_related("criteria_set").returned_first()
     village_sets = CriteriaSet.objects.filter(
         Q(province__isnull=True) | Q(province_id=village.commune.province_id),
@@ -122,5 +130,12 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "reports/village_detail.html",
-        {"village": village, "assessments": assessments, "village_sets": village_sets},
+        {
+            "village": village,
+            "assessments": assessments,
+            "village_sets": village_sets,
+            "predecessors": predecessors,
+            "successors": successors,
+            "this_week": this_week,
+        },
     )

@@ -160,9 +160,7 @@ def test_the_demo_has_village_assessments_workflow_states_and_illustrative_check
     thinh_bang = villages.get(village__name="Thịnh Bằng")
     assert thinh_bang.status == Assessment.State.SUBMITTED and thinh_bang.values.exists()
     assert villages.get(village__name="Thôn 4").criteria_met < thinh_bang.criteria_met
-    approved = Assessment.objects.get(
-        commune__code="18190", criteria_set__code="xa_ntm_2021_2025", year=2023
-    )
+    approved = Assessment.objects.get(commune__code="18190", criteria_set__code="xa_ntm_2021_2025", year=2023)
     assert approved.is_locked
     assert Transition.objects.filter(assessment=approved).count() == 2
     checklist = Criterion.objects.get(criteria_set__code="xa_ntm_2021_2025", code="17").evidence_checklist

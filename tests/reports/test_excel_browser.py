@@ -31,8 +31,8 @@ def csp_errors(page) -> list[str]:
 def test_the_district_committee_downloads_the_summary_from_the_district_page(browser_page, demo, tmp_path):
     page = browser_page
     log_in(page, "bcd.huongson")
-    page.wait_for_url("**/districts/439/")
-    page.goto(page.base_url + "/reports/districts/439/?year=2024")  # the demo's year
+    page.wait_for_url("**/districts/legacy-439/")
+    page.goto(page.base_url + "/reports/districts/legacy-439/?year=2024")  # the demo's year
     with page.expect_download() as info:
         page.get_by_test_id("export-district").click()
     path = tmp_path / info.value.suggested_filename

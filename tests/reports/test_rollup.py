@@ -183,7 +183,9 @@ def test_the_workbook_has_titles_headers_one_row_per_commune_and_totals(demo_in_
     assert ws.cell(row=keys["band:all"], column=2).value == "19"
     assert ws.cell(row=keys["band:all"], column=3).value == 1
     assert ws.freeze_panes == "C10" and ws.page_setup.orientation == "landscape"
-    assert metadata(wb)["template"] == "ntm.weekly_rollup" and metadata(wb)["unit_code"] == "legacy-" + HUONG_SON
+    assert (
+        metadata(wb)["template"] == "ntm.weekly_rollup" and metadata(wb)["unit_code"] == "legacy-" + HUONG_SON
+    )
 
 
 def test_the_committee_gets_a_vietnamese_mail_with_the_workbook_once(demo):
@@ -216,7 +218,9 @@ def test_the_fan_out_of_a_2024_week_builds_the_district_rollups_of_that_time(
     assert week.count() == count and not week.filter(province__map=AdminMap.CURRENT).exists()
     assert week.filter(level="district", unit_code="legacy-439").exists()
     own = week.get(level="province")
-    assert own.unit_code == "legacy-24" and [row["name"] for row in own.data["communes"]] == ["Xã không huyện"]
+    assert own.unit_code == "legacy-24" and [row["name"] for row in own.data["communes"]] == [
+        "Xã không huyện"
+    ]
 
 
 def test_the_fan_out_of_a_2026_week_builds_one_rollup_per_province_covering_its_communes(
@@ -227,7 +231,10 @@ def test_the_fan_out_of_a_2026_week_builds_one_rollup_per_province_covering_its_
     assert count == Province.objects.filter(map=AdminMap.CURRENT).count() == 2
     ha_tinh = RollUp.objects.get(iso_year=2026, iso_week=48, unit_code="42")
     assert ha_tinh.level == "province" and ha_tinh.status == "done"
-    assert len(ha_tinh.data["communes"]) == Commune.objects.filter(map=AdminMap.CURRENT, province__code="42").count()
+    assert (
+        len(ha_tinh.data["communes"])
+        == Commune.objects.filter(map=AdminMap.CURRENT, province__code="42").count()
+    )
     huong_son = by_code(ha_tinh)["18133"]
     assert huong_son["criteria_met"] == 8 and huong_son["criteria_total"] == 10
 
