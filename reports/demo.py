@@ -13,7 +13,7 @@ from django.utils import timezone
 from communes.models import AdminMap, Commune, Province
 from criteria.models import Assessment, CriteriaSet, CriterionResult
 
-from .models import EvaluationSnapshot, ProvinceTarget
+from .models import EvaluationSnapshot, ProvinceTarget, RollUp
 from .snapshots import week_start
 
 DEMO_WEEKS = 8
@@ -45,6 +45,27 @@ SEED_003_TARGETS: list[tuple[str, int, str | None, int | None]] = [
 def load_demo_reports(communes: list[tuple[Commune, dict[str, Any]]]) -> None:
     load_demo_province_targets()
     load_demo_snapshots([commune for commune, _spec in communes])
+    load_demo_rollups([commune for commune, _spec in communes])
+
+
+def load_demo_rollups(communes: list[Commune]) -> None:
+    """Last week's roll-up of each province of the demo's new communes, as the Friday schedule
+    would have built it (no e-mail), so that the province offices find it on the day the demo
+    is loaded. A roll-up already there is left as it is."""
+    from .rollups import rollup_build, rollup_request, unit_ref
+    from .weeks import rollup_default_week
+
+    iso_year, iso_week = rollup_default_week(timezone.now())
+    provinces = Province.objects.filter(
+        map=AdminMap.CURRENT, pk__in=[commune.province_id for commune in communes if not commune.is_legacy]
+    )
+    for province in provinces.order_by("code"):
+        unit = unit_ref(province)
+        if RollUp.objects.filter(unit_code=unit.code, iso_year=iso_year, iso_week=iso_week).exists():
+            continue
+        rollup = rollup_request(unit=unit, iso_year=iso_year, iso_week=iso_week, enqueue=False)
+        RollUp.objects.filter(pk=rollup.pk).update(status=RollUp.State.QUEUED)
+        rollup_build(rollup_id=rollup.pk, send_mail=False)
 
 
 def load_demo_province_targets(province_code: str = "42", year: int = 2025) -> None:

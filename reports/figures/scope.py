@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from django.db.models import CharField, JSONField, OuterRef, Q, QuerySet, Subquery, Value
 
-from communes.models import Commune, Village
+from communes.models import Commune, Province, Village
 from criteria.evaluation import Band, Status, band_of
 from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult, Recognition
 from criteria.titles import TitleState, title_state
@@ -137,9 +137,14 @@ def province_sets(province_id: int) -> tuple[list[CriteriaSet], list[CriteriaSet
     against it. One query."""
     latest = Assessment.objects.filter(criteria_set=OuterRef("pk")).order_by("-year").values("year")[:1]
     level = CriteriaSet.UnitLevel
+    # A province's own sets count on either map: Hà Tĩnh's 2022 set of the old province is
+    # still the new Hà Tĩnh's (`CriteriaSet.applies_in`).
+    same_province = Province.objects.filter(
+        Q(pk=province_id) | Q(successor_id=province_id) | Q(predecessors__id=province_id)
+    ).values("pk")
     rows = list(
         CriteriaSet.objects.filter(
-            Q(province__isnull=True) | Q(province_id=province_id),
+            Q(province__isnull=True) | Q(province_id__in=same_province),
             unit_level__in=[level.COMMUNE, level.VILLAGE],
         ).annotate(latest=Subquery(latest))
     )

@@ -88,6 +88,9 @@ def _base_context(criteria_set, sets, year, village_sets) -> dict:
     return {
         "criteria_set": criteria_set,
         "sets": sets,
+        # The title columns: the sets in force in the year (2021-2025 titles for 2024, today's
+        # for 2026); the set menu keeps every set, to go back to an earlier period.
+        "title_sets": [item for item in sets if item.is_in_force(year)],
         "year": year,
         "bands": criteria_set.band_list() if criteria_set else [],
         "states": Assessment.State.choices,
