@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from communes.access import unit_lookup
 from communes.models import Commune, District, Province
 from criteria.models import CriteriaSet
 
@@ -49,7 +50,7 @@ def export_job_create(
     job = ExportJob.objects.create(
         user=user,
         kind=kind,
-        parameters={"unit": unit.code, "set": criteria_set.code, "year": year},
+        parameters={"unit": unit.key, "set": criteria_set.code, "year": year},
         title=title[:300],
         language=translation.get_language() or "vi",
     )
@@ -96,7 +97,11 @@ def export_job_run(*, job_id: int) -> ExportJob:
 
 def _build(job: ExportJob) -> tuple[str, bytes]:
     parameters = job.parameters
-    unit = UNIT_OF_KIND[job.kind].objects.select_related(*_related(job.kind)).get(code=parameters["unit"])
+    unit = (
+        UNIT_OF_KIND[job.kind]
+        .objects.select_related(*_related(job.kind))
+        .get(**unit_lookup(parameters["unit"]))
+    )
     criteria_set = CriteriaSet.objects.get(code=parameters["set"])
     _set_progress(job.pk, 15)
 
