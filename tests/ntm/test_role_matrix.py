@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from communes.models import Commune, Role
 from communes.office import office_communes
-from criteria.models import Assessment, CriteriaSet, Indicator, Recognition
+from criteria.models import Assessment, CriteriaSet, Indicator, Recognition, Threshold
 from criteria.services import evidence_add
 from plans.models import Allocation, WeeklyReport
 from reports import rollups
@@ -307,6 +307,34 @@ def _groups_marked(w: World) -> Call:
     return Call("get", _office("reports:commune_groups_marked", w))
 
 
+def _stricter_threshold(w: World) -> Call:
+    national = (
+        Threshold.objects.filter(
+            indicator__criterion__criteria_set=w.set, indicator__kind="percent_min", province__isnull=True
+        )
+        .select_related("indicator")
+        .order_by("pk")
+        .first()
+    )
+    path = url("criteria:province_threshold", w.cast.province.code, w.set.code, national.indicator.code)
+    data = {
+        "threshold": "100",
+        "classifier_value": national.classifier_value,
+        "year": "",
+        "decision_number": "3/QĐ-UBND",
+        "decision_date": "2026-01-05",
+    }
+    return Call("post", path, data, url("criteria:province_thresholds", w.cast.province.code))
+
+
+def _threshold_remove(w: World) -> Call:
+    row = Threshold.objects.create(
+        indicator=w.road, province=w.cast.province, year=next(YEARS), flag=True, value=100, source="x"
+    )
+    path = url("criteria:province_threshold_remove", w.cast.province.code, row.pk)
+    return Call("post", path, {}, url("criteria:province_thresholds", w.cast.province.code))
+
+
 # name (+ " POST" for a second row of the same URL) → request, and the answer per role in
 # ROLES order: anonymous, officer_a, village_head_a, district_member_a, province_office,
 # officer_b, admin.
@@ -457,6 +485,16 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
         (IN, NO, NF, NO, OK, NF, OK),
     ),
     "criteria:recognition_revoke POST": (_recognition_revoke, (IN, NO, NF, NO, GO, NF, GO)),
+    "criteria:province_thresholds": (
+        lambda w: Call("get", url("criteria:province_thresholds", w.cast.province.code)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "criteria:province_threshold": (
+        lambda w: Call("get", url("criteria:province_threshold", w.cast.province.code, w.set.code, "3.1")),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "criteria:province_threshold POST": (_stricter_threshold, (IN, NF, NF, NF, GO, NF, GO)),
+    "criteria:province_threshold_remove": (_threshold_remove, (IN, NF, NF, NF, GO, NF, GO)),
     # --- plans and weekly reports --------------------------------------------------------------
     "plans:commune": (
         lambda w: Call("get", url("plans:commune", w.cast.commune_a.code)),
