@@ -7,6 +7,7 @@ Outside the user's scope the answer is 404, never 403, so ids of other units rev
 from __future__ import annotations
 
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import LEGACY_KEY_PREFIX, AdminMap, District, Province, Role, roles_of
@@ -73,3 +74,24 @@ def committee_units(user) -> list[District | Province]:
         elif role.kind == Role.Kind.PROVINCE_OFFICE:
             units.append(role.province)
     return units
+
+
+def is_province_office(user, province_id: int | None) -> bool:
+    """The province's coordination office: manages its communes' groups and flags and the
+    accounts of its communes and villages."""
+    return province_id is not None and any(
+        role.province_id == province_id for role in _roles(user, Role.Kind.PROVINCE_OFFICE)
+    )
+
+
+def get_office_province_or_404(user, key: str) -> Province:
+    """The province named by `key` whose office `user` is (or any, for a superuser); Http404
+    for everyone else, whether or not they may see the province."""
+    lookup = unit_lookup(key)
+    if user.is_superuser:
+        return get_object_or_404(Province, **lookup)
+    for role in _roles(user, Role.Kind.PROVINCE_OFFICE):
+        province = role.province
+        if province.map == lookup["map"] and province.code == lookup["code"]:
+            return province
+    raise Http404

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .text import fold
 
@@ -284,6 +285,12 @@ class Commune(MappedUnit):
     )
 
     objects = CommuneQuerySet.as_manager()
+    # Who changed a commune when, and the decision cited (the change reason): the province
+    # office's changes of groups and flags, and the admin's. The loaders' bulk writes record
+    # nothing; `communes.office` records the state before a change when none is recorded yet.
+    history = HistoricalRecords(
+        excluded_fields=["search_name"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta(MappedUnit.Meta):
         verbose_name = _("xã")
@@ -406,6 +413,10 @@ class Role(models.Model):
         Village, verbose_name=_("thôn"), on_delete=models.CASCADE, null=True, blank=True
     )
 
+    # Who gave and who took away a role, and when: a role taken away is deleted, its last
+    # state stays here.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("vai trò")
         verbose_name_plural = _("vai trò")
@@ -473,3 +484,55 @@ def roles_of(user) -> list[Role]:
             )
         )
     return user._ntm_roles
+
+
+class OneTimeCode(models.Model):
+    """A code the province office hands over in person so that a user sets their own password
+    without e-mail: shown once, stored hashed, valid for a few days, good for one use. A user
+    has at most one open code; a new one replaces it."""
+
+    class Outcome(models.TextChoices):
+        USED = "used", _("Đã dùng")
+        REPLACED = "replaced", _("Đã thay bằng mã mới")
+        WITHDRAWN = "withdrawn", _("Đã hủy")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="one_time_codes",
+    )
+    code_hash = models.CharField(_("mã (đã băm)"), max_length=128)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cấp"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("cấp lúc"))
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    ended_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("mã đặt lại mật khẩu")
+        verbose_name_plural = _("mã đặt lại mật khẩu")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(ended_at__isnull=True),
+                name="communes_onetimecode_one_open_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True, outcome="") | Q(ended_at__isnull=False) & ~Q(outcome=""),
+                name="communes_onetimecode_ended_with_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.issued_at:%Y-%m-%d %H:%M}"
+
+    def is_usable_at(self, moment: datetime.datetime) -> bool:
+        return self.ended_at is None and moment < self.expires_at

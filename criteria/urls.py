@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_recognition
+from . import views, views_recognition, views_thresholds
 
 app_name = "criteria"
 
@@ -20,4 +20,17 @@ urlpatterns = [
     path("recognitions/", views_recognition.recognitions, name="recognitions"),
     path("recognitions/new/", views_recognition.record, name="recognition_record"),
     path("recognitions/<int:pk>/revoke/", views_recognition.revoke, name="recognition_revoke"),
+    path(
+        "provinces/<str:code>/thresholds/", views_thresholds.province_thresholds, name="province_thresholds"
+    ),
+    path(
+        "provinces/<str:code>/thresholds/remove/<int:pk>/",
+        views_thresholds.province_threshold_remove,
+        name="province_threshold_remove",
+    ),
+    path(
+        "provinces/<str:code>/thresholds/<slug:set_code>/<str:indicator>/",
+        views_thresholds.province_threshold,
+        name="province_threshold",
+    ),
 ]

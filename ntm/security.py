@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import ngettext
 
+from communes.views import locked_response as code_page_locked
+
 
 class RequestLockoutBackend(AxesStandaloneBackend):
     """Refuse logins of a locked-out username and address; ignore calls without a request.
@@ -38,7 +40,11 @@ def client_ip(request: HttpRequest) -> str:
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
 ) -> HttpResponse:
-    """The login page again, with the lockout message instead of a bare error page."""
+    """The page again, with the lockout message instead of a bare error page: the login page,
+    or the password-by-code page, whose wrong codes count as failed logins too."""
+    match = request.resolver_match
+    if match is not None and match.view_name == "communes:password_code":
+        return code_page_locked(request)
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     form = AuthenticationForm(request, initial={"username": username})
     cool_off = get_cool_off(request)

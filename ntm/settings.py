@@ -172,6 +172,9 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False  # ntm/audit.py logs logins and failures to "ntm.security".
 AXES_LOCKOUT_CALLABLE = "ntm.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "ntm.security.client_ip"
+# Axes stores the posted form of a failure with these masked; the password-by-code page posts
+# the code and the new password (communes/views.py).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "new_password1", "new_password2"]
 AXES_COOLOFF_MESSAGE = _("Tài khoản tạm thời bị khóa do đăng nhập sai quá nhiều lần. Vui lòng thử lại sau.")
 AXES_PERMALOCK_MESSAGE = _(
     "Tài khoản bị khóa do đăng nhập sai quá nhiều lần. Vui lòng liên hệ quản trị viên để mở khóa."

@@ -1,27 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from . import views
-
-
-def moved(name: str):
-    """The unit pages' first addresses, kept for bookmarks and old links: a permanent redirect
-    to the page that now shows the unit, with the query string (?set=, ?year=) kept."""
-    return RedirectView.as_view(pattern_name=name, permanent=True, query_string=True)
-
-
-# The old names still resolve (to the redirects); the app's own links use the new names.
-moved_patterns = (
-    [
-        path("communes/<str:code>/", moved("reports:commune_detail"), name="commune"),
-        path("villages/<str:code>/", moved("reports:village"), name="village"),
-        path("districts/<str:code>/", moved("reports:district"), name="district"),
-        path("provinces/<str:code>/", moved("reports:province"), name="province"),
-    ],
-    "communes",
-)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -43,7 +24,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", include(moved_patterns)),
+    path("", include("communes.urls")),
     path("assessments/", include("criteria.urls")),
     path("plans/", include("plans.urls")),
     path("reports/", include("reports.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboards, exports, imports, rollups, units
+from .views import dashboards, exports, group_imports, imports, rollups, units
 
 app_name = "reports"
 
@@ -22,6 +22,26 @@ urlpatterns: list = [
     path("imports/communes/<str:code>/apply/", imports.import_apply, name="import_apply"),
     path("imports/communes/<str:code>/errors.xlsx", imports.import_marked, name="import_marked"),
     path("exports/communes/<str:code>/plan.xlsx", exports.plan_table, name="plan_table"),
+    path(
+        "exports/provinces/<str:code>/commune-groups.xlsx",
+        group_imports.commune_groups_template,
+        name="commune_groups_template",
+    ),
+    path(
+        "imports/provinces/<str:code>/commune-groups/",
+        group_imports.commune_groups_import,
+        name="commune_groups_import",
+    ),
+    path(
+        "imports/provinces/<str:code>/commune-groups/apply/",
+        group_imports.commune_groups_apply,
+        name="commune_groups_apply",
+    ),
+    path(
+        "imports/provinces/<str:code>/commune-groups/errors.xlsx",
+        group_imports.commune_groups_marked,
+        name="commune_groups_marked",
+    ),
     path("rollups/", rollups.rollup_list, name="rollups"),
     path("rollups/build/", rollups.rollup_build, name="rollup_build"),
     path("rollups/<int:pk>/", rollups.rollup_detail, name="rollup"),

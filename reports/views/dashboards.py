@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.access import get_visible_or_404, unit_lookup
+from communes.access import get_visible_or_404, is_province_office, unit_lookup
 from communes.models import Commune, District, Province, Village
 from criteria.models import Assessment, CriteriaSet
 from criteria.services import assessment_evaluation, set_catalogue
@@ -136,6 +136,7 @@ def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     )
     context |= {
         "province": province,
+        "is_office": is_province_office(request.user, province.pk),
         "total": total,
         "districts": district_lines(districts, figures, context["rows"], context["weeks"]),
         "targets": targets,

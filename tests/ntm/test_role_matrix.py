@@ -10,27 +10,33 @@ checks the answer is 404/403 (or a refusal) with zero writes.
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
+import openpyxl
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from criteria.models import Assessment, CriteriaSet, Indicator, Recognition
+from communes.models import Commune, Role
+from communes.office import office_communes
+from criteria.models import Assessment, CriteriaSet, Indicator, Recognition, Threshold
 from criteria.services import evidence_add
 from plans.models import Allocation, WeeklyReport
 from reports import rollups
+from reports.excel import commune_groups
+from reports.excel.commune_groups import build_commune_groups
 from reports.models import ExportJob, RollUp
 
 from ..entry_helpers import indicator, pdf, post_data
 from ..excel_helpers import assess
-from ..factories import CommuneFactory, VillageFactory
+from ..factories import CommuneFactory, UserFactory, VillageFactory
 from ..plans_helpers import make_plan
 from ..reliability_helpers import form_with, row_counts
 from ..reports.test_import import SHEET, edit, export, row_of
@@ -225,6 +231,110 @@ def _export_query(w: World) -> str:
     return f"?set={w.set.code}&year=2024"
 
 
+# --- the province office's units and people -----------------------------------------------
+
+ACCOUNTS = itertools.count(1)
+DECISION = "Quyết định số 1/QĐ-UBND"
+
+
+def _office(name: str, w: World, *args) -> str:
+    return url(name, w.cast.province.code, *args)
+
+
+def _classification_post(w: World) -> Call:
+    group = Commune.objects.get(pk=w.cast.commune_a.pk).commune_group
+    data = {"commune_group": str(group % 3 + 1 if group else 1), "decision": DECISION}
+    path = _office("communes:commune_classification", w, w.cast.commune_a.code)
+    return Call("post", path, data, _office("communes:office_communes", w))
+
+
+def _account_create(w: World) -> Call:
+    data = {
+        "username": f"matrix.{next(ACCOUNTS)}",
+        "full_name": "Người thử",
+        "kind": Role.Kind.COMMUNE_OFFICER,
+        "commune": w.cast.commune_a.code,
+    }
+    return Call("post", _office("communes:account_create", w), data)
+
+
+def _fresh_role(w: World) -> Role:
+    user = UserFactory(username=f"matrix.role.{next(ACCOUNTS)}")
+    return Role.objects.create(user=user, kind=Role.Kind.COMMUNE_OFFICER, commune=w.cast.commune_a)
+
+
+def _role_deactivate(w: World) -> Call:
+    path = _office("communes:role_deactivate", w, _fresh_role(w).pk)
+    return Call("post", path, {}, _office("communes:office_accounts", w))
+
+
+def _groups_table(w: World, group: object) -> bytes:
+    """The province's groups table as the office downloads it, with commune A's group set."""
+    province = w.cast.province
+    communes = list(office_communes(province).order_by("name", "code"))
+    content = build_commune_groups(province, communes, today=timezone.localdate())
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    ws = wb[commune_groups.sheet_title()]
+    for row in range(commune_groups.FIRST_DATA_ROW, ws.max_row + 1):
+        if ws.cell(row=row, column=1).value == w.cast.commune_a.code:
+            ws.cell(row=row, column=3).value = group
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _changed_groups(w: World) -> bytes:
+    group = Commune.objects.get(pk=w.cast.commune_a.pk).commune_group
+    return _groups_table(w, group % 3 + 1 if group else 1)
+
+
+def _groups_apply(w: World) -> Call:
+    page = w.client.post(
+        _office("reports:commune_groups_import", w), {"file": w.upload(_changed_groups(w), "nhom-xa.xlsx")}
+    )
+    form = page.context.get("decision_form") if page.context else None
+    token = form.initial["token"] if form is not None else "none"
+    data = {"token": token, "decision": DECISION}
+    return Call(
+        "post", _office("reports:commune_groups_apply", w), data, _office("communes:office_communes", w)
+    )
+
+
+def _groups_marked(w: World) -> Call:
+    w.client.post(
+        _office("reports:commune_groups_import", w), {"file": w.upload(_groups_table(w, 9), "nhom-xa.xlsx")}
+    )
+    return Call("get", _office("reports:commune_groups_marked", w))
+
+
+def _stricter_threshold(w: World) -> Call:
+    national = (
+        Threshold.objects.filter(
+            indicator__criterion__criteria_set=w.set, indicator__kind="percent_min", province__isnull=True
+        )
+        .select_related("indicator")
+        .order_by("pk")
+        .first()
+    )
+    path = url("criteria:province_threshold", w.cast.province.code, w.set.code, national.indicator.code)
+    data = {
+        "threshold": "100",
+        "classifier_value": national.classifier_value,
+        "year": "",
+        "decision_number": "3/QĐ-UBND",
+        "decision_date": "2026-01-05",
+    }
+    return Call("post", path, data, url("criteria:province_thresholds", w.cast.province.code))
+
+
+def _threshold_remove(w: World) -> Call:
+    row = Threshold.objects.create(
+        indicator=w.road, province=w.cast.province, year=next(YEARS), flag=True, value=100, source="x"
+    )
+    path = url("criteria:province_threshold_remove", w.cast.province.code, row.pk)
+    return Call("post", path, {}, url("criteria:province_thresholds", w.cast.province.code))
+
+
 # name (+ " POST" for a second row of the same URL) → request, and the answer per role in
 # ROLES order: anonymous, officer_a, village_head_a, district_member_a, province_office,
 # officer_b, admin.
@@ -375,6 +485,16 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
         (IN, NO, NF, NO, OK, NF, OK),
     ),
     "criteria:recognition_revoke POST": (_recognition_revoke, (IN, NO, NF, NO, GO, NF, GO)),
+    "criteria:province_thresholds": (
+        lambda w: Call("get", url("criteria:province_thresholds", w.cast.province.code)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "criteria:province_threshold": (
+        lambda w: Call("get", url("criteria:province_threshold", w.cast.province.code, w.set.code, "3.1")),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "criteria:province_threshold POST": (_stricter_threshold, (IN, NF, NF, NF, GO, NF, GO)),
+    "criteria:province_threshold_remove": (_threshold_remove, (IN, NF, NF, NF, GO, NF, GO)),
     # --- plans and weekly reports --------------------------------------------------------------
     "plans:commune": (
         lambda w: Call("get", url("plans:commune", w.cast.commune_a.code)),
@@ -476,6 +596,58 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
     ),
     "reports:import_apply": (_import_apply, (IN, GO, NF, NF, NF, NF, GO)),
     "reports:import_marked": (_import_marked, (IN, OK, NF, NF, NF, NF, OK)),
+    # --- the province office's units and people (and the public password-by-code page) -------
+    "communes:office_communes": (
+        lambda w: Call("get", _office("communes:office_communes", w)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "communes:classification_history": (
+        lambda w: Call("get", _office("communes:classification_history", w)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "communes:commune_classification": (
+        lambda w: Call("get", _office("communes:commune_classification", w, w.cast.commune_a.code)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "communes:commune_classification POST": (_classification_post, (IN, NF, NF, NF, GO, NF, GO)),
+    "communes:office_accounts": (
+        lambda w: Call("get", _office("communes:office_accounts", w)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "communes:account_create": (
+        lambda w: Call("get", _office("communes:account_create", w)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    # The answer is the page with the new account's one-time code.
+    "communes:account_create POST": (_account_create, (IN, NF, NF, NF, OK, NF, OK)),
+    "communes:account_code": (
+        lambda w: Call("post", _office("communes:account_code", w, w.cast.officer_b.pk)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "communes:role_deactivate": (
+        lambda w: Call("get", _office("communes:role_deactivate", w, _fresh_role(w).pk)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "communes:role_deactivate POST": (_role_deactivate, (IN, NF, NF, NF, GO, NF, GO)),
+    "communes:password_code": (lambda w: Call("get", url("communes:password_code")), (OK,) * 7),
+    "reports:commune_groups_template": (
+        lambda w: Call("get", _office("reports:commune_groups_template", w)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "reports:commune_groups_import": (
+        lambda w: Call("get", _office("reports:commune_groups_import", w)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "reports:commune_groups_import POST": (
+        lambda w: Call(
+            "post",
+            _office("reports:commune_groups_import", w),
+            {"file": w.upload(_changed_groups(w), "nhom-xa.xlsx")},
+        ),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "reports:commune_groups_apply": (_groups_apply, (IN, NF, NF, NF, GO, NF, GO)),
+    "reports:commune_groups_marked": (_groups_marked, (IN, NF, NF, NF, OK, NF, OK)),
     # --- weekly roll-ups ------------------------------------------------------------------------
     "reports:rollups": (lambda w: Call("get", url("reports:rollups")), (IN, OK, OK, OK, OK, OK, OK)),
     # The district committee asks for its district's roll-up, the province office for the
