@@ -433,4 +433,4 @@ def test_the_demo_province_office_sees_its_illustrative_recognitions_labelled(cl
     assert {"Liên Minh", "Sơn Bằng"} <= units and "Dương Đức" not in units
     text = response.content.decode()
     assert "Minh họa" in text and "Chưa rõ số quyết định" in text
-    assert Commune.objects.get(name="Sơn Bằng").recognitions.get().illustrative
+    assert Commune.objects.get(map="legacy", name="Sơn Bằng").recognitions.get().illustrative

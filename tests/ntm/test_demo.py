@@ -18,11 +18,11 @@ def test_the_demo_loads_the_seed_communes_and_loading_it_again_duplicates_nothin
     before = counts()
     call_command("load_demo", provinces="42,24", stdout=open(tmp_path / "out", "w"))
     assert counts() == before
-    son_bang = Commune.objects.get(name="Sơn Bằng")
+    son_bang = Commune.objects.get(map="legacy", name="Sơn Bằng")
     assert son_bang.is_legacy and son_bang.code == "18190"
     assert son_bang.district.name == "Hương Sơn" and son_bang.province.name == "Hà Tĩnh"
     assert "Thịnh Bằng" in son_bang.villages.values_list("name", flat=True)
-    duong_duc = Commune.objects.get(name="Dương Đức")
+    duong_duc = Commune.objects.get(map="legacy", name="Dương Đức")
     assert set(duong_duc.villages.values_list("name", flat=True)) == {
         "Thượng",
         "Cầu Đàm",
@@ -31,7 +31,7 @@ def test_the_demo_loads_the_seed_communes_and_loading_it_again_duplicates_nothin
         "Cống Phên",
         "Hồng Giang",
     }
-    assert Commune.objects.get(name="Liên Minh").district.name == "Đức Thọ"
+    assert Commune.objects.get(map="legacy", name="Liên Minh").district.name == "Đức Thọ"
 
 
 def test_illustrative_thresholds_are_province_rows_and_labelled(demo):

@@ -65,8 +65,9 @@ BUDGETS = {
     "province": 18,
     # sets with their latest year; report window; scope figures (as above); catalogue
     # (criteria, indicators, thresholds), values, regions; snapshots; villages, report counts;
-    # work items, allocations, report lines; villages.
-    "commune": 26,
+    # work items, allocations, report lines; villages; the commune's lineage (its predecessors
+    # or successors across the 2025 reorganisation).
+    "commune": 27,
 }
 
 

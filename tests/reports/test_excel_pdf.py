@@ -56,7 +56,7 @@ def to_pdf(soffice, tmp_path, name: str, content: bytes) -> bytes:
 def test_libreoffice_prints_every_export_on_a4_landscape(soffice, demo, client, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     client.force_login(get_user_model().objects.get(username="vpdp.hatinh"))
-    son_tay = Commune.objects.get(name="Sơn Tây")
+    son_tay = Commune.objects.get(map="legacy", name="Sơn Tây")
     huong_son = District.objects.get(name="Hương Sơn")
     exports = {
         "commune.xlsx": client.get(
@@ -66,7 +66,7 @@ def test_libreoffice_prints_every_export_on_a4_landscape(soffice, demo, client, 
             reverse("reports:district_summary", args=[huong_son.key]) + f"?set={NTM}&year=2024"
         ).content,
     }
-    province = Province.objects.get(name="Hà Tĩnh")
+    province = Province.objects.get(map="legacy", name="Hà Tĩnh")
     criteria_set = son_tay.assessments.first().criteria_set
     job = services.export_job_create(
         user=get_user_model().objects.get(username="vpdp.hatinh"),
