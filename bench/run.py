@@ -226,13 +226,22 @@ def main(scale: str) -> dict:
     try:
         base = f"http://127.0.0.1:{PORT}"
         browsers = {
-            user: Browser(base, user) for user in (cast.commune_user, cast.district_user, cast.province_user)
+            user: Browser(base, user)
+            for user in (
+                cast.commune_user,
+                cast.district_user,
+                cast.province_user,
+                cast.today_province_user,
+                cast.today_commune_user,
+            )
         }
         results |= scenarios.pages(cast, browsers, median_ms, query_count)
         results |= scenarios.assessment_save(cast, browsers, median_ms)
         results |= scenarios.exports(cast, browsers, median_ms)
         results |= scenarios.district_rollup(cast, median_ms)
+        results |= scenarios.today_rollup(cast, median_ms)
         results |= scenarios.national_rollup([worker.pid])
+        results |= scenarios.today_national_rollup([worker.pid])
     finally:
         stop(server)
         stop(worker)

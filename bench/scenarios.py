@@ -14,8 +14,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from bench.synthetic import LAST_WEEK, NTM_SET, YEAR
-from communes.models import Commune, District, Province, Role, Village
+from bench.synthetic import LAST_WEEK, NTM_SET, YEAR, today_weeks
+from communes.models import AdminMap, Commune, District, Province, Role, Village
 from criteria.forms import initial_for
 from criteria.models import Assessment, CriteriaSet, IndicatorValue
 from criteria.services import assessment_values
@@ -31,21 +31,32 @@ class Cast:
     province: Province
     district: District
     commune: Commune
+    # Today's map: a province without districts and one of its communes.
+    today_province: Province
+    today_commune: Commune
     province_user: str = "bench.province"
     district_user: str = "bench.district"
     commune_user: str = "bench.commune"
+    today_province_user: str = "bench.today.province"
+    today_commune_user: str = "bench.today.commune"
 
 
 def prepare(password: str) -> Cast:
-    """One user per measured role, bound to the first synthetic units."""
-    province = Province.objects.filter(code__startswith="S").order_by("code").first()
+    """One user per measured role, bound to the first synthetic units of each map."""
+    province = Province.objects.filter(map=AdminMap.LEGACY, code__startswith="S").order_by("code").first()
     district = District.objects.filter(province=province).order_by("code").first()
     commune = Commune.objects.filter(district=district).order_by("code").first()
-    cast = Cast(province, district, commune)
+    today_province = (
+        Province.objects.filter(map=AdminMap.CURRENT, code__startswith="SN").order_by("code").first()
+    )
+    today_commune = Commune.objects.filter(province=today_province).order_by("code").first()
+    cast = Cast(province, district, commune, today_province, today_commune)
     for username, kind, unit in (
         (cast.province_user, Role.Kind.PROVINCE_OFFICE, {"province": province}),
         (cast.district_user, Role.Kind.DISTRICT_COMMITTEE, {"district": district}),
         (cast.commune_user, Role.Kind.COMMUNE_OFFICER, {"commune": commune}),
+        (cast.today_province_user, Role.Kind.PROVINCE_OFFICE, {"province": today_province}),
+        (cast.today_commune_user, Role.Kind.COMMUNE_OFFICER, {"commune": today_commune}),
     ):
         user, _ = get_user_model().objects.get_or_create(username=username)
         user.set_password(password)
@@ -62,6 +73,15 @@ def pages(cast: Cast, browsers, median_ms, query_count) -> dict:
         "province_dashboard": (cast.province_user, reverse("reports:province", args=[cast.province.key])),
         "commune_page": (cast.commune_user, reverse("reports:commune_detail", args=[cast.commune.key])),
         "commune_dashboard": (cast.commune_user, reverse("reports:commune", args=[cast.commune.key])),
+        # As they open today: the 2026-2030 set, this year, today's map.
+        "today_province_dashboard": (
+            cast.today_province_user,
+            reverse("reports:province", args=[cast.today_province.key]),
+        ),
+        "today_commune_page": (
+            cast.today_commune_user,
+            reverse("reports:commune_detail", args=[cast.today_commune.key]),
+        ),
     }
     for name, (username, path) in measured.items():
         browser = browsers[username]
@@ -179,10 +199,28 @@ def district_rollup(cast: Cast, median_ms) -> dict:
     }
 
 
-def national_rollup(worker_pids) -> dict:
-    """Every unit of the country for one week on the running workers; the peak resident memory
-    of any worker process meanwhile."""
-    iso_year, iso_week = ROLLUP_WEEK
+def today_rollup(cast: Cast, median_ms) -> dict:
+    """Last week's roll-up of a province of today's map, built in-process."""
+    _year, monday = today_weeks()
+    iso = monday.isocalendar()
+    unit = unit_ref(cast.today_province)
+
+    def request() -> int:
+        return rollup_request(unit=unit, iso_year=iso.year, iso_week=iso.week, enqueue=False).pk
+
+    def build(rollup_id: int) -> None:
+        rollup = rollup_build(rollup_id=rollup_id, send_mail=False)
+        if rollup.status != RollUp.State.DONE:
+            raise RuntimeError(f"roll-up {rollup.status}: {rollup.error}")
+
+    return {"today_province_rollup_ms": median_ms(build, prepare=request)}
+
+
+def national_rollup(worker_pids, week: tuple[int, int] = ROLLUP_WEEK, prefix: str = "national") -> dict:
+    """Every unit of the country for one week on the running workers (the week's map: the
+    districts of 2024, the provinces of today); the peak resident memory of any worker process
+    meanwhile."""
+    iso_year, iso_week = week
     sampler = RssSampler(worker_pids)
     sampler.start()
     started = time.monotonic()
@@ -201,11 +239,19 @@ def national_rollup(worker_pids) -> dict:
     sampler.stop()
     failed = week.filter(status=RollUp.State.FAILED).count()
     return {
-        "national_rollup_s": round(elapsed, 1),
-        "national_rollup_units": total,
-        "national_rollup_failed": failed,
-        "worker_peak_rss_mb": round(sampler.peak_kb / 1024, 1),
+        f"{prefix}_rollup_s": round(elapsed, 1),
+        f"{prefix}_rollup_units": total,
+        f"{prefix}_rollup_failed": failed,
+        "worker_peak_rss_mb" if prefix == "national" else f"{prefix}_worker_peak_rss_mb": round(
+            sampler.peak_kb / 1024, 1
+        ),
     }
+
+
+def today_national_rollup(worker_pids) -> dict:
+    """Last week's roll-ups of every province of today's map."""
+    iso = today_weeks()[1].isocalendar()
+    return national_rollup(worker_pids, (iso.year, iso.week), prefix="today_national")
 
 
 class RssSampler(threading.Thread):
@@ -282,6 +328,9 @@ TARGETS = [
     ("province_export_ms", lambda f: 250, "≤ 250 ms"),
     ("district_rollup_figures_ms", lambda f: 3 * f["district_rollup_sql_ms"], "≤ 3 × SQL floor"),
     ("national_rollup_s", lambda f: 10, "≤ 10 s"),
+    ("today_province_dashboard_ms", lambda f: 150, "≤ 150 ms"),
+    ("today_commune_page_ms", lambda f: 3 * f["floor_ms"], "≤ 3 × floor"),
+    ("today_national_rollup_s", lambda f: 10, "≤ 10 s"),
     ("worker_peak_rss_mb", lambda f: 120, "≤ 120 MB"),
 ]
 

@@ -1,4 +1,11 @@
-"""A synthetic dataset at district, province or national scale, for the benchmark.
+"""A synthetic dataset at district, province or national scale, for the benchmark, on both
+administrative maps:
+
+- the map before 1 July 2025 (provinces, districts, communes) with 2024 on the 2021-2025 set:
+  the figures of that period, reviewed by district committees;
+- today's map (34 provinces and 3,321 communes at national scale, no districts) with this
+  year's assessment on the 2026-2030 set, plans and twelve weeks of village reports ending last
+  week, placed around the day the generator runs: the pages as they open today.
 
 Units get codes starting with "S" so they never mix with real or demo units. Every step
 inserts in bulk and creates only what is missing, so running the generator again for the same
@@ -16,15 +23,25 @@ from dataclasses import dataclass
 
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from communes.models import Commune, District, Province, Region, Village
+from communes.models import (
+    LEGACY_LAST_DAY,
+    REFORM_DATE,
+    AdminMap,
+    Commune,
+    District,
+    Province,
+    Region,
+    Village,
+)
 from communes.text import fold
 from criteria import evaluation
 from criteria.demo import NTM_SET, _demo_value, load_illustrative_thresholds
 from criteria.models import Assessment, CriteriaSet, CriterionResult, IndicatorValue
 from criteria.services import SetCatalogue, evaluate, set_catalogue, unit_context
-from plans.deadlines import report_deadline, weeks_ending
+from plans.deadlines import report_deadline, week_monday, weeks_ending
 from plans.models import Allocation, Plan, ReportLine, WeeklyReport, WorkItem
 from reports.snapshots import snapshots_take
 
@@ -35,17 +52,23 @@ class Scale:
     districts: int
     communes: int
     villages_per_commune: int
+    # Today's map: provinces and communes (no districts).
+    new_provinces: int
+    new_communes: int
 
 
 SCALES = {
-    "district": Scale(provinces=1, districts=1, communes=15, villages_per_commune=7),
-    "province": Scale(provinces=1, districts=10, communes=150, villages_per_commune=7),
-    "national": Scale(provinces=63, districts=700, communes=10_000, villages_per_commune=7),
+    "district": Scale(1, 1, 15, 7, new_provinces=1, new_communes=15),
+    "province": Scale(1, 10, 150, 7, new_provinces=1, new_communes=150),
+    "national": Scale(63, 700, 10_000, 7, new_provinces=34, new_communes=3_321),
 }
-# The 2021-2025 commune set in 2024 (its income thresholds are given by year up to 2025):
-# twelve weeks of village reports ending with the last ISO week of YEAR (the benchmark's
-# roll-up week), whose plans were adopted on the year's first day. Placing the dataset around
-# the day the benchmark runs needs the 2026-2030 set on the new map (left for that work).
+LEGACY = AdminMap.LEGACY
+NEW_SET = "xa_ntm_2026_2030"
+# Today's map: share of communes by the number of the 10 criteria they meet.
+NEW_MET_DISTRIBUTION = [(10, 0.3), (9, 0.2), (8, 0.15), (6, 0.15), (4, 0.12), (2, 0.08)]
+# The old map: the 2021-2025 commune set in 2024 (its income thresholds are given by year up to
+# 2025), twelve weeks of village reports ending with the last ISO week of YEAR (the district
+# roll-up week), plans adopted on the year's first day. Today's map: see `generate_today`.
 YEAR = 2024
 LAST_WEEK = datetime.date.fromisocalendar(YEAR, 52, 1)
 REPORT_WEEKS = 12
@@ -71,15 +94,12 @@ def generate(scale_name: str, *, seed: int = 2024, log=print) -> dict[str, int]:
     log(f"districts: {len(districts)}, communes: {len(communes)}")
     villages = _villages(scale, communes)
     log(f"villages: {villages}")
-    assessments = _assessments(communes, rng)
+    assessments = _assessments(communes, rng, CriteriaSet.objects.get(code=NTM_SET), YEAR, MET_DISTRIBUTION)
     log(f"assessments created: {assessments}")
-    plans = _plans(communes, rng)
+    plans = _plans(communes, rng, YEAR, LAST_WEEK)
     log(f"plans created: {plans}")
-    for week in weeks_ending(LAST_WEEK, 2):
-        iso = week.isocalendar()
-        snapshots_take(
-            iso_year=iso.year, iso_week=iso.week, assessments=Assessment.objects.filter(commune__in=communes)
-        )
+    _snapshots(communes, LAST_WEEK)
+    today = generate_today(scale, rng, log)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load
@@ -88,7 +108,88 @@ def generate(scale_name: str, *, seed: int = 2024, log=print) -> dict[str, int]:
         "districts": len(districts),
         "communes": len(communes),
         "villages": villages,
-    }
+    } | today
+
+
+def _snapshots(communes: list[Commune], last_week: datetime.date) -> None:
+    for week in weeks_ending(last_week, 2):
+        iso = week.isocalendar()
+        snapshots_take(
+            iso_year=iso.year, iso_week=iso.week, assessments=Assessment.objects.filter(commune__in=communes)
+        )
+
+
+def today_weeks(today: datetime.date | None = None) -> tuple[int, datetime.date]:
+    """The year of today's data (the ISO year of last week) and last week's Monday."""
+    last_week = week_monday(today or timezone.localdate()) - datetime.timedelta(weeks=1)
+    return last_week.isocalendar().year, last_week
+
+
+def generate_today(scale: Scale, rng: random.Random, log=print) -> dict[str, int]:
+    """Today's map: provinces without districts, their communes (with coordinates, for the
+    province map) and villages, this year's assessments on the 2026-2030 set, plans with
+    reports up to last week, snapshots of the last two weeks."""
+    criteria_set = CriteriaSet.objects.get(code=NEW_SET)
+    year, last_week = today_weeks()
+    if not criteria_set.is_in_force(year):
+        log(f"{NEW_SET} is not in force in {year}: no data on today's map")
+        return {}
+    provinces = _new_provinces(scale)
+    load_illustrative_thresholds(province_codes=[p.code for p in provinces])
+    communes = _new_communes(scale, provinces, rng)
+    villages = _villages(scale, communes, prefix="SNV")
+    assessments = _assessments(communes, rng, criteria_set, year, NEW_MET_DISTRIBUTION)
+    plans = _plans(communes, rng, year, last_week)
+    _snapshots(communes, last_week)
+    log(
+        f"today's map: {len(provinces)} provinces, {len(communes)} communes, {villages} villages, "
+        f"{assessments} assessments and {plans} plans created for {year}"
+    )
+    return {"new_provinces": len(provinces), "new_communes": len(communes), "new_villages": villages}
+
+
+def _new_provinces(scale: Scale) -> list[Province]:
+    wanted = [
+        Province(
+            code=f"SN{i:02d}",
+            name=f"Tỉnh mới {i:02d}",
+            search_name=fold(f"Tỉnh mới {i:02d}"),
+            valid_from=REFORM_DATE,
+        )
+        for i in range(1, scale.new_provinces + 1)
+    ]
+    Province.objects.bulk_create(wanted, ignore_conflicts=True)
+    return list(
+        Province.objects.filter(map=AdminMap.CURRENT, code__in=[p.code for p in wanted]).order_by("code")
+    )
+
+
+def _new_communes(scale: Scale, provinces: list[Province], rng: random.Random) -> list[Commune]:
+    wanted = []
+    for i in range(scale.new_communes):
+        province = provinces[i % len(provinces)]
+        number = int(province.code[2:])
+        name = f"Xã mới {i + 1:05d}"
+        wanted.append(
+            Commune(
+                code=f"SN{i + 1:05d}",
+                name=name,
+                search_name=fold(name),
+                province=province,
+                district=None,
+                valid_from=REFORM_DATE,
+                # Inside a 1-degree box per province (the map's projection fits the box).
+                latitude=round(8.5 + number % 15 + rng.random(), 4),
+                longitude=round(102.5 + number % 7 + rng.random(), 4),
+                is_especially_difficult=rng.random() < 0.1,
+            )
+        )
+    Commune.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=BATCH)
+    return list(
+        Commune.objects.filter(map=AdminMap.CURRENT, code__in=[c.code for c in wanted])
+        .select_related("province__region", "region", "district")
+        .order_by("code")
+    )
 
 
 def _provinces(scale: Scale) -> list[Province]:
@@ -99,11 +200,13 @@ def _provinces(scale: Scale) -> list[Province]:
             name=f"Tỉnh mẫu {i:02d}",
             search_name=fold(f"Tỉnh mẫu {i:02d}"),
             region=regions[i % len(regions)],
+            map=LEGACY,
+            valid_to=LEGACY_LAST_DAY,
         )
         for i in range(1, scale.provinces + 1)
     ]
     Province.objects.bulk_create(wanted, ignore_conflicts=True)
-    return list(Province.objects.filter(code__in=[p.code for p in wanted]).order_by("code"))
+    return list(Province.objects.filter(map=LEGACY, code__in=[p.code for p in wanted]).order_by("code"))
 
 
 def _districts(scale: Scale, provinces: list[Province]) -> list[District]:
@@ -113,12 +216,19 @@ def _districts(scale: Scale, provinces: list[Province]) -> list[District]:
         name = f"Huyện mẫu {i + 1:03d}"
         wanted.append(
             District(
-                code=f"S{province.code[1:]}{i + 1:03d}", name=name, search_name=fold(name), province=province
+                code=f"S{province.code[1:]}{i + 1:03d}",
+                name=name,
+                search_name=fold(name),
+                province=province,
+                map=LEGACY,
+                valid_to=LEGACY_LAST_DAY,
             )
         )
     District.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=BATCH)
     return list(
-        District.objects.filter(code__in=[d.code for d in wanted]).select_related("province").order_by("code")
+        District.objects.filter(map=LEGACY, code__in=[d.code for d in wanted])
+        .select_related("province")
+        .order_by("code")
     )
 
 
@@ -135,42 +245,48 @@ def _communes(scale: Scale, districts: list[District], rng: random.Random) -> li
                 district=district,
                 province=district.province,
                 is_especially_difficult=rng.random() < 0.1,
+                map=LEGACY,
+                valid_to=LEGACY_LAST_DAY,
             )
         )
     Commune.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=BATCH)
     return list(
-        Commune.objects.filter(code__in=[c.code for c in wanted])
+        Commune.objects.filter(map=LEGACY, code__in=[c.code for c in wanted])
         .select_related("province__region", "region", "district")
         .order_by("code")
     )
 
 
-def _villages(scale: Scale, communes: list[Commune]) -> int:
+def _villages(scale: Scale, communes: list[Commune], prefix: str = "SV") -> int:
     wanted = []
     for number, commune in enumerate(communes):
         for k in range(1, scale.villages_per_commune + 1):
             name = f"Thôn {k}"
             wanted.append(
-                Village(code=f"SV{number + 1:05d}{k:02d}", name=name, search_name=fold(name), commune=commune)
+                Village(
+                    code=f"{prefix}{number + 1:05d}{k:02d}",
+                    name=name,
+                    search_name=fold(name),
+                    commune=commune,
+                )
             )
     Village.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=BATCH)
     return len(wanted)
 
 
-def _met_target(rng: random.Random) -> int:
+def _met_target(rng: random.Random, distribution: list[tuple[int, float]]) -> int:
     pick, total = rng.random(), 0.0
-    for met, share in MET_DISTRIBUTION:
+    for met, share in distribution:
         total += share
         if pick < total:
             return met
-    return MET_DISTRIBUTION[-1][0]
+    return distribution[-1][0]
 
 
-def _assessments(communes: list[Commune], rng: random.Random) -> int:
-    criteria_set = CriteriaSet.objects.get(code=NTM_SET)
+def _assessments(communes: list[Commune], rng: random.Random, criteria_set, year: int, distribution) -> int:
     regions = {region.code: region for region in Region.objects.all()}
     existing = set(
-        Assessment.objects.filter(criteria_set=criteria_set, year=YEAR, commune__in=communes).values_list(
+        Assessment.objects.filter(criteria_set=criteria_set, year=year, commune__in=communes).values_list(
             "commune_id", flat=True
         )
     )
@@ -178,13 +294,15 @@ def _assessments(communes: list[Commune], rng: random.Random) -> int:
     by_province: dict[int, SetCatalogue] = {}
     for start in range(0, len(todo), 1000):
         with transaction.atomic():
-            _assessment_batch(todo[start : start + 1000], criteria_set, by_province, regions, rng)
+            _assessment_batch(
+                todo[start : start + 1000], criteria_set, year, distribution, by_province, regions, rng
+            )
     return len(todo)
 
 
-def _assessment_batch(communes, criteria_set, by_province, regions, rng) -> None:
+def _assessment_batch(communes, criteria_set, year, distribution, by_province, regions, rng) -> None:
     assessments = Assessment.objects.bulk_create(
-        [Assessment(criteria_set=criteria_set, commune=commune, year=YEAR) for commune in communes]
+        [Assessment(criteria_set=criteria_set, commune=commune, year=year) for commune in communes]
     )
     values, results = [], []
     for assessment, commune in zip(assessments, communes, strict=True):
@@ -193,21 +311,22 @@ def _assessment_batch(communes, criteria_set, by_province, regions, rng) -> None
             by_province[commune.province_id] = set_catalogue(criteria_set, commune.province_id)
         local = by_province[commune.province_id]
         context = unit_context(criteria_set, commune, regions)
-        unmet = set(rng.sample([c.code for c in local.criteria], len(local.criteria) - _met_target(rng)))
+        met = min(len(local.criteria), _met_target(rng, distribution))
+        unmet = set(rng.sample([c.code for c in local.criteria], len(local.criteria) - met))
         rows = {}
         for criterion in local.criteria:
             for position, indicator in enumerate(criterion.indicator_list):
                 threshold = evaluation.pick_threshold(
                     local.thresholds.get(indicator.pk, ()),
                     context.classifier_value,
-                    YEAR,
+                    year,
                     context.province_id,
                 )
                 fail = criterion.code in unmet and position == 0
                 rows[indicator.pk] = _demo_value(
                     assessment, indicator, threshold, fail, f"{commune.code}:{indicator.code}"
                 )
-        outcome = evaluate(local, context, YEAR, {pk: row.value for pk, row in rows.items()})
+        outcome = evaluate(local, context, year, {pk: row.value for pk, row in rows.items()})
         for item in outcome.criteria:
             for indicator, _value, result in item.results:
                 rows[indicator.pk].status = result.status.value
@@ -235,18 +354,20 @@ def _assessment_batch(communes, criteria_set, by_province, regions, rng) -> None
     )
 
 
-def _plans(communes: list[Commune], rng: random.Random) -> int:
+def _plans(communes: list[Commune], rng: random.Random, year: int, last_week: datetime.date) -> int:
     """A plan per commune with three work items split over its villages, and twelve weeks of
-    village reports: mostly on time, some late, some missing."""
-    existing = set(Plan.objects.filter(year=YEAR, commune__in=communes).values_list("commune_id", flat=True))
+    village reports (those of the plan's year) ending with `last_week`: mostly on time, some
+    late, some missing."""
+    existing = set(Plan.objects.filter(year=year, commune__in=communes).values_list("commune_id", flat=True))
     todo = [c for c in communes if c.pk not in existing]
+    weeks = [week for week in weeks_ending(last_week, REPORT_WEEKS) if week.isocalendar().year == year]
     for start in range(0, len(todo), 500):
         with transaction.atomic():
-            _plan_batch(todo[start : start + 500], rng)
+            _plan_batch(todo[start : start + 500], rng, year, weeks)
     return len(todo)
 
 
-def _plan_batch(communes: list[Commune], rng: random.Random) -> None:
+def _plan_batch(communes: list[Commune], rng: random.Random, year: int, weeks: list[datetime.date]) -> None:
     villages: dict[int, list[Village]] = {}
     for village in Village.objects.filter(commune__in=communes).order_by("code"):
         villages.setdefault(village.commune_id, []).append(village)
@@ -254,10 +375,10 @@ def _plan_batch(communes: list[Commune], rng: random.Random) -> None:
         [
             Plan(
                 commune=c,
-                year=YEAR,
-                name=f"Kế hoạch xây dựng NTM năm {YEAR}",
+                year=year,
+                name=f"Kế hoạch xây dựng NTM năm {year}",
                 target_title=Plan.Title.KEEP_NTM,
-                document_date=datetime.date(YEAR, 1, 1),
+                document_date=datetime.date(year, 1, 1),
             )
             for c in communes
         ]
@@ -278,7 +399,7 @@ def _plan_batch(communes: list[Commune], rng: random.Random) -> None:
         for item in items_of[plan.pk]:
             share = item.quantity / max(1, len(plan_villages))
             allocations += [Allocation(work_item=item, village=v, quantity=share) for v in plan_villages]
-        for week in weeks_ending(LAST_WEEK, REPORT_WEEKS):
+        for week in weeks:
             deadline = report_deadline(week)
             for village in plan_villages:
                 draw = rng.random()

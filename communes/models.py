@@ -185,6 +185,10 @@ class MappedUnit(Unit):
     def is_legacy(self) -> bool:
         return self.map == AdminMap.LEGACY
 
+    def open_year(self, today: datetime.date) -> int:
+        """The year pages open on for this unit: this year, or the last year it existed."""
+        return min(today.year, self.valid_to.year) if self.valid_to else today.year
+
 
 def _map_constraints(model: str) -> list[models.BaseConstraint]:
     # A code is unique within its map. The code comes first in the index so that lookups by

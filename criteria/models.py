@@ -64,8 +64,13 @@ class CriteriaSetQuerySet(models.QuerySet):
         )
 
     def for_province(self, province_id: int):
-        """The national sets and the sets of this province (a province's set is confined to it)."""
-        return self.filter(Q(province__isnull=True) | Q(province_id=province_id))
+        """The national sets and the sets of this province on either map: a province's set is
+        confined to it, to the province it became part of in 2025 and to the one it succeeds
+        (`CriteriaSet.applies_in`). The province is named in a subquery: no join, no duplicates."""
+        same = Province.objects.filter(
+            Q(pk=province_id) | Q(successor_id=province_id) | Q(predecessors__id=province_id)
+        ).values("pk")
+        return self.filter(Q(province__isnull=True) | Q(province_id__in=same))
 
 
 class CriteriaSet(BilingualName):

@@ -25,9 +25,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, JSONField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, JSONField, OuterRef, QuerySet, Subquery, Value
 
-from communes.models import Commune, Province, Village
+from communes.models import Commune, Village
 from criteria.evaluation import Band, Status, band_of
 from criteria.models import Assessment, CriteriaSet, Criterion, CriterionResult, Recognition
 from criteria.titles import TitleState, title_state
@@ -138,15 +138,11 @@ def province_sets(province_id: int) -> tuple[list[CriteriaSet], list[CriteriaSet
     latest = Assessment.objects.filter(criteria_set=OuterRef("pk")).order_by("-year").values("year")[:1]
     level = CriteriaSet.UnitLevel
     # A province's own sets count on either map: Hà Tĩnh's 2022 set of the old province is
-    # still the new Hà Tĩnh's (`CriteriaSet.applies_in`).
-    same_province = Province.objects.filter(
-        Q(pk=province_id) | Q(successor_id=province_id) | Q(predecessors__id=province_id)
-    ).values("pk")
+    # still the new Hà Tĩnh's.
     rows = list(
-        CriteriaSet.objects.filter(
-            Q(province__isnull=True) | Q(province_id__in=same_province),
-            unit_level__in=[level.COMMUNE, level.VILLAGE],
-        ).annotate(latest=Subquery(latest))
+        CriteriaSet.objects.for_province(province_id)
+        .filter(unit_level__in=[level.COMMUNE, level.VILLAGE])
+        .annotate(latest=Subquery(latest))
     )
     communes = [item for item in rows if item.unit_level == level.COMMUNE]
     communes.sort(key=lambda item: (item.prerequisite_id is not None, item.code))

@@ -36,10 +36,11 @@ from ..models import ProvinceTarget
 FILTER_KEYS = ("band", "status", "title", "state", "track", "regressed", "due", "below", "sort")
 
 
-def _selected(request: HttpRequest, sets: list[CriteriaSet]) -> tuple[CriteriaSet | None, int]:
+def _selected(request: HttpRequest, sets: list[CriteriaSet], unit) -> tuple[CriteriaSet | None, int]:
     """The set the page shows (?set=, default the main set in force in the year asked for, or
-    this year) and the year (?year=, default the latest year assessed against that set, see
-    province_sets)."""
+    this year: for a unit of the old map, its last year) and the year (?year=, default the
+    latest year assessed against that set, see province_sets)."""
+    this_year = unit.open_year(timezone.localdate())
     try:
         asked = int(request.GET["year"])
     except (KeyError, ValueError):
@@ -49,9 +50,9 @@ def _selected(request: HttpRequest, sets: list[CriteriaSet]) -> tuple[CriteriaSe
         (s for s in sets if s.code == request.GET.get("set") and (asked is None or s.is_in_force(asked))),
         None,
     )
-    chosen = chosen or main_set(sets, asked or timezone.localdate().year) or (sets[0] if sets else None)
+    chosen = chosen or main_set(sets, asked or this_year) or (sets[0] if sets else None)
     latest = chosen.latest if chosen else None
-    return chosen, asked or latest or timezone.localdate().year
+    return chosen, asked or latest or this_year
 
 
 def _scope_context(request, communes, villages, sets, criteria_set, year, today) -> tuple[Scope, dict]:
@@ -105,7 +106,7 @@ def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         District.objects.select_related("province"), request.user, **unit_lookup(code)
     )
     sets, villages_sets = province_sets(district.province_id)
-    criteria_set, year = _selected(request, sets)
+    criteria_set, year = _selected(request, sets, district)
     today = timezone.localdate()
     communes = Commune.objects.filter(district=district)
     villages = Village.objects.filter(commune__district=district)
@@ -120,7 +121,7 @@ def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     province = get_visible_or_404(Province, request.user, **unit_lookup(code))
     sets, villages_sets = province_sets(province.pk)
-    criteria_set, year = _selected(request, sets)
+    criteria_set, year = _selected(request, sets, province)
     today = timezone.localdate()
     communes = Commune.objects.filter(province=province)
     villages = Village.objects.filter(commune__province=province)
@@ -168,7 +169,7 @@ def commune_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         **unit_lookup(code),
     )
     sets, villages_sets = province_sets(commune.province_id)
-    criteria_set, year = _selected(request, sets)
+    criteria_set, year = _selected(request, sets, commune)
     today = timezone.localdate()
     villages = Village.objects.filter(commune=commune)
     weeks = compliance_weeks(villages, year, today)
@@ -205,7 +206,7 @@ def _villages_page(request: HttpRequest, unit, villages, province_id: int) -> Ht
     """The villages behind a dashboard's village figures, with the village titles each
     qualified for in the year; ?qualified=<set code> keeps only that title's villages."""
     communes_sets, sets = province_sets(province_id)
-    year = _selected(request, communes_sets)[1]
+    year = _selected(request, communes_sets, unit)[1]
     chosen = next((item for item in sets if item.code == request.GET.get("qualified")), None)
     lines = village_title_lines(villages, year, sets)
     if chosen is not None:

@@ -3,7 +3,6 @@ selected assessment's criteria with their thresholds and explanations. The distr
 province's pages are their dashboards (dashboards.py)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,17 +19,16 @@ from ..figures.lineage import commune_lineage
 from ..figures.scope import main_set
 
 
-def _selected_set(request, unit_level: str, province_id: int) -> tuple[CriteriaSet | None, list[CriteriaSet]]:
-    """The criteria sets a unit can be assessed against, and the one the page shows."""
-    sets = list(
-        CriteriaSet.objects.filter(
-            Q(province__isnull=True) | Q(province_id=province_id), unit_level=unit_level
-        )
-    )
+def _selected_set(
+    request, unit_level: str, province_id: int, open_year: int
+) -> tuple[CriteriaSet | None, list[CriteriaSet]]:
+    """The criteria sets a unit can be assessed against, and the one the page shows (by default
+    the main set of `open_year`, the unit's year of today)."""
+    sets = list(CriteriaSet.objects.for_province(province_id).filter(unit_level=unit_level))
     sets.sort(key=lambda item: (item.prerequisite_id is not None, item.code))
     # By default (or when the set asked for is not in force in the year asked for) the main
     # set in force in that year, or this year.
-    year = _selected_year(request, timezone.localdate().year)
+    year = _selected_year(request, open_year)
     default = main_set(sets, year) or (sets[0] if sets else None)
     asked = next((item for item in sets if item.code == request.GET.get("set")), None)
     in_force = asked is not None and ("year" not in request.GET or asked.is_in_force(year))
@@ -51,7 +49,9 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
         request.user,
         **unit_lookup(code),
     )
-    criteria_set, sets = _selected_set(request, CriteriaSet.UnitLevel.COMMUNE, commune.province_id)
+    criteria_set, sets = _selected_set(
+        request, CriteriaSet.UnitLevel.COMMUNE, commune.province_id, commune.open_year(timezone.localdate())
+    )
     villages = list(commune.villages.all())
     # One query lists every assessment of the commune and its villages (returned first); the
     # years of the selected set come from it.
@@ -123,9 +123,8 @@ def village_detail(request: HttpRequest, code: str) -> HttpResponse:
     successors = list(village.successors.select_related("commune"))
     this_week = village_this_week(village, timezone.now()) if can_report(request.user, village) else None
     assessments = village.assessments.select_related("criteria_set").returned_first()
-    village_sets = CriteriaSet.objects.filter(
-        Q(province__isnull=True) | Q(province_id=village.commune.province_id),
-        unit_level=CriteriaSet.UnitLevel.VILLAGE,
+    village_sets = CriteriaSet.objects.for_province(village.commune.province_id).filter(
+        unit_level=CriteriaSet.UnitLevel.VILLAGE
     )
     return render(
         request,

@@ -137,3 +137,27 @@ def test_an_assessment_needs_its_commune_alive_in_its_year(catalogue):
     assert assessment_open(user=admin, criteria_set=new_set, unit=new, year=2026).year == 2026
     assert not Assessment.objects.filter(year__in=[2024], commune=new).exists()
     assert datetime.date(2025, 6, 30) == LEGACY_LAST_DAY
+
+
+def test_old_units_open_on_their_own_last_period_and_new_ones_on_todays(client, demo):
+    client.login(username="bcd.huongson", password=PASSWORD)
+    response = client.get(reverse("reports:district", args=["legacy-439"]))
+    # The district ended on 30 June 2025: its page opens on the 2021-2025 set and the demo's
+    # latest year assessed against it, not on today's set where it has nothing.
+    assert response.context["criteria_set"].code == "xa_ntm_2021_2025"
+    assert response.context["year"] == 2024
+    client.login(username="canbo.sonbang", password=PASSWORD)
+    response = client.get(reverse("reports:commune_detail", args=["legacy-18190"]))
+    assert response.context["criteria_set"].code == "xa_ntm_2021_2025" and response.context["year"] == 2024
+    client.login(username="canbo.huongson", password=PASSWORD)
+    response = client.get(reverse("reports:commune_detail", args=["18133"]))
+    assert response.context["criteria_set"].code == "xa_ntm_2026_2030"
+
+
+def test_ha_tinhs_own_village_set_of_2022_still_applies_to_the_new_ha_tinh(client, demo):
+    client.login(username="truongthon.huongson", password=PASSWORD)
+    response = client.get(reverse("reports:village", args=["18133001"]))
+    assert "ha_tinh_kdc_kieu_mau_2022" in {item.code for item in response.context["village_sets"]}
+    client.login(username="truongthon.mythai", password=PASSWORD)
+    response = client.get(reverse("reports:village", args=["07420005"]))
+    assert "ha_tinh_kdc_kieu_mau_2022" not in {item.code for item in response.context["village_sets"]}
