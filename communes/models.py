@@ -69,13 +69,24 @@ class UnitQuerySet(models.QuerySet):
         if path is None:
             return Q(pk__in=[])
         condition = Q(**{path: unit_id})
-        if history := self.lineage.get(level):
+        # Only a unit of today's map was formed from older ones.
+        history = self.lineage.get(level)
+        if history is not None and _unit_map_of(role) != AdminMap.LEGACY:
             condition |= history(unit_id)
         return condition
 
 
+def _unit_map_of(role: Role) -> str:
+    unit = role.unit
+    return unit.commune.map if isinstance(unit, Village) else unit.map
+
+
 def _predecessor_communes(commune_id: int):
     return CommuneSuccession.objects.filter(successor_id=commune_id).values("predecessor_id")
+
+
+def _predecessor_provinces(province_id: int):
+    return Province.objects.filter(successor_id=province_id).values("pk")
 
 
 def _predecessor_villages(village_id: int):
@@ -89,13 +100,13 @@ class ProvinceQuerySet(UnitQuerySet):
 
 class DistrictQuerySet(UnitQuerySet):
     scope_paths = {"province": "province_id", "district": "pk"}
-    lineage = {"province": lambda pk: Q(province__successor_id=pk)}
+    lineage = {"province": lambda pk: Q(province_id__in=_predecessor_provinces(pk))}
 
 
 class CommuneQuerySet(UnitQuerySet):
     scope_paths = {"province": "province_id", "district": "district_id", "commune": "pk"}
     lineage = {
-        "province": lambda pk: Q(province__successor_id=pk),
+        "province": lambda pk: Q(province_id__in=_predecessor_provinces(pk)),
         "commune": lambda pk: Q(pk__in=_predecessor_communes(pk)),
     }
 
@@ -112,7 +123,7 @@ class VillageQuerySet(UnitQuerySet):
         "village": "pk",
     }
     lineage = {
-        "province": lambda pk: Q(commune__province__successor_id=pk),
+        "province": lambda pk: Q(commune__province_id__in=_predecessor_provinces(pk)),
         "commune": lambda pk: Q(commune_id__in=_predecessor_communes(pk)),
         "village": lambda pk: Q(pk__in=_predecessor_villages(pk)),
     }
