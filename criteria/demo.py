@@ -53,11 +53,15 @@ def load_illustrative_thresholds(
                     year=year,
                     province=province,
                 )
-                threshold.value = Decimal(str(number))
-                threshold.source = spec["source"]
-                threshold.is_illustrative = True
-                threshold.clean()
-                threshold.save()
+                wanted = (Decimal(str(number)), spec["source"], True)
+                if (
+                    threshold.pk is None
+                    or (threshold.value, threshold.source, threshold.is_illustrative) != wanted
+                ):
+                    threshold.value, threshold.source, threshold.is_illustrative = wanted
+                    threshold.clean()
+                    threshold._change_reason = "illustrative demo value"
+                    threshold.save()
                 keep.append(threshold.pk)
         Threshold.objects.filter(
             indicator__in=indicators.values(), province=province, is_illustrative=True, source=spec["source"]

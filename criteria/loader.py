@@ -307,15 +307,22 @@ def _threshold_specs(spec) -> list[tuple[int | None, str, Any]]:
 
 
 def _replace_national_thresholds(indicator, kind: Kind, specs) -> None:
+    """Make the indicator's national thresholds those of the file; rows already as the file
+    says are not written again (no history row, no re-evaluation for an unchanged catalogue)."""
+    existing = {
+        (row.classifier_value, row.year): row for row in indicator.thresholds.filter(province__isnull=True)
+    }
     keep = []
     for year, classifier_value, raw in specs:
-        threshold, _ = Threshold.objects.update_or_create(
-            indicator=indicator,
-            classifier_value=classifier_value,
-            year=year,
-            province=None,
-            defaults=_threshold_value(indicator.code, kind, raw),
+        values = _threshold_value(indicator.code, kind, raw)
+        threshold = existing.get((classifier_value, year)) or Threshold(
+            indicator=indicator, classifier_value=classifier_value, year=year, province=None
         )
+        if threshold.pk is None or any(getattr(threshold, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(threshold, name, value)
+            threshold._change_reason = "load_catalogue"
+            threshold.save()
         keep.append(threshold.pk)
     indicator.thresholds.filter(province__isnull=True).exclude(pk__in=keep).delete()
 

@@ -327,6 +327,9 @@ class Threshold(models.Model):
     flag = models.BooleanField(_("yêu cầu (có/không)"), null=True, blank=True)
     source = models.CharField(_("nguồn / quyết định"), max_length=300, blank=True)
     is_illustrative = models.BooleanField(_("giá trị minh họa"), default=False)
+    # Who changed a threshold and when, with the decision it cited (its source) at the time:
+    # province offices' entries through their page, national ones through `load_catalogue`.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("ngưỡng")

@@ -80,7 +80,19 @@ def province_threshold(request: HttpRequest, code: str, set_code: str, indicator
     (line,) = [
         item for item in thresholds.threshold_lines(criteria_set, province) if item.indicator == indicator
     ]
-    context = {"province": province, "criteria_set": criteria_set, "line": line, "form": form}
+    # Who set or removed the province's thresholds of this indicator, when, citing what.
+    history = list(
+        Threshold.history.filter(indicator_id=indicator.pk, province_id=province.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:50]
+    )
+    context = {
+        "province": province,
+        "criteria_set": criteria_set,
+        "line": line,
+        "form": form,
+        "history": history,
+    }
     return render(request, "criteria/province_threshold.html", context, status=400 if form.errors else 200)
 
 

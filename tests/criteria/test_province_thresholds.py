@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -154,3 +155,30 @@ def test_the_list_costs_the_same_queries_with_one_and_many_province_thresholds(
     assert own(cast).count() > 2
     # session, user, roles; the sets of the province; indicators; thresholds; regions.
     assert count_queries(lambda: client.get(url), status=200) == small == 7
+
+
+def test_every_change_of_a_province_threshold_is_in_its_history_with_who_when_and_decision(
+    client, cast, catalogue, national
+):
+    assert post(client, cast, catalogue, national.indicator, threshold="95").status_code == 302
+    assert (
+        post(
+            client, cast, catalogue, national.indicator, threshold="97", decision_number="15/2026/QĐ-UBND"
+        ).status_code
+        == 302
+    )
+    records = list(Threshold.history.filter(province_id=cast.province.pk).order_by("history_date"))
+    assert [record.history_type for record in records] == ["+", "~"]
+    assert all(record.history_user == cast.province_office for record in records)
+    assert [record.value for record in records] == [Decimal("95"), Decimal("97")]
+    assert "15/2026/QĐ-UBND" in records[1].source
+    html = client.get(page(cast, catalogue, national.indicator)).content.decode()
+    history = html[html.index('data-testid="threshold-history"') :]
+    assert "12/2026/QĐ-UBND" in history and "15/2026/QĐ-UBND" in history
+    assert cast.province_office.username in history or cast.province_office.get_full_name() in history
+
+
+def test_loading_the_catalogue_again_writes_no_threshold(catalogue):
+    before = Threshold.history.count()
+    call_command("load_catalogue", verbosity=0)
+    assert Threshold.history.count() == before
