@@ -334,3 +334,23 @@ def test_a_transient_error_after_the_last_retry_is_recorded_as_a_failure(demo, m
         rollup_build.apply(args=(rollup.pk,), retries=rollup_build.max_retries)
     rollup.refresh_from_db()
     assert rollup.status == RollUp.State.FAILED and "could not connect to server" in rollup.error
+
+
+def test_the_beat_schedule_builds_the_provinces_rollup_of_a_2026_week(
+    demo, django_capture_on_commit_callbacks
+):
+    """What the scheduler does on Friday 27 November 2026 at 07:00: send the periodic task by
+    its stored name, with no arguments (the week is the one whose deadline has just passed)."""
+    from django_celery_beat.models import PeriodicTask
+
+    from ntm.celery import app
+
+    periodic = PeriodicTask.objects.get(task="reports.tasks.rollups_request_all")
+    assert (periodic.crontab.day_of_week, periodic.crontab.hour) == ("5", "7")
+    with time_machine.travel(vn(2026, 11, 27, 7, 0), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            count = app.tasks[periodic.task].delay().get()
+    week = RollUp.objects.filter(iso_year=2026, iso_week=48)
+    assert count == week.count() == 2 and set(week.values_list("level", flat=True)) == {"province"}
+    ha_tinh = week.get(unit_code="42")
+    assert ha_tinh.status == "done" and by_code(ha_tinh)["18133"]["criteria_total"] == 10
