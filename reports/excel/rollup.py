@@ -113,8 +113,39 @@ def build_rollup_workbook(data: dict) -> Workbook:
     hide_column(ws, KEY_COLUMN)
     print_setup(ws, header_rows=(HEADER_ROW, HEADER_ROW + 1), freeze=f"C{FIRST_DATA_ROW}")
     ws.print_title_cols = "A:B"
+    if data.get("other_sets"):
+        _other_sets_sheet(wb, data)
     metadata_sheet(wb, _metadata(data))
     return wb
+
+
+def _other_sets_sheet(wb: Workbook, data: dict) -> None:
+    """The other commune sets in force in the year: each commune's criteria met of the total
+    and the state of its assessment, one pair of columns per set."""
+    ws = wb.create_sheet(_("Các bộ tiêu chí khác")[:31])
+    sets = data["other_sets"]
+    set_widths(ws, [6, 28] + [14, 16] * len(sets))
+    put(
+        ws,
+        1,
+        1,
+        _("Các bộ tiêu chí khác áp dụng năm %(year)s") % {"year": data["week"]["iso_year"]},
+        font=font(bold=True),
+    )
+    headers = [_("TT"), _("Tên xã")]
+    for item in sets:
+        headers += [f"{set_name(item)}: " + _("tiêu chí đạt"), _("Trạng thái hồ sơ")]
+    header_row(ws, 3, headers)
+    for number, commune in enumerate(data["communes"], start=1):
+        row = 3 + number
+        put(ws, row, 1, number, border=BORDER, alignment=CENTER)
+        put(ws, row, 2, commune["name"], border=BORDER)
+        for index, item in enumerate(sets):
+            result = commune.get("other_sets", {}).get(item["code"])
+            met = f"{result['criteria_met']}/{result['criteria_total']}" if result else "—"
+            state = status_label(result["status"]) if result else "—"
+            put(ws, row, 3 + 2 * index, met, border=BORDER, alignment=CENTER)
+            put(ws, row, 4 + 2 * index, state, border=BORDER)
 
 
 def _title(ws: Worksheet, data: dict) -> None:

@@ -67,6 +67,10 @@ def rollup_figures(*, rollup: RollUp, today: datetime.date) -> dict:
     edits = _edits_after_approval(shown, monday)
     plans = _plan_figures(communes_qs, rollup.iso_year, sunday, as_of)
     reports = _report_figures(communes_qs, rows, due, monday)
+    # Every other commune set in force in the year (the advanced set beside the basic one in
+    # 2021-2025, the pilot beside the 2026-2030 set): each commune's assessment of the year.
+    others = [item for item in sets if item != criteria_set and item.is_in_force(rollup.iso_year)]
+    other_results = _other_set_figures(communes_qs, others, rollup.iso_year)
     communes = []
     for row in rows:
         line = _commune_json(row)
@@ -75,7 +79,18 @@ def rollup_figures(*, rollup: RollUp, today: datetime.date) -> dict:
         line["edited_after_approval"] = edits.get(row.commune.pk, [])
         line["plan"] = plans.get(row.commune.pk)
         line["reports"] = reports.get(row.commune.pk, {"expected": 0, "on_time": 0, "late": 0, "missing": 0})
+        line["other_sets"] = other_results.get(row.commune.pk, {})
         communes.append(line)
+    totals = rollup_totals(communes, criteria_set.bands if criteria_set else [])
+    totals["other_sets"] = {
+        item.code: {
+            "assessed": sum(1 for line in communes if item.code in line["other_sets"]),
+            "qualified": sum(
+                1 for line in communes if line["other_sets"].get(item.code, {}).get("qualified")
+            ),
+        }
+        for item in others
+    }
     return {
         "unit": _unit_json(rollup),
         "week": {
@@ -89,9 +104,30 @@ def rollup_figures(*, rollup: RollUp, today: datetime.date) -> dict:
         "criteria_set": _set_json(criteria_set),
         "criteria": [{"id": c.pk, "code": c.code, "name": c.name_vi, "name_en": c.name_en} for c in criteria],
         "communes": communes,
-        "totals": rollup_totals(communes, criteria_set.bands if criteria_set else []),
+        "other_sets": [_set_json(item) for item in others],
+        "totals": totals,
         "built_at": timezone.now().isoformat(timespec="seconds"),
     }
+
+
+def _other_set_figures(communes: QuerySet, sets: list[CriteriaSet], year: int) -> dict[int, dict[str, dict]]:
+    """Commune id → set code → its assessment of `year` against that set (criteria met of the
+    total, status, whether its own data qualifies for the title). One query; none without sets."""
+    if not sets:
+        return {}
+    codes = {item.pk: item.code for item in sets}
+    found: dict[int, dict[str, dict]] = {}
+    rows = Assessment.objects.filter(commune__in=communes, criteria_set_id__in=codes, year=year).values_list(
+        "commune_id", "criteria_set_id", "criteria_met", "criteria_total", "status", "title_qualified"
+    )
+    for commune_id, set_id, met, total, status, qualified in rows:
+        found.setdefault(commune_id, {})[codes[set_id]] = {
+            "criteria_met": met,
+            "criteria_total": total,
+            "status": status,
+            "qualified": qualified,
+        }
+    return found
 
 
 def _unit_json(rollup: RollUp) -> dict:

@@ -23,7 +23,7 @@ from plans.deadlines import parse_iso_week
 
 from .. import rollups
 from ..access import buildable_units, get_buildable_unit, get_rollup_for_user, unit_key
-from ..labels import band_label, status_label, title_label
+from ..labels import band_label, set_name, status_label, title_label
 from ..models import RollUp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -95,6 +95,11 @@ def rollup_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "bands": [(band_label(bands, code), count) for code, count in totals.get("bands", {}).items()],
         "title_counts": [
             (label, totals.get("titles", {}).get(state.value, 0)) for state, label in TITLE_LABELS.items()
+        ],
+        # The other commune sets in force in the year, with their counts.
+        "other_sets": [
+            (set_name(item), totals.get("other_sets", {}).get(item["code"], {}))
+            for item in data.get("other_sets", [])
         ],
         "can_rebuild": permissions.can_rebuild,
         "week_end": rollups.week_bounds(rollup.iso_year, rollup.iso_week)[1],

@@ -354,3 +354,21 @@ def test_the_beat_schedule_builds_the_provinces_rollup_of_a_2026_week(
     assert count == week.count() == 2 and set(week.values_list("level", flat=True)) == {"province"}
     ha_tinh = week.get(unit_code="42")
     assert ha_tinh.status == "done" and by_code(ha_tinh)["18133"]["criteria_total"] == 10
+
+
+def test_a_rollup_covers_every_commune_set_in_force_in_its_year(demo):
+    # 2024: the basic set counts the communes; the advanced set is in force beside it.
+    rollup = build(HUONG_SON, "2024-W10")
+    assert rollup.data["criteria_set"]["code"] == "xa_ntm_2021_2025"
+    assert [item["code"] for item in rollup.data["other_sets"]] == ["xa_ntm_nang_cao_2021_2025"]
+    son_bang = by_code(rollup)["18190"]["other_sets"]["xa_ntm_nang_cao_2021_2025"]
+    assert (son_bang["criteria_met"], son_bang["criteria_total"]) == (9, 19)
+    assert rollup.data["totals"]["other_sets"]["xa_ntm_nang_cao_2021_2025"] == {"assessed": 1, "qualified": 0}
+    sheet = workbook(rollup.file.read())["Các bộ tiêu chí khác"]
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert "Sơn Bằng" in values and "9/19" in values
+    # 2026 on today's map: the 2026-2030 set, and the pilot "xã nông thôn mới hiện đại" beside it.
+    call_command("build_rollups", week="2026-W48", unit="42", no_mail=True, stdout=open(os.devnull, "w"))
+    today = RollUp.objects.get(unit_code="42", iso_year=2026, iso_week=48)
+    assert today.data["criteria_set"]["code"] == "xa_ntm_2026_2030"
+    assert [item["code"] for item in today.data["other_sets"]] == ["xa_ntm_hien_dai_2026_2030"]
