@@ -31,14 +31,15 @@ from communes.models import Province
 from communes.office import ClassificationRefused, commune_classification_update, office_communes
 
 from ..excel.commune_groups import GroupsImport, build_commune_groups, commune_groups_check
-from ..excel.importer import MAX_BYTES, ImportRefused, check_size
+from ..excel.importer import MAX_BYTES, ImportRefused
 from ..excel.styles import ascii_filename
 from .exports import XLSX, _xlsx
+from .imports import XlsxUploadForm
 
 SESSION_KEY = "ntm_groups_import"
 
 
-class GroupsUploadForm(forms.Form):
+class GroupsUploadForm(XlsxUploadForm):
     file = forms.FileField(
         label=gettext_lazy("Danh sách nhóm xã đã điền (.xlsx)"),
         error_messages={
@@ -50,14 +51,6 @@ class GroupsUploadForm(forms.Form):
             "Tải biểu mẫu ở trang “Nhóm xã, loại xã”, điền trong Excel rồi tải lên tại đây."
         ),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            check_size(upload.size)
-        except ImportRefused as error:
-            raise forms.ValidationError(str(error)) from error
-        return upload
 
 
 @login_required

@@ -26,13 +26,28 @@ from criteria.services import AssessmentConflict, AssessmentLocked, assessment_s
 
 from ..access import get_commune_for_import
 from ..excel.importer import MAX_BYTES, ImportRefused, ImportResult, check_size, import_check
+from .exports import XLSX
 
 SESSION_KEY = "ntm_import"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_REASON = "Nhập từ tệp Excel"
 
 
-class UploadForm(forms.Form):
+class XlsxUploadForm(forms.Form):
+    """One filled-in workbook, refused above the importer's size limit. Subclasses word its
+    label, help and messages for what the workbook holds."""
+
+    file = forms.FileField()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_size(upload.size)
+        except ImportRefused as error:
+            raise forms.ValidationError(str(error)) from error
+        return upload
+
+
+class UploadForm(XlsxUploadForm):
     file = forms.FileField(
         label=gettext_lazy("Biểu tự đánh giá đã điền (.xlsx)"),
         error_messages={
@@ -42,14 +57,6 @@ class UploadForm(forms.Form):
         },
         help_text=gettext_lazy("Tải biểu từ trang của xã, điền trong Excel rồi tải lên tại đây."),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            check_size(upload.size)
-        except ImportRefused as error:
-            raise forms.ValidationError(str(error)) from error
-        return upload
 
 
 def _store(content: bytes) -> str:
