@@ -16,7 +16,6 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,7 +33,7 @@ from ..excel.commune_groups import GroupsImport, build_commune_groups, commune_g
 from ..excel.importer import MAX_BYTES, ImportRefused
 from ..excel.styles import ascii_filename
 from .exports import XLSX, _xlsx
-from .imports import XlsxUploadForm
+from .imports import XlsxUploadForm, forget_upload, store_upload
 
 SESSION_KEY = "ntm_groups_import"
 
@@ -62,16 +61,8 @@ def commune_groups_template(request: HttpRequest, code: str) -> HttpResponse:
     return _xlsx(ascii_filename("nhom-xa", province.code), content)
 
 
-def _store(content: bytes) -> str:
-    return default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", ContentFile(content))
-
-
 def _forget(request: HttpRequest) -> None:
-    """Drop the previous upload's files of this session."""
-    state = request.session.pop(SESSION_KEY, None) or {}
-    for name in (state.get("upload"), state.get("marked")):
-        if name and default_storage.exists(name):
-            default_storage.delete(name)
+    forget_upload(request, SESSION_KEY)
 
 
 def _context(province: Province, **extra) -> dict:
@@ -101,13 +92,13 @@ def _after_check(
 ) -> HttpResponse:
     context = _context(province, result=result)
     if result.errors:
-        request.session[SESSION_KEY] = {"province": province.key, "marked": _store(result.marked)}
+        request.session[SESSION_KEY] = {"province": province.key, "marked": store_upload(result.marked)}
         return render(request, "reports/groups_errors.html", context, status=400)
     if result.changes:
         token = uuid.uuid4().hex
         request.session[SESSION_KEY] = {
             "province": province.key,
-            "upload": _store(content),
+            "upload": store_upload(content),
             "token": token,
             "preview": result.fingerprint(),
         }

@@ -59,13 +59,14 @@ class UploadForm(XlsxUploadForm):
     )
 
 
-def _store(content: bytes) -> str:
+def store_upload(content: bytes) -> str:
+    """Keep an uploaded (or marked-up) workbook until the user confirms or leaves it."""
     return default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", ContentFile(content))
 
 
-def _forget(request: HttpRequest) -> None:
-    """Drop the previous upload's files of this session."""
-    state = request.session.pop(SESSION_KEY, None) or {}
+def forget_upload(request: HttpRequest, session_key: str = SESSION_KEY) -> None:
+    """Drop the previous upload's files of this session (under `session_key`)."""
+    state = request.session.pop(session_key, None) or {}
     for name in (state.get("upload"), state.get("marked")):
         if name and default_storage.exists(name):
             default_storage.delete(name)
@@ -79,7 +80,7 @@ def import_upload(request: HttpRequest, code: str) -> HttpResponse:
     context = {"commune": commune, "form": form, "max_kb": MAX_BYTES // 1024}
     if request.method != "POST" or not form.is_valid():
         return render(request, "reports/import_upload.html", context, status=400 if form.errors else 200)
-    _forget(request)
+    forget_upload(request)
     content = form.cleaned_data["file"].read()
     try:
         result = import_check(content=content, commune=commune)
@@ -92,11 +93,15 @@ def import_upload(request: HttpRequest, code: str) -> HttpResponse:
 def _after_check(request, commune, content: bytes, result: ImportResult, context: dict) -> HttpResponse:
     context |= {"result": result}
     if result.errors:
-        request.session[SESSION_KEY] = {"commune": commune.key, "marked": _store(result.marked)}
+        request.session[SESSION_KEY] = {"commune": commune.key, "marked": store_upload(result.marked)}
         return render(request, "reports/import_errors.html", context, status=400)
     if result.changes:
         token = uuid.uuid4().hex
-        request.session[SESSION_KEY] = {"commune": commune.key, "upload": _store(content), "token": token}
+        request.session[SESSION_KEY] = {
+            "commune": commune.key,
+            "upload": store_upload(content),
+            "token": token,
+        }
         context["token"] = token
     return render(request, "reports/import_preview.html", context)
 
@@ -116,7 +121,7 @@ def import_apply(request: HttpRequest, code: str) -> HttpResponse:
     try:
         result = import_check(content=content, commune=commune)
         if result.errors:
-            _forget(request)
+            forget_upload(request)
             return _after_check(request, commune, content, result, context)
         assessment_save(
             assessment=result.assessment,
@@ -126,14 +131,14 @@ def import_apply(request: HttpRequest, code: str) -> HttpResponse:
             reason=IMPORT_REASON,
         )
     except (ImportRefused, AssessmentLocked) as error:
-        _forget(request)
+        forget_upload(request)
         context["refusal"] = str(error)
         return render(request, "reports/import_upload.html", context, status=400)
     except AssessmentConflict as error:
-        _forget(request)
+        forget_upload(request)
         context["refusal"] = _refusal(error)
         return render(request, "reports/import_upload.html", context, status=409)
-    _forget(request)
+    forget_upload(request)
     messages.success(request, _("Đã nhập %(count)s chỉ tiêu từ tệp Excel.") % {"count": len(result.values)})
     return redirect("criteria:entry", pk=result.assessment.pk)
 
