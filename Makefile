@@ -24,12 +24,23 @@ messages: venv
 		|| { echo "msgfmt missing: apt-get install gettext"; exit 1; }
 	cd $(CURDIR) && $(PY) manage.py compilemessages --ignore=.venv -v0
 
-setup: venv messages
-	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py load_demo
+# `make run` serves as production does (DEBUG off: the Vietnamese error pages, static files
+# compressed and cache-busted by WhiteNoise), on the embedded SQLite with Celery eager, over
+# plain HTTP. The secret key is made once per checkout. Serving other machines of the office
+# network: make run HOST=0.0.0.0:8000 ALLOWED_HOSTS=192.168.1.10
+ALLOWED_HOSTS ?= 127.0.0.1,localhost
+RUN_ENV = DEBUG=0 HTTPS=0 ALLOWED_HOSTS=$(ALLOWED_HOSTS) SECRET_KEY="$$(cat .secret_key)"
+
+.secret_key: | $(BIN)/activate
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+setup: venv messages .secret_key
+	$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
+	$(RUN_ENV) $(PY) manage.py load_demo
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
 
 run: setup
-	$(PY) manage.py runserver $(HOST)
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST)
 
 # The browser journeys need Debian's Chromium and the PDF check LibreOffice: install whichever
 # is missing when allowed to (as root).

@@ -238,6 +238,7 @@ def main(scale: str) -> dict:
         results |= scenarios.pages(cast, browsers, median_ms, query_count)
         results |= scenarios.assessment_save(cast, browsers, median_ms)
         results |= scenarios.exports(cast, browsers, median_ms)
+        results |= scenarios.page_weight(cast, base, PASSWORD)
         results |= scenarios.district_rollup(cast, median_ms)
         results |= scenarios.today_rollup(cast, median_ms)
         results |= scenarios.national_rollup([worker.pid])

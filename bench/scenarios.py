@@ -332,7 +332,21 @@ TARGETS = [
     ("today_commune_page_ms", lambda f: 3 * f["floor_ms"], "≤ 3 × floor"),
     ("today_national_rollup_s", lambda f: 10, "≤ 10 s"),
     ("worker_peak_rss_mb", lambda f: 120, "≤ 120 MB"),
+    ("landing_first_kb", lambda f: 80, "≤ 80 KB"),
+    ("landing_repeat_kb", lambda f: 20, "≤ 20 KB"),
+    ("landing_throttled_ms", lambda f: 3000, "≤ 3 s"),
+    ("entry_throttled_ms", lambda f: 3000, "≤ 3 s"),
 ]
+
+
+def page_weight(cast: Cast, base: str, password: str) -> dict:
+    """The commune officer of today's map in a real browser: bytes of the landing page on a first
+    and a repeat visit, and the landing page and the entry form on a throttled connection."""
+    from bench import page_weight as browser_figures
+
+    assessment = Assessment.objects.filter(commune=cast.today_commune).order_by("-year").first()
+    entry = reverse("criteria:entry", args=[assessment.pk]) if assessment else None
+    return browser_figures.measure(base, cast.today_commune_user, password, entry)
 
 
 def summary(figures: dict) -> str:

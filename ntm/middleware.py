@@ -6,8 +6,10 @@ import logging
 
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger("ntm.faults")
 # Never echoed back: secrets and the form's own machinery.
@@ -43,4 +45,33 @@ class DatabaseUnavailableMiddleware:
         html = render_to_string("errors/database_unavailable.html", context)
         response = HttpResponse(html, status=503)
         response["Retry-After"] = "30"
+        return response
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Pages, styles and scripts travel compressed (a rural mobile connection pays for every
+    byte). Workbooks, documents and images are compressed formats already; and what WhiteNoise
+    serves precompressed carries its Content-Encoding, which GZipMiddleware leaves alone."""
+
+    COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml")
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not response.get("Content-Type", "").startswith(self.COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)
+
+
+class PrivatePagesMiddleware:
+    """Nothing a signed-in user was shown stays in the browser's or a proxy's cache: office
+    computers are shared, and the back button after logging out must not show the last page.
+    Static files never get here (WhiteNoise answers them first, cached for a year)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
         return response

@@ -30,6 +30,18 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect(LANDING[role.kind](role))
 
 
+# The help page's sections, in the order shown; "everyone" holds what every role needs.
+HELP_SECTIONS = [kind.value for kind in Role.Kind] + ["everyone"]
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    """How to use the tool, one section per role; the reader's own roles open first. Readable
+    before logging in (the login page links here)."""
+    mine = {role.kind for role in user_roles(request.user)} if request.user.is_authenticated else set()
+    sections = sorted(HELP_SECTIONS, key=lambda section: section not in mine)
+    return render(request, "ntm/help.html", {"sections": sections, "mine": mine})
+
+
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness for the container health check: the app answers and reaches its database."""
     with connection.cursor() as cursor:
