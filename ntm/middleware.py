@@ -6,8 +6,8 @@ import logging
 
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
-from django.middleware.gzip import GZipMiddleware
 from django.middleware.csrf import get_token
+from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
