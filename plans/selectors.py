@@ -228,3 +228,27 @@ def plan_criterion_status(plan: Plan, today: date) -> tuple[list[DeadlineRow], A
         for item in plan.criterion_deadlines.select_related("criterion")
     ]
     return rows, assessment
+
+
+@dataclass
+class CommuneWeek:
+    """The commune's plan of this week's year and how many of its villages reported this week:
+    what the commune officer's landing page leads to."""
+
+    plan: Plan | None
+    week: date
+    deadline: datetime
+    is_due: bool
+    reported: int
+    villages: int
+
+
+def commune_this_week(commune, now: datetime) -> CommuneWeek:
+    """Five queries: the plan, the deadline rule, the waves, the villages, this week's reports."""
+    week = deadlines.current_week(now)
+    weekday, at = DeadlineRule.for_commune(commune)
+    deadline = deadlines.report_deadline(week, weekday, at)
+    plan = Plan.objects.filter(commune=commune, year=week.isocalendar().year).first()
+    is_due = plan is not None and plan.reporting_span(weekday, at).covers(week)
+    reported = WeeklyReport.objects.filter(plan=plan, week=week).count() if plan else 0
+    return CommuneWeek(plan, week, deadline, is_due, reported, commune.villages.count())

@@ -12,8 +12,8 @@ from communes.models import Commune, Village
 from criteria.models import Assessment, CriteriaSet, Recognition
 from criteria.services import assessment_evaluation, set_catalogue
 from criteria.titles import title_state
-from plans.access import can_report
-from plans.selectors import village_this_week
+from plans.access import can_manage, can_report
+from plans.selectors import commune_this_week, village_this_week
 
 from ..figures.lineage import commune_lineage
 from ..figures.scope import main_set
@@ -97,6 +97,7 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "reports/commune_detail.html",
         {
+            "next_steps": _next_steps(request.user, commune, sets, unit_assessments),
             "recognitions": [
                 (item, [r for r in recognitions if r.criteria_set_id == item.pk]) for item in sets
             ],
@@ -113,6 +114,29 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
             "lineage": commune_lineage(commune),
         },
     )
+
+
+def _next_steps(user, commune: Commune, sets: list[CriteriaSet], unit_assessments) -> dict | None:
+    """For the commune's officer, what to do next, whatever year the page shows: this year's
+    assessment on the set in force (or opening it), this year's plan and this week's reports."""
+    if not can_manage(user, commune.pk):
+        return None
+    year = commune.open_year(timezone.localdate())
+    criteria_set = main_set(sets, year)
+    assessment = next(
+        (
+            item
+            for item in unit_assessments
+            if item.commune_id == commune.pk and item.criteria_set == criteria_set and item.year == year
+        ),
+        None,
+    )
+    return {
+        "year": year,
+        "criteria_set": criteria_set,
+        "assessment": assessment,
+        "week": commune_this_week(commune, timezone.now()),
+    }
 
 
 @login_required
