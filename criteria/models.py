@@ -482,6 +482,18 @@ class AssessmentQuerySet(models.QuerySet):
             )
         return scope
 
+    def awaiting_committee(self, *, district_id: int | None = None, province_id: int | None = None):
+        """Submitted assessments that wait for this committee (`communes.access.is_committee`):
+        a district's committee reviews its communes and their villages; a province office the
+        communes (and villages) of the province that have no district."""
+        if district_id is not None:
+            units = Q(commune__district_id=district_id) | Q(village__commune__district_id=district_id)
+        else:
+            units = Q(commune__province_id=province_id, commune__district__isnull=True) | Q(
+                village__commune__province_id=province_id, village__commune__district__isnull=True
+            )
+        return self.filter(units, status=Assessment.State.SUBMITTED)
+
     def pending_reevaluation(self):
         """Assessments whose stored evaluation waits for a re-evaluation task."""
         return self.filter(reevaluation_requested_at__isnull=False)

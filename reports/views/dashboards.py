@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.access import get_visible_or_404, is_province_office, unit_lookup
+from communes.access import get_visible_or_404, is_committee, is_province_office, unit_lookup
 from communes.models import Commune, District, Province, Village
 from criteria.models import Assessment, CriteriaSet
 from criteria.services import assessment_evaluation, set_catalogue
@@ -100,6 +100,14 @@ def _base_context(criteria_set, sets, year, village_sets) -> dict:
     }
 
 
+def _awaiting_review(user, *, district_id: int | None, province_id: int) -> int | None:
+    """For the committee of the scope, how many submitted assessments wait for it (one query);
+    None for anyone else (the dashboard then shows no review card)."""
+    if not is_committee(user, district_id=district_id, province_id=province_id):
+        return None
+    return Assessment.objects.awaiting_committee(district_id=district_id, province_id=province_id).count()
+
+
 @login_required
 def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     district = get_visible_or_404(
@@ -113,7 +121,13 @@ def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     scope, matrix = _scope_context(request, communes, villages, sets, criteria_set, year, today)
     figures = group_figures(communes, scope, year, "district_id").get(district.pk) or total_figures({})
     context = _base_context(criteria_set, sets, year, villages_sets) | matrix
-    context |= {"district": district, "figures": figures}
+    context |= {
+        "district": district,
+        "figures": figures,
+        "awaiting_review": _awaiting_review(
+            request.user, district_id=district.pk, province_id=district.province_id
+        ),
+    }
     return render(request, "reports/dashboard_district.html", context)
 
 
@@ -138,6 +152,7 @@ def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     context |= {
         "province": province,
         "is_office": is_province_office(request.user, province.pk),
+        "awaiting_review": _awaiting_review(request.user, district_id=None, province_id=province.pk),
         "total": total,
         "districts": district_lines(districts, figures, context["rows"], context["weeks"]),
         "targets": targets,

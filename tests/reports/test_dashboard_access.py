@@ -61,8 +61,9 @@ BUDGETS = {
     # some); report counts; village figures (village titles with their recognitions, one
     # query). Commune figures are counted over the scope rows.
     "district": 16,
-    # The district page's queries, plus districts, province targets.
-    "province": 18,
+    # The district page's queries, plus districts, province targets, and (the admin counting as
+    # the committee) the submissions waiting for review.
+    "province": 19,
     # sets with their latest year; report window; scope figures (as above); catalogue
     # (criteria, indicators, thresholds), values, regions; snapshots; villages, report counts;
     # work items, allocations, report lines; villages; the commune's lineage (its predecessors

@@ -88,3 +88,32 @@ def test_the_card_costs_the_same_queries_with_2_and_20_villages(client, cast):
             updated_at=NOW,
         )
     assert count_queries(lambda: client.get(url), status=200) == small
+
+
+def test_the_committee_dashboard_says_what_waits_for_its_review(client, cast, catalogue):
+    Assessment.objects.create(criteria_set=catalogue, commune=cast.commune_a, year=2025, status="submitted")
+    Assessment.objects.create(criteria_set=catalogue, commune=cast.commune_b, year=2025, status="submitted")
+    Assessment.objects.create(criteria_set=catalogue, commune=cast.commune_a, year=2024, status="draft")
+    client.force_login(cast.district_member_a)
+    response = client.get(reverse("reports:district", args=[cast.district_a.key]))
+    assert response.context["awaiting_review"] == 1
+    assert reverse("criteria:review") in response.content.decode()
+    # The province office reviews only communes without a district: none here.
+    client.force_login(cast.province_office)
+    assert client.get(reverse("reports:province", args=[cast.province.key])).context["awaiting_review"] == 0
+    # The district's page, seen by the province office: not its committee, no card.
+    response = client.get(reverse("reports:district", args=[cast.district_a.key]))
+    assert response.status_code == 200 and response.context["awaiting_review"] is None
+
+
+def test_a_province_office_without_districts_counts_its_communes_submissions(client, catalogue):
+    from communes.models import Role
+
+    from ..factories import CommuneFactory, ProvinceFactory, user_with_role
+
+    province = ProvinceFactory()
+    commune = CommuneFactory(district=None, province=province)
+    Assessment.objects.create(criteria_set=catalogue, commune=commune, year=2025, status="submitted")
+    office = user_with_role("office_new", Role.Kind.PROVINCE_OFFICE, province=province)
+    client.force_login(office)
+    assert client.get(reverse("reports:province", args=[province.key])).context["awaiting_review"] == 1
