@@ -28,6 +28,7 @@ class IndicatorRow:
     note_field: object
     result: Result
     evidence: list[Evidence]
+    messages: list = field(default_factory=list)  # about this indicator (an upload), shown beside it
 
 
 @dataclass

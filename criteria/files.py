@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 import zipfile
@@ -97,6 +98,42 @@ def check_upload(upload) -> FileType:
             }
         )
     return detected
+
+
+# Other extensions that name the same content: the user's spelling is kept when it is one.
+ALIASES = {
+    ".jpg": (".jpeg", ".jpe", ".jfif"),
+    ".doc": (".xls", ".ppt"),  # the legacy container is the same for the three
+}
+OLE_TYPES = {".xls": "application/vnd.ms-excel", ".ppt": "application/vnd.ms-powerpoint"}
+
+
+def true_type(name: str, detected: FileType) -> FileType:
+    """The detected type, spelt with the name's extension when that names the same content
+    (".jpeg" for a JPEG, ".xls" for a legacy Excel file)."""
+    extension = PurePath(name).suffix.lower()
+    if extension in ALIASES.get(detected.extension, ()):
+        return FileType(OLE_TYPES.get(extension, detected.content_type), extension)
+    return detected
+
+
+def renamed(name: str, file_type: FileType) -> str:
+    """`name` with the extension of its content: "anh.pdf" holding a JPEG becomes "anh.jpg",
+    so that whoever downloads it opens it with the right program."""
+    path = PurePath(name)
+    if path.suffix.lower() == file_type.extension:
+        return name
+    stem = path.stem if path.suffix else name
+    return f"{stem[: 200 - len(file_type.extension)]}{file_type.extension}"
+
+
+def sha256(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def display_name(name: str) -> str:

@@ -691,6 +691,9 @@ class Evidence(models.Model):
     original_name = models.CharField(_("tên tệp gốc"), max_length=200)
     content_type = models.CharField(_("loại tệp"), max_length=100)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    # SHA-256 of the content, hex: the same file twice for one indicator is refused. Files
+    # stored before the column existed keep it empty and are not compared.
+    sha256 = models.CharField(_("mã SHA-256"), max_length=64, blank=True, default="", editable=False)
     # The item of the criterion's evidence checklist this file documents, if any.
     checklist_item = models.CharField(_("mục hồ sơ"), max_length=300, blank=True)
     uploaded_by = models.ForeignKey(
@@ -708,6 +711,13 @@ class Evidence(models.Model):
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("minh chứng")
         verbose_name_plural = _("minh chứng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator", "sha256"],
+                condition=~Q(sha256=""),
+                name="criteria_evidence_unique_content",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,6 +130,11 @@ class Evaluation:
     @property
     def indicators_total(self) -> int:
         return sum(item.indicators_total for item in self.criteria)
+
+    @property
+    def unmet(self) -> list[CriterionEvaluation]:
+        """The criteria not met (not met, without a value or without a threshold), in order."""
+        return [item for item in self.criteria if not item.met]
 
     @property
     def all_met(self) -> bool:
@@ -685,6 +690,17 @@ def assessment_reopen(*, assessment: Assessment, user, reason: str) -> None:
 
 
 @transaction.atomic
+def assessment_withdraw(*, assessment: Assessment, user, reason: str) -> None:
+    """The unit takes back a submission nobody has reviewed yet: it is a draft again, and the
+    reason stays in the workflow history. Once the committee approved or returned it, the
+    assessment is no longer "submitted" and the withdrawal is refused."""
+    reason = _require_reason(reason)
+    _require(can_edit(user, assessment))
+    S = Assessment.State
+    _transition(assessment=assessment, user=user, to=S.DRAFT, allowed_from=(S.SUBMITTED,), reason=reason)
+
+
+@transaction.atomic
 def assessment_bulk_approve(*, assessments: list[Assessment], user, reason: str = "") -> int:
     """Approve several submitted assessments at once; all or none."""
     for assessment in assessments:
@@ -692,29 +708,59 @@ def assessment_bulk_approve(*, assessments: list[Assessment], user, reason: str 
     return len(assessments)
 
 
+class DuplicateEvidence(ValidationError):
+    """The same content is already stored for this indicator; `existing` is that file."""
+
+    def __init__(self, existing: Evidence):
+        self.existing = existing
+        super().__init__(
+            {
+                "file": _("Tệp này đã được tải lên cho chỉ tiêu này: %(name)s.")
+                % {"name": existing.original_name}
+            }
+        )
+
+
 def evidence_add(
     *, assessment: Assessment, indicator: Indicator, user, upload, checklist_item: str = ""
 ) -> Evidence:
-    """Store an uploaded file after checking its size and its type by content."""
+    """Store an uploaded file after checking its size and its type by content. The file is
+    stored, named and served under the extension of its content (a JPEG named ".pdf" becomes
+    ".jpg"); the same content twice for one indicator is refused (DuplicateEvidence)."""
     _require(can_edit(user, assessment))
     if not assessment.is_editable:
         raise AssessmentLocked(assessment)
     if indicator.criterion.criteria_set_id != assessment.criteria_set_id:
         raise ValidationError({"file": _("Chỉ tiêu không thuộc bộ tiêu chí này.")})
     detected = files.check_upload(upload)
+    name = files.display_name(upload.name)
+    detected = files.true_type(name, detected)
+    digest = files.sha256(upload)
+    existing = Evidence.objects.filter(assessment=assessment, indicator=indicator, sha256=digest).first()
+    if existing is not None:
+        raise DuplicateEvidence(existing)
     evidence = Evidence(
         assessment=assessment,
         indicator=indicator,
-        original_name=files.display_name(upload.name),
+        original_name=files.renamed(name, detected),
         content_type=detected.content_type,
         size=upload.size,
+        sha256=digest,
         checklist_item=checklist_item if checklist_item in checklist_names(indicator.criterion) else "",
         uploaded_by=user,
     )
     evidence._history_user = user
     upload.seek(0)
     evidence.file.save(f"upload{detected.extension}", File(upload), save=False)
-    evidence.save()
+    try:
+        with transaction.atomic():
+            evidence.save()
+    except IntegrityError:
+        # The same file sent twice at once: the constraint kept one.
+        evidence.file.delete(save=False)
+        raise DuplicateEvidence(
+            Evidence.objects.get(assessment=assessment, indicator=indicator, sha256=digest)
+        ) from None
     return evidence
 
 

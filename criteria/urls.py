@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/return/", views.return_, name="return"),
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/history/<int:indicator_id>/", views.indicator_history, name="indicator_history"),
     path("<int:pk>/evidence/<int:indicator_id>/", views.evidence_upload, name="evidence_upload"),

@@ -6,9 +6,13 @@ users who may see it but not act get 403 from the services.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,58 +30,148 @@ from .models import Assessment, CriteriaSet, Evidence, Indicator
 from .services import (
     AssessmentConflict,
     AssessmentLocked,
+    DuplicateEvidence,
+    Evaluation,
     InvalidTransition,
     assessment_approve,
     assessment_bulk_approve,
+    assessment_evaluation,
     assessment_open,
     assessment_reopen,
     assessment_return,
     assessment_save,
     assessment_submit,
     assessment_values,
+    assessment_withdraw,
     evidence_add,
     evidence_remove,
     set_catalogue,
 )
 
+# The assessment's own columns a rolled-back save may have changed on the instance.
+STORED_STATE = [
+    "status",
+    "version",
+    "criteria_met",
+    "criteria_total",
+    "indicators_met",
+    "indicators_total",
+    "title_qualified",
+    "updated_at",
+]
+
+
+class _Refused(Exception):
+    """The values typed on the page could not be saved: `response` shows them again."""
+
+    def __init__(self, response: HttpResponse):
+        self.response = response
+
+
+@dataclass
+class _EntryPage:
+    """One assessment's entry page: what every action on it needs to save the typed values
+    first and, when that fails, to show them again with the reason."""
+
+    request: HttpRequest
+    assessment: Assessment
+    permissions: object
+    catalogue: object
+    form: EntryForm | None = None
+
+    @classmethod
+    def load(cls, request: HttpRequest, pk: int) -> _EntryPage:
+        assessment, permissions = get_assessment_for_user(request, pk)
+        commune = assessment.commune or assessment.village.commune
+        return cls(
+            request, assessment, permissions, set_catalogue(assessment.criteria_set, commune.province_id)
+        )
+
+    def render(self, *, conflict=None, status: int = 200, confirm: str = "") -> HttpResponse:
+        assessment = self.assessment
+        rows = assessment_values(assessment)
+        form = self.form or EntryForm(initial=initial_for(rows, assessment.version), catalogue=self.catalogue)
+        context = entry_context(self.request, assessment, self.catalogue, rows, form, self.permissions)
+        general, by_indicator = _split_messages(self.request)
+        for section in context["sections"]:
+            for row in section.rows:
+                row.messages = by_indicator.get(row.indicator.pk, [])
+        context |= {
+            "conflict": conflict,
+            "messages": general,
+            "indicator_messages": by_indicator,
+            "confirm": confirm if confirm in ("submit", "approve") else "",
+        }
+        return render(self.request, "criteria/entry.html", context, status=status)
+
+    def save_typed(self, *, refused: str = "", tag: str = "") -> Evaluation | None:
+        """Save the values that came with the action (the page's form), in the caller's
+        transaction and with the page's version check; None when no values came (the action was
+        posted from elsewhere, or the page was read-only). Raises _Refused with the page to show
+        when the values are invalid, stale or frozen; `refused` says what was therefore not done
+        (beside the indicator `tag` names, if any)."""
+        request = self.request
+        if "version" not in request.POST or not self.permissions.can_edit:
+            return None
+        self.form = EntryForm(request.POST, catalogue=self.catalogue)
+        if not self.form.is_valid():
+            raise self._refused(refused, tag)
+        try:
+            return assessment_save(
+                assessment=self.assessment,
+                user=request.user,
+                values=self.form.values(),
+                expected_version=self.form.cleaned_data["version"],
+                reason=self.form.cleaned_data["reason"],
+                catalogue=self.catalogue,
+            )
+        except AssessmentLocked as error:
+            messages.error(request, str(error), extra_tags=tag)
+            raise _Refused(redirect("criteria:entry", pk=self.assessment.pk)) from error
+        except AssessmentConflict as error:
+            self.form = _rebased(request.POST, self.catalogue, error.assessment.version)
+            raise self._refused(refused, tag, conflict=error) from error
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            raise self._refused(refused, tag) from error
+
+    def _refused(self, refused: str, tag: str, conflict=None) -> _Refused:
+        if refused:
+            messages.error(self.request, refused, extra_tags=tag)
+        return _Refused(self.render(conflict=conflict))
+
+
+def _split_messages(request: HttpRequest) -> tuple[list, dict[int, list]]:
+    """The messages for the top of the page, and those about one indicator (tagged
+    "indicator-<id>"), shown beside it: after an upload the page lands on the indicator."""
+    general, by_indicator = [], defaultdict(list)
+    for message in messages.get_messages(request):
+        tags = dict(tag.split("-", 1) for tag in message.extra_tags.split() if "-" in tag)
+        if tags.get("indicator", "").isdigit():
+            message.evidence_id = int(tags["evidence"]) if tags.get("evidence", "").isdigit() else None
+            by_indicator[int(tags["indicator"])].append(message)
+        else:
+            general.append(message)
+    return general, dict(by_indicator)
+
 
 @login_required
 def entry(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, permissions = get_assessment_for_user(request, pk)
-    commune = assessment.commune or assessment.village.commune
-    catalogue = set_catalogue(assessment.criteria_set, commune.province_id)
-    rows = assessment_values(assessment)
-    conflict = None
-    if request.method == "POST":
-        if not permissions.can_edit:
-            raise PermissionDenied
-        form = EntryForm(request.POST, catalogue=catalogue)
-        if form.is_valid():
-            try:
-                assessment_save(
-                    assessment=assessment,
-                    user=request.user,
-                    values=form.values(),
-                    expected_version=form.cleaned_data["version"],
-                    reason=form.cleaned_data["reason"],
-                    catalogue=catalogue,
-                )
-            except AssessmentLocked as error:
-                messages.error(request, str(error))
-                return redirect("criteria:entry", pk=pk)
-            except AssessmentConflict as error:
-                conflict = error
-                form = _rebased(request.POST, catalogue, error.assessment.version)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, _("Đã lưu số liệu."))
-                return redirect("criteria:entry", pk=pk)
-        rows = assessment_values(assessment) if conflict else rows
-    else:
-        form = EntryForm(initial=initial_for(rows, assessment.version), catalogue=catalogue)
-    context = entry_context(request, assessment, catalogue, rows, form, permissions)
-    return render(request, "criteria/entry.html", context | {"conflict": conflict})
+    page = _EntryPage.load(request, pk)
+    if request.method != "POST":
+        return page.render(confirm=request.GET.get("confirm", ""))
+    if not page.permissions.can_edit:
+        raise PermissionDenied
+    if "version" not in request.POST:
+        page.form = EntryForm(request.POST, catalogue=page.catalogue)
+        return page.render()
+    try:
+        with transaction.atomic():
+            page.save_typed()
+    except _Refused as refused:
+        return refused.response
+    messages.success(request, _("Đã lưu số liệu."))
+    return redirect("criteria:entry", pk=pk)
 
 
 def _rebased(data, catalogue, version: int) -> EntryForm:
@@ -90,6 +184,74 @@ def _rebased(data, catalogue, version: int) -> EntryForm:
     return form
 
 
+def _confirm_url(pk: int, action: str) -> str:
+    return f"{_entry_url(pk)}?confirm={action}#confirm"
+
+
+def _done(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    messages.success(
+        request, _("Trạng thái hồ sơ: %(status)s.") % {"status": assessment.get_status_display()}
+    )
+    return redirect("criteria:entry", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the values typed on the page, then submit; with criteria unmet, the page first asks
+    to confirm (naming them) and the values stay saved."""
+    page = _EntryPage.load(request, pk)
+    assessment = page.assessment
+    if not page.permissions.can_submit:
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            outcome = page.save_typed(refused=_("Chưa gửi hồ sơ: số liệu trên trang chưa lưu được."))
+            saved = outcome is not None and assessment.version != int(request.POST["version"])
+            outcome = outcome or assessment_evaluation(assessment, page.catalogue)
+            if outcome.unmet and request.POST.get("confirm") != "1":
+                if saved:
+                    messages.success(request, _("Đã lưu số liệu."))
+                return redirect(_confirm_url(pk, "submit"))
+            assessment_submit(assessment=assessment, user=request.user)
+    except _Refused as refused:
+        return refused.response
+    except InvalidTransition as error:
+        return _invalid(page, error)
+    return _done(request, assessment)
+
+
+def _invalid(page: _EntryPage, error: InvalidTransition) -> HttpResponse:
+    """A refused step: nothing of the request is kept, the typed values are shown again."""
+    messages.error(page.request, str(error))
+    page.assessment.refresh_from_db(fields=STORED_STATE)
+    if page.form is None:
+        return redirect("criteria:entry", pk=page.assessment.pk)
+    return page.render()
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve; with criteria unmet, the page first asks to confirm, naming them."""
+    assessment, permissions = get_assessment_for_user(request, pk)
+    if not permissions.can_review:
+        raise PermissionDenied
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", [])))
+        return redirect("criteria:entry", pk=pk)
+    if request.POST.get("confirm") != "1" and assessment.status == Assessment.State.SUBMITTED:
+        if assessment_evaluation(assessment).unmet:
+            return redirect(_confirm_url(pk, "approve"))
+    try:
+        assessment_approve(assessment=assessment, user=request.user, **form.cleaned_data)
+    except InvalidTransition as error:
+        messages.error(request, str(error))
+        return redirect("criteria:entry", pk=pk)
+    return _done(request, assessment)
+
+
 def _workflow(request: HttpRequest, pk: int, action, form_class) -> HttpResponse:
     assessment, _permissions = get_assessment_for_user(request, pk)
     form = form_class(request.POST)
@@ -100,26 +262,8 @@ def _workflow(request: HttpRequest, pk: int, action, form_class) -> HttpResponse
         action(assessment=assessment, user=request.user, **form.cleaned_data)
     except (InvalidTransition, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    else:
-        messages.success(
-            request, _("Trạng thái hồ sơ: %(status)s.") % {"status": assessment.get_status_display()}
-        )
-    return redirect("criteria:entry", pk=pk)
-
-
-@login_required
-@require_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(*, assessment, user, reason=""):
-        assessment_submit(assessment=assessment, user=user)
-
-    return _workflow(request, pk, action, ReasonForm)
-
-
-@login_required
-@require_POST
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workflow(request, pk, assessment_approve, ReasonForm)
+        return redirect("criteria:entry", pk=pk)
+    return _done(request, assessment)
 
 
 @login_required
@@ -132,6 +276,13 @@ def return_(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _workflow(request, pk, assessment_reopen, RequiredReasonForm)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit takes back a submission the committee has not reviewed yet."""
+    return _workflow(request, pk, assessment_withdraw, RequiredReasonForm)
 
 
 def _reviewable(user):
@@ -196,26 +347,39 @@ def _back(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_upload(request: HttpRequest, pk: int, indicator_id: int) -> HttpResponse:
-    assessment, _permissions = get_assessment_for_user(request, pk)
+    """Save the values typed on the page, then store the file: a refused file keeps the saved
+    values, and the message shows beside the indicator."""
+    page = _EntryPage.load(request, pk)
     indicator = get_object_or_404(
         Indicator.objects.select_related("criterion"),
         pk=indicator_id,
-        criterion__criteria_set=assessment.criteria_set,
+        criterion__criteria_set=page.assessment.criteria_set,
     )
+    tag = f"indicator-{indicator.pk}"
+    not_uploaded = _("Chưa tải tệp lên: số liệu trên trang chưa lưu được; sửa rồi tải lại.")
     try:
-        evidence_add(
-            assessment=assessment,
+        with transaction.atomic():
+            page.save_typed(refused=not_uploaded, tag=tag)
+    except _Refused as refused:
+        return refused.response
+    try:
+        evidence = evidence_add(
+            assessment=page.assessment,
             indicator=indicator,
             user=request.user,
             upload=request.FILES.get(f"file_{indicator.pk}"),
             checklist_item=request.POST.get(f"item_{indicator.pk}", ""),
         )
+    except DuplicateEvidence as error:
+        messages.error(request, " ".join(error.messages), extra_tags=f"{tag} evidence-{error.existing.pk}")
     except (ValidationError, AssessmentLocked) as error:
-        text = " ".join(getattr(error, "messages", [str(error)]))
-        messages.error(request, f"{indicator.code}: {text}")
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])), extra_tags=tag)
     else:
         messages.success(
-            request, _("Đã tải lên minh chứng cho chỉ tiêu %(code)s.") % {"code": indicator.code}
+            request,
+            _("Đã tải lên %(name)s cho chỉ tiêu %(code)s.")
+            % {"name": evidence.original_name, "code": indicator.code},
+            extra_tags=tag,
         )
     return redirect(f"{_entry_url(pk)}#indicator-{indicator.pk}")
 
@@ -252,13 +416,20 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
 @login_required
 @require_POST
 def evidence_delete(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    """Save the values typed on the page, then remove the file."""
     evidence = _evidence(request.user, evidence_id)
+    tag = f"indicator-{evidence.indicator_id}"
+    page = _EntryPage.load(request, evidence.assessment_id)
     try:
-        evidence_remove(evidence=evidence, user=request.user)
+        with transaction.atomic():
+            page.save_typed(refused=_("Chưa gỡ tệp: số liệu trên trang chưa lưu được."))
+            evidence_remove(evidence=evidence, user=request.user)
+    except _Refused as refused:
+        return refused.response
     except AssessmentLocked as error:
-        messages.error(request, str(error))
+        messages.error(request, str(error), extra_tags=tag)
     else:
-        messages.success(request, _("Đã gỡ tệp %(name)s.") % {"name": evidence.original_name})
+        messages.success(request, _("Đã gỡ tệp %(name)s.") % {"name": evidence.original_name}, extra_tags=tag)
     return redirect(f"{_entry_url(evidence.assessment_id)}#indicator-{evidence.indicator_id}")
 
 

@@ -58,6 +58,9 @@ def test_officer_enters_and_submits_district_returns_then_approves_and_it_locks(
     page.wait_for_selector("[data-testid=evidence-link]")
     assert Evidence.objects.get().original_name == "biên bản.pdf"
     page.get_by_test_id("submit").click()
+    # Criteria are unmet: the page names them and asks to confirm.
+    assert "Tiêu chí 15" in page.get_by_test_id("unmet-criteria").inner_text()
+    page.get_by_test_id("confirm-submit").click()
     page.wait_for_selector("[data-testid=state-%d]:has-text('Đã gửi huyện')" % assessment.pk)
     assert page.locator("[data-testid=save]").count() == 0
 
@@ -76,11 +79,13 @@ def test_officer_enters_and_submits_district_returns_then_approves_and_it_locks(
     page.get_by_test_id("save").click()
     page.wait_for_selector(".alert-success")
     page.get_by_test_id("submit").click()
+    page.get_by_test_id("confirm-submit").click()
     page.wait_for_selector("[data-testid=state-%d]:has-text('Đã gửi huyện')" % assessment.pk)
 
     # The district approves; the officer can no longer edit.
     district_page.goto(entry)
     district_page.get_by_test_id("approve").click()
+    district_page.get_by_test_id("confirm-approve").click()
     district_page.wait_for_selector("[data-testid=lock-badge]")
     page.goto(entry)
     assert page.get_by_test_id("lock-badge").is_visible()

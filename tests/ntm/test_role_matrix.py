@@ -421,6 +421,13 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
         ),
         (IN, GO, NF, NO, NO, NF, GO),
     ),
+    "criteria:withdraw": (
+        lambda w: (
+            (a := w.fresh(Assessment.State.SUBMITTED))
+            and Call("post", url("criteria:withdraw", a.pk), {"reason": "Lý do"}, url("criteria:entry", a.pk))
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
     **{
         f"criteria:{name}": (
             lambda w, name=name, status=status: (
