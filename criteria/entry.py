@@ -80,6 +80,9 @@ def entry_context(
         "editable": editable,
         "can_edit": permissions.can_edit,
         "can_review": permissions.can_review,
+        # Who reviews (communes.access.is_committee): the district committee on the old map,
+        # the province office for a commune without a district (since 1 July 2025).
+        "reviewed_by_province": assessment.commune_of_unit.district_id is None,
         "client_data": _client_data(outcome),
         "status_labels": {
             "met": "✓ " + Status.MET.label,

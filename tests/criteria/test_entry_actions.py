@@ -313,3 +313,22 @@ def test_evidence_is_named_and_stored_under_the_extension_of_its_content(cast, c
 
 
 PDF_HEAD = b"%PDF-1.7\n%%EOF\n"
+
+
+# --- who reviews --------------------------------------------------------------------------
+
+
+def test_the_submit_button_names_who_reviews(client, cast, catalogue):
+    """The district committee on the old map; the province office for a commune without a
+    district (since 1 July 2025)."""
+    from communes.models import Role
+
+    from ..factories import CommuneFactory, user_with_role
+
+    client.force_login(cast.officer_a)
+    text = client.get(entry_url(new_assessment(catalogue, commune=cast.commune_a))).content.decode()
+    assert "Gửi huyện phê duyệt" in text and "Gửi tỉnh phê duyệt" not in text
+    commune = CommuneFactory(district=None, province=cast.province)
+    client.force_login(user_with_role("officer_new", Role.Kind.COMMUNE_OFFICER, commune=commune))
+    text = client.get(entry_url(new_assessment(catalogue, commune=commune))).content.decode()
+    assert "Gửi tỉnh phê duyệt" in text and "Gửi huyện phê duyệt" not in text
