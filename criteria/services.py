@@ -4,13 +4,14 @@ values, and storing the evaluation that dashboards read."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -30,6 +31,7 @@ from .models import (
     IndicatorValue,
     Threshold,
     Transition,
+    same_province,
 )
 from .parsing import check_value, rounded
 
@@ -48,20 +50,35 @@ class SetCatalogue:
 
 
 def set_catalogue(criteria_set: CriteriaSet, province_id: int | None = None) -> SetCatalogue:
-    """The set's criteria, indicators and thresholds in three queries. With `province_id`, only
-    the thresholds that can apply there (national rows and that province's overrides): at
-    national scale every province has its own rows, and one unit needs only its own."""
+    """The set's criteria, indicators and thresholds as a unit of the province is evaluated on
+    them, in three queries: the national indicators and the province's own (on either map), a
+    stand-in giving way where the province has its own indicators (`Indicator.objects.
+    in_catalogue_of`). With `province_id`, only the thresholds that can apply there (national
+    rows and that province's): at national scale every province has its own rows, and one unit
+    needs only its own. With no province, no province's own indicator is included."""
+    indicators = Indicator.objects.in_catalogue_of(province_id).order_by("order", "pk")
     criteria = list(
         criteria_set.criteria.select_related("group").prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.order_by("order"), to_attr="indicator_list")
+            Prefetch("indicators", queryset=indicators, to_attr="indicator_list")
         )
     )
     thresholds: dict[int, list[evaluation.ThresholdRow]] = defaultdict(list)
     rows = Threshold.objects.filter(indicator__criterion__criteria_set=criteria_set)
-    if province_id is not None:
-        rows = rows.filter(Q(province__isnull=True) | Q(province_id=province_id))
+    if province_id is None:
+        rows = rows.filter(indicator__province__isnull=True)
+    else:
+        own = Q(indicator__province_id__in=same_province(province_id))
+        rows = rows.filter(
+            Q(indicator__province__isnull=True, province__isnull=True) | Q(province_id=province_id) | own
+        )
+    own_ids = {item.pk for criterion in criteria for item in criterion.indicator_list if item.province_id}
     for threshold in rows:
-        thresholds[threshold.indicator_id].append(threshold.as_row())
+        row = threshold.as_row()
+        if threshold.indicator_id in own_ids:
+            # The province's own indicator counts in the province on either map: its rows
+            # apply to the unit's province whichever map entered them.
+            row = replace(row, province_id=province_id)
+        thresholds[threshold.indicator_id].append(row)
     return SetCatalogue(criteria_set, criteria, thresholds)
 
 
@@ -194,7 +211,7 @@ def assessment_evaluation(assessment: Assessment, catalogue: SetCatalogue | None
 
 def _evaluate_rows(assessment: Assessment, catalogue: SetCatalogue | None, rows: dict) -> Evaluation:
     return evaluate(
-        catalogue or set_catalogue(assessment.criteria_set),
+        catalogue or set_catalogue(assessment.criteria_set, assessment.commune_of_unit.province_id),
         assessment_context(assessment),
         assessment.year,
         {indicator_id: row.value for indicator_id, row in rows.items()},
@@ -355,11 +372,24 @@ def assessments_reevaluate(
     regions = regions_by_code()
     count = 0
     for criteria_set in _prerequisites_first(list(sets)):
-        ids = list(scope.filter(criteria_set=criteria_set).order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(ids), REEVALUATION_BATCH):
-            batch = ids[start : start + REEVALUATION_BATCH]
-            count += _reevaluate_batch(criteria_set, batch, province_id, regions)
+        # Batches of one province each: a unit is evaluated on its province's catalogue (the
+        # province's own indicators and thresholds, `set_catalogue`).
+        for unit_province_id, ids in _ids_by_province(scope.filter(criteria_set=criteria_set)).items():
+            for start in range(0, len(ids), REEVALUATION_BATCH):
+                batch = ids[start : start + REEVALUATION_BATCH]
+                count += _reevaluate_batch(criteria_set, batch, unit_province_id, regions)
     return count
+
+
+def _ids_by_province(scope) -> dict[int, list[int]]:
+    """The assessments' ids by the province of their unit, in one query."""
+    rows = scope.annotate(
+        unit_province_id=Coalesce("commune__province_id", "village__commune__province_id")
+    ).values_list("unit_province_id", "pk")
+    by_province: dict[int, list[int]] = defaultdict(list)
+    for unit_province_id, pk in rows.order_by("unit_province_id", "pk"):
+        by_province[unit_province_id].append(pk)
+    return by_province
 
 
 def _prerequisites_first(sets: list[CriteriaSet]) -> list[CriteriaSet]:
@@ -376,7 +406,7 @@ def _prerequisites_first(sets: list[CriteriaSet]) -> list[CriteriaSet]:
 
 @transaction.atomic
 def _reevaluate_batch(
-    criteria_set: CriteriaSet, ids: list[int], province_id: int | None, regions: dict[str, Region]
+    criteria_set: CriteriaSet, ids: list[int], province_id: int, regions: dict[str, Region]
 ) -> int:
     # The rows are locked before the catalogue is read: a change committed while this batch
     # waited is then both read here and seen in the pending mark, which stays set otherwise.
@@ -551,7 +581,7 @@ def assessment_save(
     (AssessmentConflict, listing what the others changed); bumps the version, keeps history
     with `reason`, and stores the new evaluation.
     """
-    catalogue = catalogue or set_catalogue(assessment.criteria_set)
+    catalogue = catalogue or set_catalogue(assessment.criteria_set, assessment.commune_of_unit.province_id)
     indicators = _check_values(catalogue, values)
     with transaction.atomic():
         current = Assessment.objects.select_for_update().get(pk=assessment.pk)

@@ -198,7 +198,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 def evidence_upload(request: HttpRequest, pk: int, indicator_id: int) -> HttpResponse:
     assessment, _permissions = get_assessment_for_user(request, pk)
     indicator = get_object_or_404(
-        Indicator.objects.select_related("criterion"),
+        Indicator.objects.in_catalogue_of(assessment.commune_of_unit.province_id).select_related("criterion"),
         pk=indicator_id,
         criterion__criteria_set=assessment.criteria_set,
     )
