@@ -3,6 +3,7 @@ values, and storing the evaluation that dashboards read."""
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -11,12 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from communes.models import Commune, Region, Village
+from communes.models import Commune, Province, Region, Village
 
 from . import evaluation, files
 from .access import can_edit, can_review
@@ -80,6 +80,70 @@ def set_catalogue(criteria_set: CriteriaSet, province_id: int | None = None) -> 
             row = replace(row, province_id=province_id)
         thresholds[threshold.indicator_id].append(row)
     return SetCatalogue(criteria_set, criteria, thresholds)
+
+
+def set_catalogues(criteria_set: CriteriaSet, provinces: list[Province]) -> dict[int, SetCatalogue]:
+    """By province id, the catalogue `set_catalogue` gives a unit of each province, in three
+    queries whatever their number (a re-evaluation batch holds units of many provinces). The
+    rule is `Indicator.objects.in_catalogue_of`'s, applied here to rows read once."""
+    ids = [province.pk for province in provinces]
+    family = set(ids) | {province.successor_id for province in provinces if province.successor_id}
+    own = Q(province_id__in=family) | Q(province__successor_id__in=ids)
+    indicators = (
+        Indicator.objects.filter(Q(province__isnull=True) | own, is_active=True)
+        .select_related("province")
+        .order_by("order", "pk")
+    )
+    criteria = list(
+        criteria_set.criteria.select_related("group").prefetch_related(
+            Prefetch("indicators", queryset=indicators, to_attr="indicator_list")
+        )
+    )
+    rows = Threshold.objects.filter(indicator__criterion__criteria_set=criteria_set).filter(
+        Q(indicator__province__isnull=True, province__isnull=True)
+        | Q(indicator__province__isnull=True, province_id__in=ids)
+        | Q(indicator__province_id__in=family)
+        | Q(indicator__province__successor_id__in=ids)
+    )
+    by_indicator: dict[int, list[evaluation.ThresholdRow]] = defaultdict(list)
+    for threshold in rows:
+        by_indicator[threshold.indicator_id].append(threshold.as_row())
+    return {
+        province.pk: _province_view(criteria_set, criteria, by_indicator, province) for province in provinces
+    }
+
+
+def _province_view(
+    criteria_set: CriteriaSet,
+    criteria: list[Criterion],
+    by_indicator: dict[int, list[evaluation.ThresholdRow]],
+    province: Province,
+) -> SetCatalogue:
+    own = {item.pk for criterion in criteria for item in criterion.indicator_list if _is_own(item, province)}
+    replaced = {
+        item.criterion_id for criterion in criteria for item in criterion.indicator_list if item.pk in own
+    }
+    views, thresholds = [], {}
+    for criterion in criteria:
+        view = copy.copy(criterion)
+        view.indicator_list = [
+            item
+            for item in criterion.indicator_list
+            if item.pk in own
+            or (item.province_id is None and not (item.is_placeholder and criterion.pk in replaced))
+        ]
+        for item in view.indicator_list:
+            found = by_indicator.get(item.pk, [])
+            # As in `set_catalogue`: a province's own rows apply to the unit's province.
+            thresholds[item.pk] = (
+                [replace(row, province_id=province.pk) for row in found] if item.pk in own else found
+            )
+        views.append(view)
+    return SetCatalogue(criteria_set, views, thresholds)
+
+
+def _is_own(indicator: Indicator, province: Province) -> bool:
+    return indicator.province_id is not None and indicator.applies_in(province)
 
 
 @dataclass(frozen=True)
@@ -372,24 +436,11 @@ def assessments_reevaluate(
     regions = regions_by_code()
     count = 0
     for criteria_set in _prerequisites_first(list(sets)):
-        # Batches of one province each: a unit is evaluated on its province's catalogue (the
-        # province's own indicators and thresholds, `set_catalogue`).
-        for unit_province_id, ids in _ids_by_province(scope.filter(criteria_set=criteria_set)).items():
-            for start in range(0, len(ids), REEVALUATION_BATCH):
-                batch = ids[start : start + REEVALUATION_BATCH]
-                count += _reevaluate_batch(criteria_set, batch, unit_province_id, regions)
+        ids = list(scope.filter(criteria_set=criteria_set).order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), REEVALUATION_BATCH):
+            batch = ids[start : start + REEVALUATION_BATCH]
+            count += _reevaluate_batch(criteria_set, batch, regions)
     return count
-
-
-def _ids_by_province(scope) -> dict[int, list[int]]:
-    """The assessments' ids by the province of their unit, in one query."""
-    rows = scope.annotate(
-        unit_province_id=Coalesce("commune__province_id", "village__commune__province_id")
-    ).values_list("unit_province_id", "pk")
-    by_province: dict[int, list[int]] = defaultdict(list)
-    for unit_province_id, pk in rows.order_by("unit_province_id", "pk"):
-        by_province[unit_province_id].append(pk)
-    return by_province
 
 
 def _prerequisites_first(sets: list[CriteriaSet]) -> list[CriteriaSet]:
@@ -405,9 +456,7 @@ def _prerequisites_first(sets: list[CriteriaSet]) -> list[CriteriaSet]:
 
 
 @transaction.atomic
-def _reevaluate_batch(
-    criteria_set: CriteriaSet, ids: list[int], province_id: int, regions: dict[str, Region]
-) -> int:
+def _reevaluate_batch(criteria_set: CriteriaSet, ids: list[int], regions: dict[str, Region]) -> int:
     # The rows are locked before the catalogue is read: a change committed while this batch
     # waited is then both read here and seen in the pending mark, which stays set otherwise.
     assessments = list(
@@ -420,8 +469,10 @@ def _reevaluate_batch(
         )
         .select_for_update(of=("self",))
     )
-    catalogue = set_catalogue(criteria_set, province_id)
-    indicators = {indicator.pk: indicator for indicator in catalogue.indicators}
+    # A batch holds units of several provinces, each evaluated on its province's catalogue.
+    provinces = {item.commune_of_unit.province_id: item.commune_of_unit.province for item in assessments}
+    catalogues = set_catalogues(criteria_set, list(provinces.values()))
+    indicators = {item.pk: item for catalogue in catalogues.values() for item in catalogue.indicators}
     rows: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
     for row in IndicatorValue.objects.filter(assessment_id__in=ids, indicator_id__in=indicators):
         row.indicator = indicators[row.indicator_id]
@@ -431,6 +482,7 @@ def _reevaluate_batch(
         assessment.criteria_set = criteria_set
         values = {indicator_id: row.value for indicator_id, row in rows[assessment.pk].items()}
         context = assessment_context(assessment, regions)
+        catalogue = catalogues[assessment.commune_of_unit.province_id]
         evaluated.append(
             (assessment, evaluate(catalogue, context, assessment.year, values), rows[assessment.pk])
         )

@@ -23,6 +23,7 @@ from criteria.services import (
     assessment_save,
     assessments_reevaluate,
     set_catalogue,
+    set_catalogues,
 )
 from reports.excel import commune_table
 
@@ -207,6 +208,27 @@ def test_a_re_evaluation_of_the_whole_country_keeps_each_provinces_own_catalogue
     assert ha_tinh.indicators_total == other.indicators_total == 10
     assert ha_tinh.results.get(criterion__code="1").indicators_total == 1
     assert ha_tinh.values.get(indicator__province=cast.province).status == "no_threshold"  # no group yet
+
+
+def test_the_catalogues_of_a_batch_of_provinces_are_those_of_each_province(client, cast, bac_ninh, new_set):
+    add(client, cast)
+    client.force_login(bac_ninh.office)
+    url = reverse("criteria:province_indicator_add", args=[bac_ninh.province.key, NEW_SET, "2"])
+    assert (
+        client.post(
+            url, {"code": "2.1", "name_vi": "Chỉ tiêu của Bắc Ninh", "kind": "bool"} | DECISION
+        ).status_code
+        == 302
+    )
+    both = set_catalogues(new_set, [cast.province, bac_ninh.province])
+    for province in (cast.province, bac_ninh.province):
+        alone = set_catalogue(new_set, province.pk)
+        assert [item.pk for item in both[province.pk].indicators] == [item.pk for item in alone.indicators]
+        assert {key: rows for key, rows in both[province.pk].thresholds.items() if rows} == {
+            key: rows
+            for key, rows in alone.thresholds.items()
+            if key in {item.pk for item in alone.indicators}
+        }
 
 
 def test_the_commune_table_of_a_ha_tinh_commune_has_its_row(client, cast, bac_ninh, new_set):
