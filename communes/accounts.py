@@ -1,5 +1,5 @@
 """The accounts a province office manages: the commune officers and village heads of its
-communes. It creates them, takes roles away and hands out one-time codes with which a user
+communes. It creates them, gives them further roles, takes roles away and hands out one-time codes with which a user
 sets their own password, without e-mail.
 
 An office manages a user only if every role of the user is a commune officer's or a village
@@ -188,6 +188,36 @@ def account_create(
     role._history_user = by
     role.save()
     return NewAccount(user=user, role=role, code=one_time_code_issue(user=user, by=by))
+
+
+@transaction.atomic
+def role_add(
+    *,
+    by,
+    province: Province,
+    user,
+    kind: str,
+    commune: Commune | None = None,
+    village: Village | None = None,
+) -> Role:
+    """A further role in the province for an account the office manages (a commune officer
+    who also heads a village, or who moves to a second commune). Refuses a unit outside the
+    province, an account the office does not manage and a role the account already has."""
+    _check_unit(province, kind, commune, village)
+    # The account is locked first: two offices' clicks cannot both add the same role.
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    check_managed(province, user)
+    if not user.is_active:
+        raise AccountRefused(_("Tài khoản %(username)s đã bị khóa.") % {"username": user.username})
+    if Role.objects.filter(user=user, kind=kind, commune=commune, village=village).exists():
+        raise AccountRefused(
+            _("Tài khoản %(username)s đã có vai trò %(role)s ở %(unit)s.")
+            % {"username": user.username, "role": Role.Kind(kind).label, "unit": (village or commune).name}
+        )
+    role = Role(user=user, kind=kind, commune=commune, village=village)
+    role._history_user = by
+    role.save()
+    return role
 
 
 @transaction.atomic

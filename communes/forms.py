@@ -68,14 +68,17 @@ class VillageChoiceField(forms.ModelChoiceField):
         return f"{obj.commune.name} — {obj.name}"
 
 
+KINDS = [
+    (Role.Kind.COMMUNE_OFFICER, Role.Kind.COMMUNE_OFFICER.label),
+    (Role.Kind.VILLAGE_HEAD, Role.Kind.VILLAGE_HEAD.label),
+]
+
+
 class AccountForm(forms.Form):
     """A new commune officer or village head of the province. No password: the account gets a
     one-time code with which its user chooses one."""
 
-    KINDS = [
-        (Role.Kind.COMMUNE_OFFICER, Role.Kind.COMMUNE_OFFICER.label),
-        (Role.Kind.VILLAGE_HEAD, Role.Kind.VILLAGE_HEAD.label),
-    ]
+    KINDS = KINDS
 
     username = forms.CharField(
         label=_("Tên đăng nhập"),
@@ -119,6 +122,38 @@ class AccountForm(forms.Form):
             data["commune"] = None
             if not data.get("village"):
                 self.add_error("village", _("Chọn thôn của trưởng thôn."))
+        return data
+
+
+class RoleAddForm(forms.Form):
+    """A further role for an existing account: the kind and the unit, named by its code (the
+    accounts page suggests the province's communes and villages by name)."""
+
+    kind = forms.ChoiceField(label=_("Vai trò"), choices=KINDS)
+    unit = forms.CharField(
+        label=_("Mã xã (cán bộ NTM xã) hoặc mã thôn (trưởng thôn)"),
+        max_length=20,
+        error_messages={"required": _("Chọn xã hoặc thôn của vai trò.")},
+    )
+
+    def __init__(self, *args, province: Province, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.province = province
+
+    def clean(self):
+        data = super().clean()
+        kind, code = data.get("kind"), (data.get("unit") or "").strip()
+        data["commune"] = data["village"] = None
+        if not kind or not code:
+            return data
+        if kind == Role.Kind.COMMUNE_OFFICER:
+            data["commune"] = Commune.objects.filter(province=self.province, code=code).first()
+            if data["commune"] is None:
+                self.add_error("unit", _("Tỉnh không có xã mã %(code)s.") % {"code": code})
+        else:
+            data["village"] = Village.objects.filter(commune__province=self.province, code=code).first()
+            if data["village"] is None:
+                self.add_error("unit", _("Tỉnh không có thôn mã %(code)s.") % {"code": code})
         return data
 
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("provinces/<str:code>/accounts/", views_office.office_accounts, name="office_accounts"),
     path("provinces/<str:code>/accounts/new/", views_office.account_create, name="account_create"),
     path("provinces/<str:code>/accounts/<int:user_id>/code/", views_office.account_code, name="account_code"),
+    path("provinces/<str:code>/accounts/<int:user_id>/roles/new/", views_office.role_add, name="role_add"),
     path(
         "provinces/<str:code>/roles/<int:role_id>/deactivate/",
         views_office.role_deactivate,

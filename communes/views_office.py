@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
+from django.db.models import Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,8 +26,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import accounts, office
 from .access import get_office_province_or_404
-from .forms import AccountForm, ClassificationForm
-from .models import OneTimeCode, Province, Role
+from .forms import AccountForm, ClassificationForm, RoleAddForm
+from .models import Commune, OneTimeCode, Province, Role, Village
 
 
 @login_required
@@ -123,8 +124,59 @@ def office_accounts(request: HttpRequest, code: str) -> HttpResponse:
         AccountRow(role=role, managed=role.user_id in managed, code=codes.get(role.user_id), now=now)
         for role in roles
     ]
-    context = {"province": province, "rows": rows, "users": len(user_ids)}
+    # The form adding a role stands under the account's first row only.
+    first_role: dict[int, int] = {}
+    for row in rows:
+        first_role.setdefault(row.role.user_id, row.role.pk)
+    context = {
+        "province": province,
+        "rows": rows,
+        "users": len(user_ids),
+        "firsts": set(first_role.values()),
+        "units": _unit_suggestions(province) if managed else [],
+        "kinds": RoleAddForm.base_fields["kind"].choices,
+    }
     return render(request, "communes/office_accounts.html", context)
+
+
+def _unit_suggestions(province: Province) -> list[tuple[str, str]]:
+    """(code, label) of the province's communes and villages, in one query: what the form
+    adding a role suggests as its user types."""
+    communes = Commune.objects.filter(province=province).values_list("code", "name", Value(""))
+    villages = Village.objects.filter(commune__province=province).values_list("code", "name", "commune__name")
+    rows = sorted(communes.union(villages, all=True), key=lambda row: (row[2], row[1]))
+    return [(code, f"{name}, {commune}" if commune else name) for code, name, commune in rows]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_add(request: HttpRequest, code: str, user_id: int) -> HttpResponse:
+    """A further role for an account the office manages."""
+    province = get_office_province_or_404(request.user, code)
+    user = _managed_user_or_404(province, user_id)
+    form = RoleAddForm(request.POST or None, province=province)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            role = accounts.role_add(
+                by=request.user,
+                province=province,
+                user=user,
+                kind=data["kind"],
+                commune=data["commune"],
+                village=data["village"],
+            )
+        except accounts.AccountRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Đã thêm vai trò %(role)s cho %(username)s.")
+                % {"role": role.get_kind_display(), "username": user.username},
+            )
+            return redirect("communes:office_accounts", code=province.key)
+    context = {"province": province, "account": user, "form": form}
+    return render(request, "communes/role_add.html", context, status=400 if form.errors else 200)
 
 
 @never_cache

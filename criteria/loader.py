@@ -2,8 +2,9 @@
 
 Idempotent, keyed by natural keys (set code, group code, criterion code, indicator code). The
 national thresholds of a loaded indicator are replaced by the file's; what provinces entered is
-never touched: their thresholds (rows with a province), the indicators added to a set outside
-its file, and a criterion they detailed that the file leaves undetailed. Unknown (null)
+never touched: their thresholds (rows with a province), their own indicators (rows with a
+province: no lookup here reads them, and nothing is ever deleted), the indicators added to a set
+outside its file, and a criterion they detailed that the file leaves undetailed. Unknown (null)
 thresholds create no row, so such an indicator evaluates as "threshold not set".
 """
 
@@ -252,10 +253,10 @@ def _load_indicator(criterion, spec, order) -> None:
     except ValueError as error:
         raise CatalogueError(f"chỉ tiêu {code}: loại giá trị không hợp lệ {spec['kind']!r}") from error
     confidence = spec.get("confidence") or {}
-    indicator, _ = Indicator.objects.update_or_create(
-        criterion=criterion,
-        code=code,
-        defaults={
+    indicator = _save_national_indicator(
+        criterion,
+        code,
+        {
             "name_vi": spec["name_vi"],
             "name_en": spec.get("name_en", "") or "",
             "kind": kind.value,
@@ -271,6 +272,22 @@ def _load_indicator(criterion, spec, order) -> None:
     if kind is Kind.LEVEL and not indicator.levels:
         raise CatalogueError(f"chỉ tiêu {code}: loại 'level' cần danh sách 'levels'")
     _replace_national_thresholds(indicator, kind, _threshold_specs(spec))
+
+
+def _save_national_indicator(criterion: Criterion, code: str, values: dict[str, Any]) -> Indicator:
+    """The national indicator `code` of the criterion as the file says. Only national rows are
+    looked up: a province's own indicator of the same code is never read or written. A row
+    already as the file says is not written again (no history row)."""
+    indicator = Indicator.objects.national().filter(criterion=criterion, code=code).first()
+    if indicator is None:
+        indicator = Indicator(criterion=criterion, code=code, province=None)
+    elif all(getattr(indicator, name) == value for name, value in values.items()):
+        return indicator
+    for name, value in values.items():
+        setattr(indicator, name, value)
+    indicator._change_reason = "load_catalogue"
+    indicator.save()
+    return indicator
 
 
 def looser_province_thresholds(criteria_set: CriteriaSet) -> list[str]:

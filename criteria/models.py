@@ -67,10 +67,15 @@ class CriteriaSetQuerySet(models.QuerySet):
         """The national sets and the sets of this province on either map: a province's set is
         confined to it, to the province it became part of in 2025 and to the one it succeeds
         (`CriteriaSet.applies_in`). The province is named in a subquery: no join, no duplicates."""
-        same = Province.objects.filter(
-            Q(pk=province_id) | Q(successor_id=province_id) | Q(predecessors__id=province_id)
-        ).values("pk")
-        return self.filter(Q(province__isnull=True) | Q(province_id__in=same))
+        return self.filter(Q(province__isnull=True) | Q(province_id__in=same_province(province_id)))
+
+
+def same_province(province_id: int):
+    """The ids of the province on either map (itself, the old provinces it succeeds and its
+    successor), as a subquery."""
+    return Province.objects.filter(
+        Q(pk=province_id) | Q(successor_id=province_id) | Q(predecessors__id=province_id)
+    ).values("pk")
 
 
 class CriteriaSet(BilingualName):
@@ -262,6 +267,31 @@ class Criterion(BilingualName):
         return f"{self.code}. {self.name}"
 
 
+class IndicatorQuerySet(models.QuerySet):
+    def national(self):
+        return self.filter(province__isnull=True)
+
+    def of_province(self, province_id: int):
+        """The province's own indicators, on either map (see `same_province`)."""
+        return self.filter(province_id__in=same_province(province_id))
+
+    def for_province(self, province_id: int | None):
+        """The national indicators and the province's own (none with no province)."""
+        if province_id is None:
+            return self.national()
+        return self.filter(Q(province__isnull=True) | Q(province_id__in=same_province(province_id)))
+
+    def in_catalogue_of(self, province_id: int | None):
+        """The indicators a unit of the province is evaluated on, in one query: the active
+        national ones and the province's own active ones, where a stand-in gives way under a
+        criterion in which the province has an active indicator of its own."""
+        active = self.filter(is_active=True).for_province(province_id)
+        if province_id is None:
+            return active
+        replaced = Indicator.objects.of_province(province_id).filter(is_active=True).values("criterion_id")
+        return active.exclude(is_placeholder=True, criterion_id__in=replaced)
+
+
 class Indicator(BilingualName):
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField(_("mã chỉ tiêu"), max_length=12)
@@ -288,21 +318,61 @@ class Indicator(BilingualName):
         _("giá trị tham khảo (không phải ngưỡng pháp lý)"), default=dict, blank=True
     )
     note = models.TextField(_("ghi chú"), blank=True)
+    # A province's own indicator, entered by its office under a criterion whose national
+    # content is a stand-in; it counts for that province's units only (see
+    # `IndicatorQuerySet.in_catalogue_of`). Null for the national catalogue's indicators.
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("tỉnh ban hành"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_indicators",
+    )
+    # A deactivated indicator no longer counts; the values entered for it stay stored.
+    is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    source = models.CharField(_("nguồn / quyết định"), max_length=300, blank=True)
+    # Who added or changed a province's indicator and when, with the decision it cited.
+    history = HistoricalRecords()
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["criterion__criteria_set", "criterion__order", "order"]
         verbose_name = _("chỉ tiêu")
         verbose_name_plural = _("chỉ tiêu")
         constraints = [
-            models.UniqueConstraint(fields=["criterion", "code"], name="criteria_indicator_unique_code"),
+            models.UniqueConstraint(
+                fields=["criterion", "code"],
+                name="criteria_indicator_unique_code",
+                condition=Q(province__isnull=True),
+            ),
+            models.UniqueConstraint(
+                fields=["criterion", "province", "code"],
+                name="criteria_indicator_unique_province_code",
+                condition=Q(province__isnull=False),
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=[kind.value for kind in Kind]),
                 name="criteria_indicator_known_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(province__isnull=True) | Q(is_placeholder=False),
+                name="criteria_indicator_province_not_placeholder",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def applies_in(self, province: Province) -> bool:
+        """Whether a unit of `province` is evaluated on the indicator: a national one anywhere,
+        a province's own in that province on either map (as `CriteriaSet.applies_in`)."""
+        if self.province_id is None:
+            return True
+        return self.province_id in (province.pk, province.successor_id) or (
+            self.province.successor_id == province.pk
+        )
 
     @property
     def value_kind(self) -> Kind:
@@ -366,10 +436,17 @@ class Threshold(models.Model):
         super().clean()
         if self.province_id is None or self.indicator_id is None:
             return
-        indicator = Indicator.objects.select_related("criterion__criteria_set__province").get(
+        indicator = Indicator.objects.select_related("criterion__criteria_set__province", "province").get(
             pk=self.indicator_id
         )
         criteria_set = indicator.criterion.criteria_set
+        if indicator.province_id is not None and not indicator.applies_in(self.province):
+            raise ValidationError(
+                {
+                    "province": _("Chỉ tiêu %(code)s là chỉ tiêu riêng của tỉnh %(province)s.")
+                    % {"code": indicator.code, "province": indicator.province.name}
+                }
+            )
         if not criteria_set.applies_in(self.province):
             raise ValidationError(
                 {

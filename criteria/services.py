@@ -3,8 +3,9 @@ values, and storing the evaluation that dashboards read."""
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from communes.models import Commune, Region, Village
+from communes.models import Commune, Province, Region, Village
 
 from . import evaluation, files
 from .access import can_edit, can_review
@@ -30,6 +31,7 @@ from .models import (
     IndicatorValue,
     Threshold,
     Transition,
+    same_province,
 )
 from .parsing import check_value, rounded
 
@@ -48,21 +50,100 @@ class SetCatalogue:
 
 
 def set_catalogue(criteria_set: CriteriaSet, province_id: int | None = None) -> SetCatalogue:
-    """The set's criteria, indicators and thresholds in three queries. With `province_id`, only
-    the thresholds that can apply there (national rows and that province's overrides): at
-    national scale every province has its own rows, and one unit needs only its own."""
+    """The set's criteria, indicators and thresholds as a unit of the province is evaluated on
+    them, in three queries: the national indicators and the province's own (on either map), a
+    stand-in giving way where the province has its own indicators (`Indicator.objects.
+    in_catalogue_of`). With `province_id`, only the thresholds that can apply there (national
+    rows and that province's): at national scale every province has its own rows, and one unit
+    needs only its own. With no province, no province's own indicator is included."""
+    indicators = Indicator.objects.in_catalogue_of(province_id).order_by("order", "pk")
     criteria = list(
         criteria_set.criteria.select_related("group").prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.order_by("order"), to_attr="indicator_list")
+            Prefetch("indicators", queryset=indicators, to_attr="indicator_list")
         )
     )
     thresholds: dict[int, list[evaluation.ThresholdRow]] = defaultdict(list)
     rows = Threshold.objects.filter(indicator__criterion__criteria_set=criteria_set)
-    if province_id is not None:
-        rows = rows.filter(Q(province__isnull=True) | Q(province_id=province_id))
+    if province_id is None:
+        rows = rows.filter(indicator__province__isnull=True)
+    else:
+        own = Q(indicator__province_id__in=same_province(province_id))
+        rows = rows.filter(
+            Q(indicator__province__isnull=True, province__isnull=True) | Q(province_id=province_id) | own
+        )
+    own_ids = {item.pk for criterion in criteria for item in criterion.indicator_list if item.province_id}
     for threshold in rows:
-        thresholds[threshold.indicator_id].append(threshold.as_row())
+        row = threshold.as_row()
+        if threshold.indicator_id in own_ids:
+            # The province's own indicator counts in the province on either map: its rows
+            # apply to the unit's province whichever map entered them.
+            row = replace(row, province_id=province_id)
+        thresholds[threshold.indicator_id].append(row)
     return SetCatalogue(criteria_set, criteria, thresholds)
+
+
+def set_catalogues(criteria_set: CriteriaSet, provinces: list[Province]) -> dict[int, SetCatalogue]:
+    """By province id, the catalogue `set_catalogue` gives a unit of each province, in three
+    queries whatever their number (a re-evaluation batch holds units of many provinces). The
+    rule is `Indicator.objects.in_catalogue_of`'s, applied here to rows read once."""
+    ids = [province.pk for province in provinces]
+    family = set(ids) | {province.successor_id for province in provinces if province.successor_id}
+    own = Q(province_id__in=family) | Q(province__successor_id__in=ids)
+    indicators = (
+        Indicator.objects.filter(Q(province__isnull=True) | own, is_active=True)
+        .select_related("province")
+        .order_by("order", "pk")
+    )
+    criteria = list(
+        criteria_set.criteria.select_related("group").prefetch_related(
+            Prefetch("indicators", queryset=indicators, to_attr="indicator_list")
+        )
+    )
+    rows = Threshold.objects.filter(indicator__criterion__criteria_set=criteria_set).filter(
+        Q(indicator__province__isnull=True, province__isnull=True)
+        | Q(indicator__province__isnull=True, province_id__in=ids)
+        | Q(indicator__province_id__in=family)
+        | Q(indicator__province__successor_id__in=ids)
+    )
+    by_indicator: dict[int, list[evaluation.ThresholdRow]] = defaultdict(list)
+    for threshold in rows:
+        by_indicator[threshold.indicator_id].append(threshold.as_row())
+    return {
+        province.pk: _province_view(criteria_set, criteria, by_indicator, province) for province in provinces
+    }
+
+
+def _province_view(
+    criteria_set: CriteriaSet,
+    criteria: list[Criterion],
+    by_indicator: dict[int, list[evaluation.ThresholdRow]],
+    province: Province,
+) -> SetCatalogue:
+    own = {item.pk for criterion in criteria for item in criterion.indicator_list if _is_own(item, province)}
+    replaced = {
+        item.criterion_id for criterion in criteria for item in criterion.indicator_list if item.pk in own
+    }
+    views, thresholds = [], {}
+    for criterion in criteria:
+        view = copy.copy(criterion)
+        view.indicator_list = [
+            item
+            for item in criterion.indicator_list
+            if item.pk in own
+            or (item.province_id is None and not (item.is_placeholder and criterion.pk in replaced))
+        ]
+        for item in view.indicator_list:
+            found = by_indicator.get(item.pk, [])
+            # As in `set_catalogue`: a province's own rows apply to the unit's province.
+            thresholds[item.pk] = (
+                [replace(row, province_id=province.pk) for row in found] if item.pk in own else found
+            )
+        views.append(view)
+    return SetCatalogue(criteria_set, views, thresholds)
+
+
+def _is_own(indicator: Indicator, province: Province) -> bool:
+    return indicator.province_id is not None and indicator.applies_in(province)
 
 
 @dataclass(frozen=True)
@@ -199,7 +280,7 @@ def assessment_evaluation(assessment: Assessment, catalogue: SetCatalogue | None
 
 def _evaluate_rows(assessment: Assessment, catalogue: SetCatalogue | None, rows: dict) -> Evaluation:
     return evaluate(
-        catalogue or set_catalogue(assessment.criteria_set),
+        catalogue or set_catalogue(assessment.criteria_set, assessment.commune_of_unit.province_id),
         assessment_context(assessment),
         assessment.year,
         {indicator_id: row.value for indicator_id, row in rows.items()},
@@ -363,7 +444,7 @@ def assessments_reevaluate(
         ids = list(scope.filter(criteria_set=criteria_set).order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), REEVALUATION_BATCH):
             batch = ids[start : start + REEVALUATION_BATCH]
-            count += _reevaluate_batch(criteria_set, batch, province_id, regions)
+            count += _reevaluate_batch(criteria_set, batch, regions)
     return count
 
 
@@ -380,9 +461,7 @@ def _prerequisites_first(sets: list[CriteriaSet]) -> list[CriteriaSet]:
 
 
 @transaction.atomic
-def _reevaluate_batch(
-    criteria_set: CriteriaSet, ids: list[int], province_id: int | None, regions: dict[str, Region]
-) -> int:
+def _reevaluate_batch(criteria_set: CriteriaSet, ids: list[int], regions: dict[str, Region]) -> int:
     # The rows are locked before the catalogue is read: a change committed while this batch
     # waited is then both read here and seen in the pending mark, which stays set otherwise.
     assessments = list(
@@ -395,8 +474,10 @@ def _reevaluate_batch(
         )
         .select_for_update(of=("self",))
     )
-    catalogue = set_catalogue(criteria_set, province_id)
-    indicators = {indicator.pk: indicator for indicator in catalogue.indicators}
+    # A batch holds units of several provinces, each evaluated on its province's catalogue.
+    provinces = {item.commune_of_unit.province_id: item.commune_of_unit.province for item in assessments}
+    catalogues = set_catalogues(criteria_set, list(provinces.values()))
+    indicators = {item.pk: item for catalogue in catalogues.values() for item in catalogue.indicators}
     rows: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
     for row in IndicatorValue.objects.filter(assessment_id__in=ids, indicator_id__in=indicators):
         row.indicator = indicators[row.indicator_id]
@@ -406,6 +487,7 @@ def _reevaluate_batch(
         assessment.criteria_set = criteria_set
         values = {indicator_id: row.value for indicator_id, row in rows[assessment.pk].items()}
         context = assessment_context(assessment, regions)
+        catalogue = catalogues[assessment.commune_of_unit.province_id]
         evaluated.append(
             (assessment, evaluate(catalogue, context, assessment.year, values), rows[assessment.pk])
         )
@@ -556,7 +638,7 @@ def assessment_save(
     (AssessmentConflict, listing what the others changed); bumps the version, keeps history
     with `reason`, and stores the new evaluation.
     """
-    catalogue = catalogue or set_catalogue(assessment.criteria_set)
+    catalogue = catalogue or set_catalogue(assessment.criteria_set, assessment.commune_of_unit.province_id)
     indicators = _check_values(catalogue, values)
     with transaction.atomic():
         current = Assessment.objects.select_for_update().get(pk=assessment.pk)

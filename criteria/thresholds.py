@@ -56,18 +56,26 @@ class ThresholdLine:
 
 
 def threshold_lines(criteria_set: CriteriaSet, province: Province) -> list[ThresholdLine]:
-    """Every indicator of the set with its thresholds, national and the province's: three
-    queries (indicators, thresholds, regions) whatever the number of rows."""
-    indicators = Indicator.objects.filter(criterion__criteria_set=criteria_set).select_related("criterion")
+    """Every indicator of the set a unit of the province is evaluated on (the province's own
+    included) with its thresholds, national and the province's: three queries (indicators,
+    thresholds, regions) whatever the number of rows."""
+    indicators = (
+        Indicator.objects.in_catalogue_of(province.pk)
+        .filter(criterion__criteria_set=criteria_set)
+        .select_related("criterion")
+    )
     lines = {
-        item.pk: ThresholdLine(indicator=item) for item in indicators.order_by("criterion__order", "order")
+        item.pk: ThresholdLine(indicator=item)
+        for item in indicators.order_by("criterion__order", "order", "pk")
     }
     rows = Threshold.objects.filter(
         Q(province__isnull=True) | Q(province=province), indicator__criterion__criteria_set=criteria_set
     )
     labels = classifier_labels(criteria_set)
     for row in rows.order_by("classifier_value", "year", "pk"):
-        line = lines[row.indicator_id]
+        line = lines.get(row.indicator_id)
+        if line is None:  # a stand-in the province's own indicators replace
+            continue
         text = _row_text(line.indicator, row, labels)
         (line.national if row.province_id is None else line.province).append((row, text))
     return list(lines.values())

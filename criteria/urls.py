@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_recognition, views_thresholds
+from . import views, views_province_indicators, views_recognition, views_thresholds
 
 app_name = "criteria"
 
@@ -33,5 +33,25 @@ urlpatterns = [
         "provinces/<str:code>/thresholds/<slug:set_code>/<str:indicator>/",
         views_thresholds.province_threshold,
         name="province_threshold",
+    ),
+    path(
+        "provinces/<str:code>/indicators/",
+        views_province_indicators.province_indicators,
+        name="province_indicators",
+    ),
+    path(
+        "provinces/<str:code>/indicators/<int:pk>/",
+        views_province_indicators.province_indicator_edit,
+        name="province_indicator_edit",
+    ),
+    path(
+        "provinces/<str:code>/indicators/<int:pk>/active/",
+        views_province_indicators.province_indicator_active,
+        name="province_indicator_active",
+    ),
+    path(
+        "provinces/<str:code>/indicators/<slug:set_code>/<str:criterion>/new/",
+        views_province_indicators.province_indicator_add,
+        name="province_indicator_add",
     ),
 ]

@@ -351,7 +351,7 @@ def evidence_upload(request: HttpRequest, pk: int, indicator_id: int) -> HttpRes
     values, and the message shows beside the indicator."""
     page = _EntryPage.load(request, pk)
     indicator = get_object_or_404(
-        Indicator.objects.select_related("criterion"),
+        Indicator.objects.in_catalogue_of(assessment.commune_of_unit.province_id).select_related("criterion"),
         pk=indicator_id,
         criterion__criteria_set=page.assessment.criteria_set,
     )

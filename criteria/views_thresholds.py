@@ -54,7 +54,9 @@ def province_threshold(request: HttpRequest, code: str, set_code: str, indicator
     province = get_office_province_or_404(request.user, code)
     criteria_set, _all = _set_or_404(province, set_code)
     indicator = get_object_or_404(
-        Indicator.objects.select_related("criterion"), criterion__criteria_set=criteria_set, code=indicator
+        Indicator.objects.in_catalogue_of(province.pk).select_related("criterion"),
+        criterion__criteria_set=criteria_set,
+        code=indicator,
     )
     form = ProvinceThresholdForm(request.POST or None, criteria_set=criteria_set, indicator=indicator)
     if request.method == "POST" and form.is_valid():

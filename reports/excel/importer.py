@@ -290,11 +290,13 @@ def import_check(*, content: bytes, commune: Commune) -> ImportResult:
 
 
 def _read_rows(ws, assessment: Assessment, result: ImportResult) -> None:
+    # The rows the export wrote: the catalogue of the unit's province (`set_catalogue`).
+    catalogue = Indicator.objects.in_catalogue_of(assessment.commune_of_unit.province_id)
     indicators = {
         i.code: i
-        for i in Indicator.objects.filter(
-            criterion__criteria_set_id=assessment.criteria_set_id
-        ).select_related("criterion")
+        for i in catalogue.filter(criterion__criteria_set_id=assessment.criteria_set_id).select_related(
+            "criterion"
+        )
     }
     stored = {row.indicator_id: row for row in IndicatorValue.objects.filter(assessment=assessment)}
     seen: set[str] = set()

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from communes import accounts
 from communes.accounts import CODE_ALPHABET, CODE_LENGTH
 from communes.models import AdminMap, Commune, OneTimeCode, Role
 from communes.signals import classification_changed
@@ -532,6 +533,88 @@ def test_taking_one_of_two_roles_away_keeps_the_account(client, cast):
 # --- Query budgets ----------------------------------------------------------------------------
 
 
+def add_role(client, cast, user, **fields):
+    client.force_login(cast.province_office)
+    data = {"kind": Role.Kind.VILLAGE_HEAD, "unit": cast.village_a.code} | fields
+    return client.post(url("communes:role_add", cast.province.key, user.pk), data)
+
+
+def test_an_account_gets_a_further_role_in_the_province_with_its_history(client, cast):
+    client.force_login(cast.province_office)
+    accounts_page = page_of(client.get(url("communes:office_accounts", cast.province.key)))
+    assert f'data-testid="role-add-{cast.officer_a.pk}"' in accounts_page
+    assert f'<option value="{cast.village_a.code}">' in accounts_page
+    response = add_role(client, cast, cast.officer_a)
+    assert response.status_code == 302
+    assert "Đã thêm vai trò Trưởng thôn cho officer_a." in page_of(client.get(response["Location"]))
+    assert set(Role.objects.filter(user=cast.officer_a).values_list("kind", "commune", "village")) == {
+        (Role.Kind.COMMUNE_OFFICER, cast.commune_a.pk, None),
+        (Role.Kind.VILLAGE_HEAD, None, cast.village_a.pk),
+    }
+    # A second commune of the province, for the same officer.
+    assert (
+        add_role(
+            client, cast, cast.officer_a, kind=Role.Kind.COMMUNE_OFFICER, unit=cast.commune_b.code
+        ).status_code
+        == 302
+    )
+    records = Role.history.filter(user_id=cast.officer_a.pk, history_type="+").order_by("history_date")
+    assert [record.history_user for record in records][1:] == [cast.province_office, cast.province_office]
+    # Still managed by the office: every role is in the province.
+    assert client.get(url("communes:role_add", cast.province.key, cast.officer_a.pk)).status_code == 200
+
+
+def test_a_further_role_in_another_provinces_unit_is_refused(client, cast, other):
+    for fields in (
+        {"kind": Role.Kind.COMMUNE_OFFICER, "unit": other.commune.code},
+        {"kind": Role.Kind.VILLAGE_HEAD, "unit": VillageFactory(commune=other.commune).code},
+    ):
+        response = add_role(client, cast, cast.officer_a, **fields)
+        assert response.status_code == 400 and "Tỉnh không có" in page_of(response), fields
+    with pytest.raises(accounts.AccountRefused, match="trong tỉnh"):
+        accounts.role_add(
+            by=cast.province_office,
+            province=cast.province,
+            user=cast.officer_a,
+            kind=Role.Kind.COMMUNE_OFFICER,
+            commune=other.commune,
+        )
+    assert Role.objects.filter(user=cast.officer_a).count() == 1
+
+
+def test_a_further_role_for_an_account_the_office_does_not_manage_is_refused(client, cast, other):
+    for user in (other.officer, cast.district_member_a, cast.admin):
+        assert add_role(client, cast, user).status_code == 404, user
+    with pytest.raises(accounts.AccountRefused, match="không do văn phòng điều phối tỉnh quản lý"):
+        accounts.role_add(
+            by=cast.province_office,
+            province=cast.province,
+            user=cast.district_member_a,
+            kind=Role.Kind.VILLAGE_HEAD,
+            village=cast.village_a,
+        )
+    client.force_login(other.office)
+    response = client.post(
+        url("communes:role_add", other.province.key, cast.officer_a.pk),
+        {"kind": Role.Kind.COMMUNE_OFFICER, "unit": other.commune.code},
+    )
+    assert response.status_code == 404
+    assert not Role.objects.filter(
+        user__in=[other.officer, cast.district_member_a, cast.officer_a], village=cast.village_a
+    ).exists()
+    assert Role.objects.filter(user=cast.officer_a).count() == 1
+
+
+def test_a_role_the_account_already_has_is_refused_with_a_message(client, cast):
+    response = add_role(
+        client, cast, cast.officer_a, kind=Role.Kind.COMMUNE_OFFICER, unit=cast.commune_a.code
+    )
+    assert response.status_code == 400
+    assert "Tài khoản officer_a đã có vai trò Cán bộ NTM xã ở Sơn Bằng." in page_of(response)
+    assert Role.objects.filter(user=cast.officer_a).count() == 1
+    assert add_role(client, cast, cast.officer_a, unit="").status_code == 400
+
+
 def more_communes(cast, count: int) -> None:
     for number in range(count):
         commune = CommuneFactory(district=cast.district_a, commune_group=1 + number % 3)
@@ -545,8 +628,9 @@ LIST_BUDGETS = {
     "communes:office_communes": 4,
     # the newest history records with their users and the values before each
     "communes:classification_history": 4,
-    # roles with their users and units; every role of those users; their open codes
-    "communes:office_accounts": 6,
+    # roles with their users and units; every role of those users; their open codes; the
+    # communes and villages the form adding a role suggests
+    "communes:office_accounts": 7,
 }
 
 
