@@ -21,7 +21,7 @@ from communes.models import Commune, Village
 from . import history as history_lib
 from .access import ASSESSMENT_RELATED, can_edit, can_review, get_assessment_for_user
 from .entry import entry_context
-from .forms import CreateForm, EntryForm, ReasonForm, RequiredReasonForm, initial_for
+from .forms import CreateForm, EntryForm, ReasonForm, RequiredReasonForm, initial_for, rebased
 from .models import Assessment, CriteriaSet, Evidence, Indicator
 from .services import (
     AssessmentConflict,
@@ -29,6 +29,7 @@ from .services import (
     InvalidTransition,
     assessment_approve,
     assessment_bulk_approve,
+    assessment_merge,
     assessment_open,
     assessment_reopen,
     assessment_return,
@@ -47,7 +48,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     commune = assessment.commune or assessment.village.commune
     catalogue = set_catalogue(assessment.criteria_set, commune.province_id)
     rows = assessment_values(assessment)
-    conflict = None
+    conflict, merge = None, []
     if request.method == "POST":
         if not permissions.can_edit:
             raise PermissionDenied
@@ -57,7 +58,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
                 assessment_save(
                     assessment=assessment,
                     user=request.user,
-                    values=form.values(),
+                    values=form.changed_values(),
                     expected_version=form.cleaned_data["version"],
                     reason=form.cleaned_data["reason"],
                     catalogue=catalogue,
@@ -66,26 +67,31 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(error))
                 return redirect("criteria:entry", pk=pk)
             except AssessmentConflict as error:
-                conflict = error
-                form = _rebased(request.POST, catalogue, error.assessment.version)
+                conflict, rows = error, assessment_values(assessment)
+                merge = assessment_merge(
+                    catalogue=catalogue,
+                    rows=rows,
+                    base=form.base_values(),
+                    mine=form.mine_values(),
+                    changes=error.changes,
+                )
+                assessment.version = error.assessment.version
+                form = _rebased(form, catalogue, rows, error.assessment.version)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, _("Đã lưu số liệu."))
                 return redirect("criteria:entry", pk=pk)
-        rows = assessment_values(assessment) if conflict else rows
     else:
         form = EntryForm(initial=initial_for(rows, assessment.version), catalogue=catalogue)
     context = entry_context(request, assessment, catalogue, rows, form, permissions)
-    return render(request, "criteria/entry.html", context | {"conflict": conflict})
+    return render(request, "criteria/entry.html", context | {"conflict": conflict, "merge": merge})
 
 
-def _rebased(data, catalogue, version: int) -> EntryForm:
-    """The user's typed values, now based on the latest version: saving again is a conscious
-    choice after seeing what the others changed."""
-    data = data.copy()
-    data["version"] = str(version)
-    form = EntryForm(data, catalogue=catalogue)
+def _rebased(form: EntryForm, catalogue, rows: dict, version: int) -> EntryForm:
+    """The refused form merged onto the latest version: fields the user did not change show
+    the others' values, the user's changes stay; saving again applies only those."""
+    form = EntryForm(rebased(form, rows, version), catalogue=catalogue)
     form.is_valid()
     return form
 
