@@ -6,6 +6,8 @@ users who may see it but not act get 403 from the services.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,8 +23,9 @@ from communes.models import Commune, Village
 from . import history as history_lib
 from .access import ASSESSMENT_RELATED, can_edit, can_review, get_assessment_for_user
 from .entry import entry_context
+from .evaluation import Status
 from .forms import CreateForm, EntryForm, ReasonForm, RequiredReasonForm, initial_for, rebased
-from .models import Assessment, CriteriaSet, Evidence, Indicator
+from .models import Assessment, CriteriaSet, CriterionResult, Evidence, Indicator
 from .services import (
     AssessmentConflict,
     AssessmentLocked,
@@ -152,18 +155,39 @@ def _reviewable(user):
 
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    """Submitted assessments the user approves, with a bulk approval."""
-    assessments = _reviewable(request.user)
-    if request.method == "POST":
-        chosen = {int(value) for value in request.POST.getlist("assessment") if value.isdigit()}
-        selected = [assessment for assessment in assessments if assessment.pk in chosen]
-        if not selected:
-            messages.error(request, _("Chưa chọn hồ sơ nào."))
-        else:
-            assessment_bulk_approve(assessments=selected, user=request.user)
-            messages.success(request, _("Đã phê duyệt %(count)s hồ sơ.") % {"count": len(selected)})
-        return redirect("criteria:review")
-    return render(request, "criteria/review.html", {"assessments": assessments})
+    """Submitted assessments the user approves, several at once: a first POST lists what will
+    be approved and locked, and only the confirming POST approves."""
+    assessments = _with_unmet_criteria(_reviewable(request.user))
+    if request.method != "POST":
+        return render(request, "criteria/review.html", {"assessments": assessments, "chosen": set()})
+    chosen = {int(value) for value in request.POST.getlist("assessment") if value.isdigit()}
+    selected = [assessment for assessment in assessments if assessment.pk in chosen]
+    if not selected:
+        messages.error(request, _("Chưa chọn hồ sơ nào."))
+    elif request.POST.get("confirm") != "1":
+        context = {"assessments": assessments, "chosen": chosen, "to_confirm": selected}
+        return render(request, "criteria/review.html", context)
+    else:
+        assessment_bulk_approve(assessments=selected, user=request.user)
+        messages.success(request, _("Đã phê duyệt %(count)s hồ sơ.") % {"count": len(selected)})
+    return redirect("criteria:review")
+
+
+def _with_unmet_criteria(assessments: list[Assessment]) -> list[Assessment]:
+    """Each assessment with `unmet_criteria`, the criteria its stored evaluation does not meet
+    (one query for the whole queue)."""
+    unmet = defaultdict(list)
+    results = (
+        CriterionResult.objects.filter(assessment__in=[assessment.pk for assessment in assessments])
+        .exclude(status=Status.MET.value)
+        .select_related("criterion")
+        .order_by("criterion__order", "criterion__code")
+    )
+    for result in results:
+        unmet[result.assessment_id].append(result.criterion)
+    for assessment in assessments:
+        assessment.unmet_criteria = unmet[assessment.pk]
+    return assessments
 
 
 @login_required
