@@ -155,6 +155,8 @@ def decode_base(text: str, indicators) -> dict[int, dict] | None:
             kind = Kind(indicator.kind)
             if kind.is_numeric and value is not None:
                 value = Decimal(str(value))
+                if not value.is_finite():
+                    raise ValueError(value)
             base[indicator.pk] = {"value": comparable(kind, value), "note": str(note or "").strip()}
     except (ValueError, TypeError, AttributeError, InvalidOperation):
         return None

@@ -302,12 +302,18 @@ class WeeklyReportForm(forms.Form):
 
 KEEP_THEIRS = "theirs"
 TEXT_FIELDS = ("notes", "next_week_plan")
+MAX_BASE_QUANTITY = Decimal(10) ** 11  # what ReportLine.quantity (14 digits, 3 places) holds
 
 
 def _report_value(name: str, value) -> Decimal | str | None:
     if name in TEXT_FIELDS:
         return str(value or "").strip()
-    return None if value in (None, "") else Decimal(str(value))
+    if value in (None, ""):
+        return None
+    number = Decimal(str(value))
+    if not number.is_finite() or not 0 <= number < MAX_BASE_QUANTITY:
+        raise ValueError(value)  # not a copy of a stored report: the page sent no usable base
+    return number
 
 
 def report_values(report: WeeklyReport | None) -> dict[str, object]:
@@ -318,8 +324,8 @@ def report_values(report: WeeklyReport | None) -> dict[str, object]:
     return values | {name: getattr(report, name).strip() for name in TEXT_FIELDS}
 
 
-def encode_report_base(report: WeeklyReport | None) -> str:
-    values = report_values(report)
+def encode_report_base(values: dict[str, object]) -> str:
+    """`report_values` as the hidden `base` field carries them."""
     return json.dumps(
         {name: str(value) for name, value in values.items()}, ensure_ascii=False, separators=(",", ":")
     )
@@ -386,7 +392,7 @@ def report_rebased(form: WeeklyReportForm, report: WeeklyReport) -> dict:
     for name in form.report_fields():
         if base is not None and _normal(name, form.cleaned_data.get(name)) == _normal(name, base.get(name)):
             data[name] = theirs.get(name, "")
-    return data | {"version": str(report.version), "base": encode_report_base(report)}
+    return data | {"version": str(report.version), "base": encode_report_base(theirs)}
 
 
 class PlanEditor:

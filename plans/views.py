@@ -31,6 +31,7 @@ from .forms import (
     encode_report_base,
     report_merge,
     report_rebased,
+    report_values,
 )
 from .models import Allocation, Plan, WeeklyReport
 
@@ -251,15 +252,8 @@ def _week_error(plan: Plan, monday: date, now) -> str:
 
 
 def _report_initial(report: WeeklyReport | None) -> dict:
-    if report is None:
-        return {"version": 0, "base": encode_report_base(None)}
-    initial = {f"item_{line.work_item_id}": line.quantity for line in report.lines.all()}
-    return initial | {
-        "notes": report.notes,
-        "next_week_plan": report.next_week_plan,
-        "version": report.version,
-        "base": encode_report_base(report),
-    }
+    values = report_values(report)
+    return values | {"version": report.version if report else 0, "base": encode_report_base(values)}
 
 
 def _report_message(request: HttpRequest, report: WeeklyReport, now) -> None:

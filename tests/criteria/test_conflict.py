@@ -140,3 +140,15 @@ def test_a_save_applies_only_what_the_user_changed_since_opening(two_officers, c
     latest = IndicatorValue.history.filter(assessment_id=assessment.pk, version=3)
     assert [record.indicator_id for record in latest] == [road.pk]
     assert stored(assessment, catalogue, "3.1").number == Decimal(85)
+
+
+def test_a_base_that_is_not_a_stored_copy_counts_every_value_as_typed(two_officers, cast, catalogue):
+    first, _second = two_officers
+    assessment = new_assessment(catalogue, commune=cast.commune_a)
+    road = indicator(catalogue, "3.1")
+    for number, base in enumerate(
+        ("nonsense", '{"%s": ["NaN", ""]}' % road.pk, "[1]", '{"%s": 5}' % road.pk)
+    ):
+        data = opened(first, assessment) | {"base": base, f"keep_v_{road.pk}": "theirs"}
+        assert first.post(url(assessment), data | {f"v_{road.pk}": str(70 + number)}).status_code == 302
+        assert stored(assessment, catalogue, "3.1").number == 70 + number

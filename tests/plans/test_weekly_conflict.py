@@ -80,3 +80,12 @@ def test_a_first_report_sent_while_another_was_being_written_is_not_overwritten(
     assert 'data-testid="conflict"' in page and 'name="keep_notes" value="theirs"' in page
     assert fence_done(plan) == Decimal(50)
     assert WeeklyReport.objects.get(plan=plan).notes == "Ra quân"
+
+
+def test_a_base_that_is_not_a_stored_copy_is_ignored(setting):
+    plan, fence, _head, officer, url = setting
+    item = f"item_{fence.pk}"
+    for number, base in enumerate(("nonsense", '{"%s": "NaN"}' % item, '{"%s": "1e20"}' % item, "[1]")):
+        data = opened(officer, url) | {"base": base, f"keep_{item}": "theirs", item: str(7 + number)}
+        assert officer.post(url, data).status_code == 302
+        assert fence_done(plan) == 7 + number
