@@ -7,6 +7,7 @@ import copy
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -18,9 +19,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from communes.models import Commune, Province, Region, Village
 
-from . import evaluation, files
+from . import evaluation, files, merge
 from .access import can_edit, can_review
 from .evaluation import Kind, Result, Status
+from .merge import FieldMerge
 from .models import (
     Assessment,
     CriteriaSet,
@@ -564,6 +566,90 @@ class InvalidTransition(Exception):
     pass
 
 
+UNKNOWN = object()
+NO_ENTRY = {"value": None, "note": ""}
+
+
+def assessment_merge(
+    *,
+    catalogue: SetCatalogue,
+    rows: dict[int, IndicatorValue],
+    base: dict[int, dict] | None,
+    mine: dict[int, dict],
+    changes: list[OtherChange],
+) -> list[FieldMerge]:
+    """The values and notes the others changed since `base` (what the refused page started
+    from; None when unknown), each with the original, their value and the user's (`mine`, as
+    the form read it). Both changed to different values: the user chooses. No queries."""
+    latest = {change.indicator_code: change for change in changes}
+    merged = []
+    for indicator in catalogue.indicators:
+        row = rows.get(indicator.pk)
+        started = UNKNOWN if base is None else base.get(indicator.pk, NO_ENTRY)
+        for part in ("value", "note"):
+            field = _field_merge(
+                indicator, part, row, started, mine.get(indicator.pk, NO_ENTRY), latest.get(indicator.code)
+            )
+            if field is not None:
+                merged.append(field)
+    return merged
+
+
+def _field_merge(indicator, part: str, row, started, typed: dict, change) -> FieldMerge | None:
+    kind = Kind(indicator.kind)
+    if part == "value":
+        key, label, theirs = f"v_{indicator.pk}", f"{indicator.code} {indicator.name}", row and row.value
+        normal = partial(comparable, kind)
+        shown = partial(evaluation.format_value, kind, unit=indicator.unit)
+        text = partial(input_text, kind)
+    else:
+        key, label, theirs = f"n_{indicator.pk}", f"{indicator.code} — {_('ghi chú')}", row and row.note
+
+        def normal(note):
+            return (note or "").strip()
+
+        shown, text = (lambda note: note or "—"), normal
+    theirs, ours = normal(theirs), normal(typed.get(part))
+    original = UNKNOWN if started is UNKNOWN else normal(started[part])
+    if theirs == (ours if original is UNKNOWN else original):
+        return None  # nobody else changed it (or, the original unknown, both hold the same)
+    return FieldMerge(
+        key=key,
+        label=label,
+        base=shown(None if original is UNKNOWN else original),
+        theirs=shown(theirs),
+        mine=shown(ours),
+        theirs_input=text(theirs),
+        mine_input=text(ours),
+        choose=merge.changed_by(original, ours, theirs) is merge.Side.BOTH,
+        by=change.by if change else "—",
+        at=change.at if change else None,
+    )
+
+
+def input_text(kind: Kind, value) -> str:
+    """A stored value as the entry form's input shows it, numbers in the active language."""
+    if value is None:
+        return ""
+    if kind is Kind.BOOL:
+        return "1" if value else "0"
+    if kind.is_numeric:
+        return evaluation.format_number(value).replace("\u00a0", "")
+    return str(value)
+
+
+def comparable(kind: Kind, value) -> bool | Decimal | str | None:
+    """A value (typed, stored or sent back by the page) as it would be stored, so that two
+    values of an indicator compare equal exactly when saving one over the other changes nothing."""
+    if value is None or value == "":
+        return None
+    if kind is Kind.BOOL:
+        return bool(value)
+    if kind is Kind.LEVEL:
+        return str(value)
+    return parse_rounded(value)
+
+
 def _assign(row: IndicatorValue, kind: Kind, value) -> None:
     row.flag = value if kind is Kind.BOOL else None
     row.level = (value or "") if kind is Kind.LEVEL else ""
@@ -632,7 +718,8 @@ def assessment_save(
     reason: str = "",
     catalogue: SetCatalogue | None = None,
 ) -> Evaluation:
-    """Write typed values (indicator id → {"value", "note"}) in bulk, in one transaction.
+    """Write typed values (indicator id → {"value", "note"}; a part left out stays as stored)
+    in bulk, in one transaction.
 
     Refuses a frozen assessment (AssessmentLocked) and a save started from an older version
     (AssessmentConflict, listing what the others changed); bumps the version, keeps history
@@ -695,8 +782,11 @@ def _apply(assessment, indicators, rows, values, new_version) -> tuple[list, lis
         else:
             target = updated
         before = [getattr(row, name) for name in VALUE_FIELDS]
-        _assign(row, kind, entry.get("value"))
-        row.note = note
+        # An entry may hold only the part the user changed: the other part stays as stored.
+        if "value" in entry:
+            _assign(row, kind, entry["value"])
+        if "note" in entry:
+            row.note = note
         after = [getattr(row, name) for name in VALUE_FIELDS]
         if row.pk is None or before != after:
             row.version = new_version

@@ -25,8 +25,9 @@ from communes.models import Commune, Village
 from . import history as history_lib
 from .access import ASSESSMENT_RELATED, can_edit, can_review, get_assessment_for_user
 from .entry import entry_context
-from .forms import CreateForm, EntryForm, ReasonForm, RequiredReasonForm, initial_for
-from .models import Assessment, CriteriaSet, Evidence, Indicator
+from .evaluation import Status
+from .forms import CreateForm, EntryForm, ReasonForm, RequiredReasonForm, initial_for, rebased
+from .models import Assessment, CriteriaSet, CriterionResult, Evidence, Indicator
 from .services import (
     AssessmentConflict,
     AssessmentLocked,
@@ -36,6 +37,7 @@ from .services import (
     assessment_approve,
     assessment_bulk_approve,
     assessment_evaluation,
+    assessment_merge,
     assessment_open,
     assessment_reopen,
     assessment_return,
@@ -87,7 +89,7 @@ class _EntryPage:
             request, assessment, permissions, set_catalogue(assessment.criteria_set, commune.province_id)
         )
 
-    def render(self, *, conflict=None, status: int = 200, confirm: str = "") -> HttpResponse:
+    def render(self, *, conflict=None, merge=(), status: int = 200, confirm: str = "") -> HttpResponse:
         assessment = self.assessment
         rows = assessment_values(assessment)
         form = self.form or EntryForm(initial=initial_for(rows, assessment.version), catalogue=self.catalogue)
@@ -98,6 +100,7 @@ class _EntryPage:
                 row.messages = by_indicator.get(row.indicator.pk, [])
         context |= {
             "conflict": conflict,
+            "merge": list(merge),
             "messages": general,
             "indicator_messages": by_indicator,
             "confirm": confirm if confirm in ("submit", "approve") else "",
@@ -120,7 +123,7 @@ class _EntryPage:
             return assessment_save(
                 assessment=self.assessment,
                 user=request.user,
-                values=self.form.values(),
+                values=self.form.changed_values(),
                 expected_version=self.form.cleaned_data["version"],
                 reason=self.form.cleaned_data["reason"],
                 catalogue=self.catalogue,
@@ -129,16 +132,27 @@ class _EntryPage:
             messages.error(request, str(error), extra_tags=tag)
             raise _Refused(redirect("criteria:entry", pk=self.assessment.pk)) from error
         except AssessmentConflict as error:
-            self.form = _rebased(request.POST, self.catalogue, error.assessment.version)
-            raise self._refused(refused, tag, conflict=error) from error
+            # Three-way: the fields only the others changed take their values, the user's own
+            # changes stay, a field both changed is the user's to choose (criteria/merge.py).
+            rows = assessment_values(self.assessment)
+            merge = assessment_merge(
+                catalogue=self.catalogue,
+                rows=rows,
+                base=self.form.base_values(),
+                mine=self.form.mine_values(),
+                changes=error.changes,
+            )
+            self.assessment.version = error.assessment.version
+            self.form = _rebased(self.form, self.catalogue, rows, error.assessment.version)
+            raise self._refused(refused, tag, conflict=error, merge=merge) from error
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             raise self._refused(refused, tag) from error
 
-    def _refused(self, refused: str, tag: str, conflict=None) -> _Refused:
+    def _refused(self, refused: str, tag: str, conflict=None, merge=()) -> _Refused:
         if refused:
             messages.error(self.request, refused, extra_tags=tag)
-        return _Refused(self.render(conflict=conflict))
+        return _Refused(self.render(conflict=conflict, merge=merge))
 
 
 def _split_messages(request: HttpRequest) -> tuple[list, dict[int, list]]:
@@ -174,12 +188,10 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("criteria:entry", pk=pk)
 
 
-def _rebased(data, catalogue, version: int) -> EntryForm:
-    """The user's typed values, now based on the latest version: saving again is a conscious
-    choice after seeing what the others changed."""
-    data = data.copy()
-    data["version"] = str(version)
-    form = EntryForm(data, catalogue=catalogue)
+def _rebased(form: EntryForm, catalogue, rows: dict, version: int) -> EntryForm:
+    """The refused form merged onto the latest version: fields the user did not change show
+    the others' values, the user's changes stay; saving again applies only those."""
+    form = EntryForm(rebased(form, rows, version), catalogue=catalogue)
     form.is_valid()
     return form
 
@@ -297,18 +309,39 @@ def _reviewable(user):
 
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    """Submitted assessments the user approves, with a bulk approval."""
-    assessments = _reviewable(request.user)
-    if request.method == "POST":
-        chosen = {int(value) for value in request.POST.getlist("assessment") if value.isdigit()}
-        selected = [assessment for assessment in assessments if assessment.pk in chosen]
-        if not selected:
-            messages.error(request, _("Chưa chọn hồ sơ nào."))
-        else:
-            assessment_bulk_approve(assessments=selected, user=request.user)
-            messages.success(request, _("Đã phê duyệt %(count)s hồ sơ.") % {"count": len(selected)})
-        return redirect("criteria:review")
-    return render(request, "criteria/review.html", {"assessments": assessments})
+    """Submitted assessments the user approves, several at once: a first POST lists what will
+    be approved and locked, and only the confirming POST approves."""
+    assessments = _with_unmet_criteria(_reviewable(request.user))
+    if request.method != "POST":
+        return render(request, "criteria/review.html", {"assessments": assessments, "chosen": set()})
+    chosen = {int(value) for value in request.POST.getlist("assessment") if value.isdigit()}
+    selected = [assessment for assessment in assessments if assessment.pk in chosen]
+    if not selected:
+        messages.error(request, _("Chưa chọn hồ sơ nào."))
+    elif request.POST.get("confirm") != "1":
+        context = {"assessments": assessments, "chosen": chosen, "to_confirm": selected}
+        return render(request, "criteria/review.html", context)
+    else:
+        assessment_bulk_approve(assessments=selected, user=request.user)
+        messages.success(request, _("Đã phê duyệt %(count)s hồ sơ.") % {"count": len(selected)})
+    return redirect("criteria:review")
+
+
+def _with_unmet_criteria(assessments: list[Assessment]) -> list[Assessment]:
+    """Each assessment with `unmet_criteria`, the criteria its stored evaluation does not meet
+    (one query for the whole queue)."""
+    unmet = defaultdict(list)
+    results = (
+        CriterionResult.objects.filter(assessment__in=[assessment.pk for assessment in assessments])
+        .exclude(status=Status.MET.value)
+        .select_related("criterion")
+        .order_by("criterion__order", "criterion__code")
+    )
+    for result in results:
+        unmet[result.assessment_id].append(result.criterion)
+    for assessment in assessments:
+        assessment.unmet_criteria = unmet[assessment.pk]
+    return assessments
 
 
 @login_required
@@ -351,7 +384,9 @@ def evidence_upload(request: HttpRequest, pk: int, indicator_id: int) -> HttpRes
     values, and the message shows beside the indicator."""
     page = _EntryPage.load(request, pk)
     indicator = get_object_or_404(
-        Indicator.objects.in_catalogue_of(assessment.commune_of_unit.province_id).select_related("criterion"),
+        Indicator.objects.in_catalogue_of(page.assessment.commune_of_unit.province_id).select_related(
+            "criterion"
+        ),
         pk=indicator_id,
         criterion__criteria_set=page.assessment.criteria_set,
     )

@@ -3,6 +3,7 @@ the one number parser, criteria/parsing.py."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from django import forms
@@ -13,10 +14,20 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Village
 from criteria.evaluation import format_number
+from criteria.merge import FieldMerge, Side, changed_by
 from criteria.models import CriteriaSet, Criterion
 from criteria.parsing import ParseError, parse_number
 
-from .models import Allocation, CampaignWave, CriterionDeadline, Plan, SocioTarget, VillageTarget, WorkItem
+from .models import (
+    Allocation,
+    CampaignWave,
+    CriterionDeadline,
+    Plan,
+    SocioTarget,
+    VillageTarget,
+    WeeklyReport,
+    WorkItem,
+)
 
 NUMBER_HELP = _("Ví dụ: 3.200 hoặc 0,38")
 
@@ -225,6 +236,9 @@ class AllocationGridForm(forms.Form):
 
 
 class WeeklyReportForm(forms.Form):
+    # The report's version and values when the page was opened (0 and nothing: no report yet).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
     notes = forms.CharField(
         label=_("Kết quả, ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -254,7 +268,29 @@ class WeeklyReportForm(forms.Form):
             value = cleaned.get(f"item_{allocation.work_item_id}")
             if value is not None and value < 0:
                 self.add_error(f"item_{allocation.work_item_id}", _("Khối lượng không được âm."))
+        self._keep_theirs(cleaned)
         return cleaned
+
+    def report_fields(self) -> list[str]:
+        return [f"item_{allocation.work_item_id}" for allocation in self.allocations] + [*TEXT_FIELDS]
+
+    def base_values(self) -> dict[str, object] | None:
+        """The report as the page was opened (field name → value), None if not sent."""
+        try:
+            data = json.loads(self.cleaned_data.get("base") or "null")
+            if data is None:
+                return None
+            return {name: _report_value(name, data.get(name)) for name in self.report_fields()}
+        except (ValueError, TypeError, AttributeError, ArithmeticError):
+            return None
+
+    def _keep_theirs(self, cleaned: dict) -> None:
+        """After a refused save, a field where the user took the other's value gets the value
+        the rebased page started from, which is the other's."""
+        base = self.base_values()
+        for name in self.report_fields() if base is not None else ():
+            if self.data.get(f"keep_{name}") == KEEP_THEIRS:
+                cleaned[name] = base[name]
 
     def quantities(self) -> dict[int, Decimal]:
         return {
@@ -262,6 +298,101 @@ class WeeklyReportForm(forms.Form):
             for allocation in self.allocations
             if self.cleaned_data.get(f"item_{allocation.work_item_id}") is not None
         }
+
+
+KEEP_THEIRS = "theirs"
+TEXT_FIELDS = ("notes", "next_week_plan")
+MAX_BASE_QUANTITY = Decimal(10) ** 11  # what ReportLine.quantity (14 digits, 3 places) holds
+
+
+def _report_value(name: str, value) -> Decimal | str | None:
+    if name in TEXT_FIELDS:
+        return str(value or "").strip()
+    if value in (None, ""):
+        return None
+    number = Decimal(str(value))
+    if not number.is_finite() or not 0 <= number < MAX_BASE_QUANTITY:
+        raise ValueError(value)  # not a copy of a stored report: the page sent no usable base
+    return number
+
+
+def report_values(report: WeeklyReport | None) -> dict[str, object]:
+    """A stored report as field name → value (quantities as Decimals, texts stripped)."""
+    if report is None:
+        return {}
+    values: dict[str, object] = {f"item_{line.work_item_id}": line.quantity for line in report.lines.all()}
+    return values | {name: getattr(report, name).strip() for name in TEXT_FIELDS}
+
+
+def encode_report_base(values: dict[str, object]) -> str:
+    """`report_values` as the hidden `base` field carries them."""
+    return json.dumps(
+        {name: str(value) for name, value in values.items()}, ensure_ascii=False, separators=(",", ":")
+    )
+
+
+def _normal(name: str, value) -> Decimal | str | None:
+    if name in TEXT_FIELDS:
+        return str(value or "").strip()
+    return None if value is None else Decimal(value).normalize()
+
+
+def report_merge(form: WeeklyReportForm, report: WeeklyReport) -> list[FieldMerge]:
+    """The fields of a refused report that another user changed since the page was opened,
+    each with the original, the other's value and the user's; both changed: the user chooses."""
+    base, theirs = form.base_values(), report_values(report)
+    units = {f"item_{allocation.work_item_id}": allocation.work_item for allocation in form.allocations}
+    merged = []
+    for name in form.report_fields():
+        values = [_normal(name, source.get(name)) for source in (base or {}, theirs, form.cleaned_data)]
+        original, other, mine = values
+        if other == (mine if base is None else original):
+            continue  # nobody else changed it (or, the original unknown, both hold the same)
+        side = changed_by(object() if base is None else original, mine, other)
+        merged.append(
+            FieldMerge(
+                key=name,
+                label=str(form.fields[name].label),
+                base=_shown(original, units.get(name)) if base is not None else "—",
+                theirs=_shown(other, units.get(name)),
+                mine=_shown(mine, units.get(name)),
+                theirs_input=_input(other),
+                mine_input=_input(mine),
+                choose=side is Side.BOTH,
+                by=_user_label(report.edits.last(), report),
+                at=report.updated_at,
+            )
+        )
+    return merged
+
+
+def _shown(value, item: WorkItem | None) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"{format_number(value)} {item.unit}" if item is not None else str(value)
+
+
+def _input(value) -> str:
+    if isinstance(value, Decimal):
+        with translation.override("vi"):
+            return format_number(value).replace("\u00a0", "")
+    return value or ""
+
+
+def _user_label(edit, report: WeeklyReport) -> str:
+    user = edit.edited_by if edit is not None else report.submitted_by
+    return "—" if user is None else user.get_full_name() or user.get_username()
+
+
+def report_rebased(form: WeeklyReportForm, report: WeeklyReport) -> dict:
+    """The refused form's data on top of the stored report: what the user did not change shows
+    the other's value, what they changed stays as typed; the next save starts from now."""
+    data = {key: value for key, value in form.data.items() if not key.startswith("keep_")}
+    base, theirs = form.base_values(), report_values(report)
+    for name in form.report_fields():
+        if base is not None and _normal(name, form.cleaned_data.get(name)) == _normal(name, base.get(name)):
+            data[name] = theirs.get(name, "")
+    return data | {"version": str(report.version), "base": encode_report_base(theirs)}
 
 
 class PlanEditor:

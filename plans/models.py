@@ -357,6 +357,8 @@ class WeeklyReport(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("sửa lần cuối"))
+    # Bumped by every edit that changes something: a save from an older copy is refused.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
 
     class Meta:
         ordering = ["-week", "village__name"]

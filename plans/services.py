@@ -103,6 +103,15 @@ def report_deadline_for(plan: Plan, week: date) -> datetime:
     return deadlines.report_deadline(week, weekday, at)
 
 
+class WeeklyReportConflict(Exception):
+    """A save started from an older copy of the report (or from none, when another user
+    submitted the first one meanwhile); `report` is the stored report, with its lines."""
+
+    def __init__(self, report: WeeklyReport):
+        self.report = report
+        super().__init__(_("Người khác đã lưu báo cáo này sau khi bạn mở trang."))
+
+
 def weekly_report_submit(
     *,
     plan: Plan,
@@ -113,9 +122,12 @@ def weekly_report_submit(
     next_week_plan: str,
     user,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> WeeklyReport:
     """Create or edit a village's report for a week. The first submission fixes its deadline
-    and timeliness; a later edit is kept with its old and new values (flagged after the deadline)."""
+    and timeliness; a later edit is kept with its old and new values (flagged after the deadline).
+    With `expected_version` (0: the page had no report yet), a save from an older copy is
+    refused (WeeklyReportConflict)."""
     now = now or timezone.now()
     report_week_check(plan=plan, week=week, now=now)
     allocated = set(
@@ -125,16 +137,22 @@ def weekly_report_submit(
     )
     if set(quantities) - allocated:
         raise ValidationError(_("Chỉ báo cáo được các hạng mục đã giao cho thôn."))
+    args = (plan, village, week, quantities, notes, next_week_plan, user, now, expected_version)
     try:
-        return _report_write(plan, village, week, quantities, notes, next_week_plan, user, now)
+        return _report_write(*args)
     except IntegrityError:
-        # Two first submissions at the same moment: the second becomes an edit of the first.
-        return _report_write(plan, village, week, quantities, notes, next_week_plan, user, now)
+        # Two first submissions at the same moment: the second becomes an edit of the first
+        # (or, from a page that had no report, a conflict).
+        return _report_write(*args)
 
 
 @transaction.atomic
-def _report_write(plan, village, week, quantities, notes, next_week_plan, user, now) -> WeeklyReport:
+def _report_write(
+    plan, village, week, quantities, notes, next_week_plan, user, now, expected_version
+) -> WeeklyReport:
     report = WeeklyReport.objects.select_for_update().filter(plan=plan, village=village, week=week).first()
+    if report is not None and expected_version is not None and report.version != expected_version:
+        raise WeeklyReportConflict(report)
     if report is None:
         report = WeeklyReport.objects.create(
             plan=plan,
@@ -152,7 +170,8 @@ def _report_write(plan, village, week, quantities, notes, next_week_plan, user, 
     changes = _report_changes(report, quantities, notes, next_week_plan)
     if changes:
         report.notes, report.next_week_plan, report.updated_at = notes, next_week_plan, now
-        report.save(update_fields=["notes", "next_week_plan", "updated_at"])
+        report.version += 1
+        report.save(update_fields=["notes", "next_week_plan", "updated_at", "version"])
         _lines_write(report, quantities)
         ReportEdit.objects.create(
             report=report,

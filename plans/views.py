@@ -23,7 +23,16 @@ from .access import (
     require_manage,
     require_report,
 )
-from .forms import AllocationGridForm, PlanEditor, PlanForm, WeeklyReportForm
+from .forms import (
+    AllocationGridForm,
+    PlanEditor,
+    PlanForm,
+    WeeklyReportForm,
+    encode_report_base,
+    report_merge,
+    report_rebased,
+    report_values,
+)
 from .models import Allocation, Plan, WeeklyReport
 
 
@@ -195,7 +204,7 @@ def weekly_report(request: HttpRequest, pk: int, code: str, year: int, week: int
     )
     report = WeeklyReport.objects.filter(plan=plan, village=village, week=monday).first()
     form = WeeklyReportForm(request.POST or None, allocations=allocations, initial=_report_initial(report))
-    week_error = _week_error(plan, monday, now)
+    week_error, merge = _week_error(plan, monday, now), None
     if request.method == "POST" and not week_error and form.is_valid():
         try:
             report = services.weekly_report_submit(
@@ -207,9 +216,14 @@ def weekly_report(request: HttpRequest, pk: int, code: str, year: int, week: int
                 next_week_plan=form.cleaned_data["next_week_plan"],
                 user=request.user,
                 now=now,
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             week_error = " ".join(error.messages)
+        except services.WeeklyReportConflict as error:
+            report, merge = error.report, report_merge(form, error.report)
+            form = WeeklyReportForm(report_rebased(form, report), allocations=allocations)
+            form.is_valid()
         else:
             _report_message(request, report, now)
             return redirect("plans:village", plan.pk, village.code)
@@ -224,6 +238,7 @@ def weekly_report(request: HttpRequest, pk: int, code: str, year: int, week: int
         "report": report,
         "state": report.state(now) if report else None,
         "week_error": week_error,
+        "merge": merge,
     }
     return render(request, "plans/report_form.html", context, status=400 if week_error else 200)
 
@@ -237,10 +252,8 @@ def _week_error(plan: Plan, monday: date, now) -> str:
 
 
 def _report_initial(report: WeeklyReport | None) -> dict:
-    if report is None:
-        return {}
-    initial = {f"item_{line.work_item_id}": line.quantity for line in report.lines.all()}
-    return initial | {"notes": report.notes, "next_week_plan": report.next_week_plan}
+    values = report_values(report)
+    return values | {"version": report.version if report else 0, "base": encode_report_base(values)}
 
 
 def _report_message(request: HttpRequest, report: WeeklyReport, now) -> None:

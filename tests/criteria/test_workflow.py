@@ -94,7 +94,8 @@ def test_bulk_approval_approves_all_or_none(client, cast, catalogue):
     page = client.get(reverse("criteria:review")).content.decode()
     assert page.count('name="assessment"') == 2
     client.post(
-        reverse("criteria:review"), {"assessment": [assessments[0].pk, assessments[1].pk, assessments[2].pk]}
+        reverse("criteria:review"),
+        {"assessment": [assessments[0].pk, assessments[1].pk, assessments[2].pk], "confirm": "1"},
     )
     assert set(Assessment.objects.filter(status=S.APPROVED).values_list("pk", flat=True)) == {
         assessments[0].pk,
@@ -235,7 +236,9 @@ def _request(client, cast, catalogue, view: str):
         )
     if view == "review_get":
         return client.get(reverse("criteria:review"))
-    return client.post(reverse("criteria:review"), {"assessment": [_fresh(cast, catalogue, S.SUBMITTED).pk]})
+    return client.post(
+        reverse("criteria:review"), {"assessment": [_fresh(cast, catalogue, S.SUBMITTED).pk], "confirm": "1"}
+    )
 
 
 @pytest.mark.parametrize("view", MATRIX)

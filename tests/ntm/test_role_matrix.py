@@ -397,7 +397,7 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
         lambda w: Call(
             "post",
             url("criteria:review"),
-            {"assessment": [w.fresh(Assessment.State.SUBMITTED).pk]},
+            {"assessment": [w.fresh(Assessment.State.SUBMITTED).pk], "confirm": "1"},
             url("criteria:review"),
         ),
         (IN, GO, GO, GO, GO, GO, GO),
@@ -846,7 +846,7 @@ def test_another_districts_assessment_cannot_be_approved_returned_or_bulk_approv
         cast.district_member_a,
         "post",
         url("criteria:review"),
-        {"assessment": [other.assessment.pk]},
+        {"assessment": [other.assessment.pk], "confirm": "1"},
         (302,),
     )
     assert response.url == url("criteria:review")
