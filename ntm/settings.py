@@ -179,6 +179,9 @@ AXES_COOLOFF_MESSAGE = _("Tài khoản tạm thời bị khóa do đăng nhập 
 AXES_PERMALOCK_MESSAGE = _(
     "Tài khoản bị khóa do đăng nhập sai quá nhiều lần. Vui lòng liên hệ quản trị viên để mở khóa."
 )
+# The reasons kept in history (a returned assessment's reason, a save note) are free text of any
+# length the forms allow; the default 100-character column refused longer ones with an error.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24) * 3600
 
 # Content-Security-Policy: only the app's own scripts, styles, images and forms; no inline code.

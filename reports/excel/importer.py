@@ -22,6 +22,7 @@ from openpyxl.workbook.workbook import Workbook
 from communes.models import Commune
 from communes.text import fold
 from criteria.evaluation import Kind, format_value, stored_value
+from criteria.forms import MAX_NOTE
 from criteria.models import Assessment, Indicator, IndicatorValue
 from criteria.parsing import ParseError, check_number, parse_number, rounded
 
@@ -32,7 +33,6 @@ MAX_BYTES = 2 * 1024 * 1024
 # A zip of a few hundred kilobytes may unpack to gigabytes: the unpacked size is checked too.
 MAX_UNPACKED_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 2000
-MAX_NOTE = 2000
 ERROR_FILL = PatternFill("solid", fgColor="FF9999")
 TRUE_WORDS = {"dat", "co", "x", "yes", "true"}
 FALSE_WORDS = {"chua dat", "khong dat", "khong", "no", "false"}
