@@ -21,15 +21,15 @@ urlpatterns = [
     path("recognitions/new/", views_recognition.record, name="recognition_record"),
     path("recognitions/<int:pk>/revoke/", views_recognition.revoke, name="recognition_revoke"),
     path(
-        "provinces/<str:code>/thresholds/", views_thresholds.province_thresholds, name="province_thresholds"
+        "provinces/<code:code>/thresholds/", views_thresholds.province_thresholds, name="province_thresholds"
     ),
     path(
-        "provinces/<str:code>/thresholds/remove/<int:pk>/",
+        "provinces/<code:code>/thresholds/remove/<int:pk>/",
         views_thresholds.province_threshold_remove,
         name="province_threshold_remove",
     ),
     path(
-        "provinces/<str:code>/thresholds/<slug:set_code>/<str:indicator>/",
+        "provinces/<code:code>/thresholds/<slug:set_code>/<code:indicator>/",
         views_thresholds.province_threshold,
         name="province_threshold",
     ),

@@ -6,7 +6,8 @@ from openpyxl.utils import get_column_letter
 
 from reports.excel import commune_table
 
-from .test_import import SHEET, edit, export, ready, row_of, state, upload  # noqa: F401 - a fixture
+from .test_import import SHEET, edit, export, row_of, state, upload
+from .test_import import ready as ready  # the fixture: an assessment with every indicator filled
 
 VALUE = get_column_letter(commune_table.VALUE_COLUMN)
 NOTE = get_column_letter(commune_table.NOTE_COLUMN)
