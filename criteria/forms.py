@@ -19,6 +19,14 @@ from .services import SetCatalogue, comparable, input_text
 KEEP_THEIRS = "theirs"
 PARTS = (("value", "v"), ("note", "n"))
 
+# The longest reason a workflow step or a save note takes; the entry page's inputs carry the
+# same limits (templates/criteria/entry.html), and history keeps reasons as text. An
+# indicator's note takes the same length here and in the Excel import.
+MAX_REASON = 2000
+MAX_SAVE_NOTE = 300
+MAX_NOTE = 2000
+REASON_TOO_LONG = _("Lý do quá dài (tối đa %(limit_value)d ký tự, đang có %(show_value)d).")
+
 BOOL_CHOICES = [("", "—"), ("1", _("Có / Đạt")), ("0", _("Không / Chưa đạt"))]
 
 
@@ -71,7 +79,14 @@ class EntryForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     # The stored values the page started from, so that a save applies only what the user changed.
     base = forms.CharField(widget=forms.HiddenInput, required=False)
-    reason = forms.CharField(label=_("Ghi chú cho lần lưu này"), required=False, max_length=300)
+    reason = forms.CharField(
+        label=_("Ghi chú cho lần lưu này"),
+        required=False,
+        max_length=MAX_SAVE_NOTE,
+        error_messages={
+            "max_length": _("Ghi chú quá dài (tối đa %(limit_value)d ký tự, đang có %(show_value)d).")
+        },
+    )
 
     def __init__(self, *args, catalogue: SetCatalogue, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +96,7 @@ class EntryForm(forms.Form):
             self.fields[f"n_{indicator.pk}"] = forms.CharField(
                 label=_("Ghi chú"),
                 required=False,
-                max_length=2000,
+                max_length=MAX_NOTE,
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm note-input"}),
             )
 
@@ -202,16 +217,20 @@ def initial_for(rows: dict, version: int) -> dict:
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Lý do"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Lý do"),
+        required=False,
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": REASON_TOO_LONG},
     )
 
 
 class RequiredReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do"),
-        max_length=2000,
+        max_length=MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Cần nêu lý do.")},
+        error_messages={"required": _("Cần nêu lý do."), "max_length": REASON_TOO_LONG},
     )
 
 

@@ -22,35 +22,35 @@ urlpatterns = [
     path("recognitions/new/", views_recognition.record, name="recognition_record"),
     path("recognitions/<int:pk>/revoke/", views_recognition.revoke, name="recognition_revoke"),
     path(
-        "provinces/<str:code>/thresholds/", views_thresholds.province_thresholds, name="province_thresholds"
+        "provinces/<code:code>/thresholds/", views_thresholds.province_thresholds, name="province_thresholds"
     ),
     path(
-        "provinces/<str:code>/thresholds/remove/<int:pk>/",
+        "provinces/<code:code>/thresholds/remove/<int:pk>/",
         views_thresholds.province_threshold_remove,
         name="province_threshold_remove",
     ),
     path(
-        "provinces/<str:code>/thresholds/<slug:set_code>/<str:indicator>/",
+        "provinces/<code:code>/thresholds/<slug:set_code>/<code:indicator>/",
         views_thresholds.province_threshold,
         name="province_threshold",
     ),
     path(
-        "provinces/<str:code>/indicators/",
+        "provinces/<code:code>/indicators/",
         views_province_indicators.province_indicators,
         name="province_indicators",
     ),
     path(
-        "provinces/<str:code>/indicators/<int:pk>/",
+        "provinces/<code:code>/indicators/<int:pk>/",
         views_province_indicators.province_indicator_edit,
         name="province_indicator_edit",
     ),
     path(
-        "provinces/<str:code>/indicators/<int:pk>/active/",
+        "provinces/<code:code>/indicators/<int:pk>/active/",
         views_province_indicators.province_indicator_active,
         name="province_indicator_active",
     ),
     path(
-        "provinces/<str:code>/indicators/<slug:set_code>/<str:criterion>/new/",
+        "provinces/<code:code>/indicators/<slug:set_code>/<code:criterion>/new/",
         views_province_indicators.province_indicator_add,
         name="province_indicator_add",
     ),

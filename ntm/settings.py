@@ -176,6 +176,7 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False  # ntm/audit.py logs logins and failures to "ntm.security".
 AXES_LOCKOUT_CALLABLE = "ntm.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "ntm.security.client_ip"
+AXES_USERNAME_CALLABLE = "ntm.security.client_username"
 # Axes stores the posted form of a failure with these masked; the password-by-code page posts
 # the code and the new password (communes/views.py).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "new_password1", "new_password2"]
@@ -183,7 +184,14 @@ AXES_COOLOFF_MESSAGE = _("Tài khoản tạm thời bị khóa do đăng nhập 
 AXES_PERMALOCK_MESSAGE = _(
     "Tài khoản bị khóa do đăng nhập sai quá nhiều lần. Vui lòng liên hệ quản trị viên để mở khóa."
 )
+# The reasons kept in history (a returned assessment's reason, a save note) are free text of any
+# length the forms allow; the default 100-character column refused longer ones with an error.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24) * 3600
+# Password-reset e-mails per address and per client address within a window (ntm/security.py).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("PASSWORD_RESET_LIMIT_PER_CLIENT", 10)
+PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 60)
 
 # Content-Security-Policy: only the app's own scripts, styles, images and forms; no inline code.
 CONTENT_SECURITY_POLICY = {

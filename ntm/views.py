@@ -1,5 +1,6 @@
 """The site's own pages: home (each user's landing page), about and the health check."""
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -8,6 +9,8 @@ from django.urls import reverse
 
 from communes.access import user_roles
 from communes.models import Role
+
+from .forms import PasswordChangeForm, PasswordResetForm
 
 # The landing page of each role: the page of the unit the role is bound to.
 LANDING = {
@@ -53,3 +56,21 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def about(request: HttpRequest) -> HttpResponse:
     """What the tool is and which catalogue it carries; also the benchmark's framework floor."""
     return render(request, "ntm/about.html")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page; its form counts wrong current passwords as failed logins."""
+
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self) -> dict:
+        return super().get_form_kwargs() | {"request": self.request}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's page; its form limits the e-mails per address and per client."""
+
+    form_class = PasswordResetForm
+
+    def get_form_kwargs(self) -> dict:
+        return super().get_form_kwargs() | {"request": self.request}

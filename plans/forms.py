@@ -4,7 +4,7 @@ the one number parser, criteria/parsing.py."""
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,6 +23,7 @@ from .models import (
     CampaignWave,
     CriterionDeadline,
     Plan,
+    ReportLine,
     SocioTarget,
     VillageTarget,
     WeeklyReport,
@@ -30,18 +31,32 @@ from .models import (
 )
 
 NUMBER_HELP = _("Ví dụ: 3.200 hoặc 0,38")
+# A week's result above this many times the village's allocation is a typing slip, refused;
+# above the allocation itself it is saved with a warning.
+ABSURD_FACTOR = 1000
+
+
+def column_digits(model, name: str) -> dict[str, int]:
+    """The digits of a decimal column, for a number field of a plain form."""
+    field = model._meta.get_field(name)
+    return {"max_digits": field.max_digits, "decimal_places": field.decimal_places}
 
 
 class VNDecimalField(forms.CharField):
     """A non-negative decimal typed with a thousands dot and a decimal comma (or the English
     way, as the entry form reads it); shown the Vietnamese way."""
 
-    default_error_messages = {"invalid": _("Nhập một số, ví dụ 3.200 hoặc 0,38.")}
+    default_error_messages = {
+        "invalid": _("Nhập một số, ví dụ 3.200 hoặc 0,38."),
+        "too_large": _("Số quá lớn: tối đa %(limit)s."),
+    }
 
-    def __init__(self, *args, **kwargs):
-        kwargs.pop("max_digits", None)
-        kwargs.pop("decimal_places", None)
+    def __init__(self, *args, max_digits: int | None = None, decimal_places: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The largest number the column holds (a model form passes its column's digits).
+        self.limit = None
+        if max_digits is not None and decimal_places is not None:
+            self.limit = Decimal(10) ** (max_digits - decimal_places) - Decimal(10) ** -decimal_places
         self.widget.attrs.setdefault("inputmode", "decimal")
 
     def to_python(self, value) -> Decimal | None:
@@ -57,6 +72,9 @@ class VNDecimalField(forms.CharField):
         if number < 0:
             # Quantities and targets are never negative; refused as before, with the same words.
             raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if self.limit is not None and number > self.limit:
+            limit = format_number(self.limit.to_integral_value(rounding=ROUND_FLOOR))
+            raise ValidationError(self.error_messages["too_large"] % {"limit": limit}, code="too_large")
         return number
 
     def prepare_value(self, value):
@@ -68,12 +86,25 @@ class VNDecimalField(forms.CharField):
         return value
 
 
+INVALID_CHOICE = _("Lựa chọn này không có trong danh sách của kế hoạch; hãy chọn lại.")
+
+
 class ObjectChoiceField(forms.TypedChoiceField):
     """A choice among objects loaded once for a whole formset (no query per form)."""
 
     def __init__(self, objects: dict[int, object], **kwargs):
         choices = [("", "—")] + [(pk, str(obj)) for pk, obj in objects.items()]
-        super().__init__(choices=choices, coerce=lambda pk: objects[int(pk)], empty_value=None, **kwargs)
+
+        def coerce(pk):
+            # An id outside the choices (another set's criterion, another commune's village)
+            # is the field's "invalid choice" error, as TypedChoiceField makes of a ValueError.
+            try:
+                return objects[int(pk)]
+            except KeyError:
+                raise ValueError(pk) from None
+
+        kwargs.setdefault("error_messages", {"invalid_choice": INVALID_CHOICE})
+        super().__init__(choices=choices, coerce=coerce, empty_value=None, **kwargs)
 
     def prepare_value(self, value):
         return getattr(value, "pk", value)
@@ -206,6 +237,7 @@ class AllocationGridForm(forms.Form):
                 }
                 self.fields[self.cell_name(item.pk, village.pk)] = VNDecimalField(
                     required=False,
+                    **column_digits(Allocation, "quantity"),
                     label=f"{item.name} — {village.name}",
                     initial=current.get((item.pk, village.pk)),
                     error_messages={"invalid": message},
@@ -253,6 +285,7 @@ class WeeklyReportForm(forms.Form):
             item = allocation.work_item
             self.fields[f"item_{item.pk}"] = VNDecimalField(
                 required=False,
+                **column_digits(ReportLine, "quantity"),
                 label=f"{item.name} ({item.unit})",
                 help_text=_("Giao cho thôn: %(quantity)s %(unit)s")
                 % {"quantity": format_number(allocation.quantity), "unit": item.unit},
@@ -268,6 +301,15 @@ class WeeklyReportForm(forms.Form):
             value = cleaned.get(f"item_{allocation.work_item_id}")
             if value is not None and value < 0:
                 self.add_error(f"item_{allocation.work_item_id}", _("Khối lượng không được âm."))
+            elif value is not None and value > allocation.quantity * ABSURD_FACTOR:
+                self.add_error(
+                    f"item_{allocation.work_item_id}",
+                    _(
+                        "«%(item)s»: %(value)s %(unit)s là hơn %(factor)s lần khối lượng giao cho thôn "
+                        "(%(allocated)s %(unit)s); hãy kiểm tra lại số đã nhập."
+                    )
+                    % self._line(allocation, value),
+                )
         self._keep_theirs(cleaned)
         return cleaned
 
@@ -291,6 +333,28 @@ class WeeklyReportForm(forms.Form):
         for name in self.report_fields() if base is not None else ():
             if self.data.get(f"keep_{name}") == KEEP_THEIRS:
                 cleaned[name] = base[name]
+
+    @staticmethod
+    def _line(allocation: Allocation, value: Decimal) -> dict[str, str]:
+        item = allocation.work_item
+        return {
+            "item": item.name,
+            "value": format_number(value),
+            "unit": item.unit,
+            "allocated": format_number(allocation.quantity),
+            "factor": format_number(ABSURD_FACTOR),
+        }
+
+    def over_allocated(self) -> list[str]:
+        """Warnings for the results above what the village was allocated (saved all the same:
+        a village may do more than planned)."""
+        return [
+            _("«%(item)s»: %(value)s %(unit)s vượt khối lượng giao cho thôn (%(allocated)s %(unit)s).")
+            % self._line(allocation, value)
+            for allocation in self.allocations
+            if (value := self.cleaned_data.get(f"item_{allocation.work_item_id}")) is not None
+            and value > allocation.quantity
+        ]
 
     def quantities(self) -> dict[int, Decimal]:
         return {

@@ -226,6 +226,8 @@ def weekly_report(request: HttpRequest, pk: int, code: str, year: int, week: int
             form.is_valid()
         else:
             _report_message(request, report, now)
+            for warning in form.over_allocated():
+                messages.warning(request, warning)
             return redirect("plans:village", plan.pk, village.code)
     context = {
         "plan": plan,

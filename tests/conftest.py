@@ -1,6 +1,7 @@
 """Shared fixtures: the catalogue, a fixed cast of units and users by role, query budgets."""
 
 import os
+import uuid
 from collections.abc import Callable
 from types import SimpleNamespace
 
@@ -94,6 +95,15 @@ def sessions_in_the_database(settings):
     count the session read the same way everywhere (tests/ntm/test_sessions.py covers the
     Redis-cached sessions production uses)."""
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+@pytest.fixture(autouse=True)
+def own_cache_keys(settings, request):
+    """Each test has cache keys of its own (same backend, its own prefix), so counters kept in
+    the cache, such as the password-reset limits, start at zero in every test and run."""
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"} for name, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ from openpyxl.workbook.workbook import Workbook
 from communes.models import Commune
 from communes.text import fold
 from criteria.evaluation import Kind, format_value, stored_value
+from criteria.forms import MAX_NOTE
 from criteria.models import Assessment, Indicator, IndicatorValue
 from criteria.parsing import ParseError, check_number, parse_number, rounded
 
@@ -32,7 +33,6 @@ MAX_BYTES = 2 * 1024 * 1024
 # A zip of a few hundred kilobytes may unpack to gigabytes: the unpacked size is checked too.
 MAX_UNPACKED_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 2000
-MAX_NOTE = 2000
 ERROR_FILL = PatternFill("solid", fgColor="FF9999")
 TRUE_WORDS = {"dat", "co", "x", "yes", "true"}
 FALSE_WORDS = {"chua dat", "khong dat", "khong", "no", "false"}
@@ -282,11 +282,57 @@ def import_check(*, content: bytes, commune: Commune) -> ImportResult:
     if ws.max_row > MAX_ROWS:
         raise ImportRefused(_("Biểu có quá nhiều dòng (tối đa %(limit)s).") % {"limit": MAX_ROWS})
     result = ImportResult(assessment=assessment, file_version=version)
+    _refuse_hidden_cells(ws, result)
     _read_rows(ws, assessment, result)
     if result.errors:
         result.changes, result.values = [], {}
         result.marked = mark_errors(wb, result.errors)
     return result
+
+
+def _refuse_hidden_cells(ws, result: ImportResult) -> None:
+    """Cells that would be read as empty though the user typed something there: a merged
+    range over an indicator's value or note (all its cells but the first read empty), and a
+    value or note on a row inserted into the table (it belongs to no indicator)."""
+    indicator_rows, last_keyed = set(), 0
+    for row in range(commune_table.FIRST_DATA_ROW, ws.max_row + 1):
+        key = ws.cell(row=row, column=commune_table.KEY_COLUMN).value
+        if isinstance(key, str) and key:
+            last_keyed = row
+            if key.startswith("ind:"):
+                indicator_rows.add(row)
+    read = (commune_table.VALUE_COLUMN, commune_table.NOTE_COLUMN)
+    for merged in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+        rows = range(merged.min_row, merged.max_row + 1)
+        if any(c in range(merged.min_col, merged.max_col + 1) for c in read) and indicator_rows.intersection(
+            rows
+        ):
+            cell = f"{_letter(merged.min_col)}{merged.min_row}"
+            result.errors.append(
+                CellError(
+                    ws.title,
+                    cell,
+                    _("Ô %(cells)s: ô gộp đè lên cột giá trị hoặc ghi chú; hãy bỏ gộp ô rồi tải lên lại.")
+                    % {"cells": merged.coord},
+                )
+            )
+    for row in range(commune_table.FIRST_DATA_ROW, last_keyed + 1):
+        if ws.cell(row=row, column=commune_table.KEY_COLUMN).value not in (None, ""):
+            continue
+        for column in read:
+            cell = ws.cell(row=row, column=column)
+            if cell.value is not None and str(cell.value).strip():
+                result.errors.append(
+                    CellError(
+                        ws.title,
+                        cell.coordinate,
+                        _(
+                            "Ô %(cell)s: dòng chèn thêm không thuộc chỉ tiêu nào; hãy nhập vào dòng "
+                            "của chỉ tiêu và xóa dòng chèn thêm."
+                        )
+                        % {"cell": cell.coordinate},
+                    )
+                )
 
 
 def _read_rows(ws, assessment: Assessment, result: ImportResult) -> None:

@@ -86,11 +86,13 @@ def _named_styles(wb: Workbook) -> None:
 
 def _cell(ws: Worksheet, row: int, column: int, value: object, style: str):
     cell = ws.cell(row=row, column=column)
+    # The named style first: setting it afterwards would clear the quote prefix `safe_text`
+    # gives formula-like text.
+    cell.style = style
     if isinstance(value, str):
         safe_text(cell, value)
     elif value is not None:
         cell.value = value
-    cell.style = style
     return cell
 
 

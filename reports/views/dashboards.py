@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from communes.access import get_visible_or_404, is_committee, is_province_office, unit_lookup
 from communes.models import Commune, District, Province, Village
+from communes.params import asked_year
 from criteria.models import Assessment, CriteriaSet
 from criteria.services import assessment_evaluation, set_catalogue
 from criteria.titles import LABELS as TITLE_LABELS
@@ -41,10 +42,7 @@ def _selected(request: HttpRequest, sets: list[CriteriaSet], unit) -> tuple[Crit
     this year: for a unit of the old map, its last year) and the year (?year=, default the
     latest year assessed against that set, see province_sets)."""
     this_year = unit.open_year(timezone.localdate())
-    try:
-        asked = int(request.GET["year"])
-    except (KeyError, ValueError):
-        asked = None
+    asked = asked_year(request)
     # A set asked for with a year outside its period gives way to the main set of that year.
     chosen = next(
         (s for s in sets if s.code == request.GET.get("set") and (asked is None or s.is_in_force(asked))),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communes.access import get_visible_or_404, unit_lookup
 from communes.models import Commune, District, Province
+from communes.params import asked_code, parse_year
 from criteria.models import Assessment, CriteriaSet
 from plans.models import Plan
 
@@ -31,7 +32,7 @@ def _criteria_set(request: HttpRequest, province_id: int) -> CriteriaSet:
     sets = CriteriaSet.objects.filter(
         Q(province__isnull=True) | Q(province_id=province_id), unit_level=CriteriaSet.UnitLevel.COMMUNE
     )
-    return get_object_or_404(sets, code=request.GET.get("set") or request.POST.get("set") or "")
+    return get_object_or_404(sets, code=asked_code(request, "set"))
 
 
 def _year(request: HttpRequest, criteria_set: CriteriaSet) -> int:
@@ -44,11 +45,8 @@ def _year(request: HttpRequest, criteria_set: CriteriaSet) -> int:
             .values_list("year", flat=True)
             .first()
         )
-    try:
-        year = int(text)
-    except (TypeError, ValueError):
-        raise Http404(_("Năm không hợp lệ.")) from None
-    if not 2000 <= year <= 2100:
+    year = parse_year(str(text))
+    if year is None:
         raise Http404(_("Năm không hợp lệ."))
     return year
 

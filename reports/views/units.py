@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from communes.access import get_visible_or_404, unit_lookup
 from communes.models import Commune, Village
+from communes.params import asked_year
 from criteria.models import Assessment, CriteriaSet, Recognition
 from criteria.services import assessment_evaluation, set_catalogue
 from criteria.titles import title_state
@@ -31,15 +32,12 @@ def _selected_set(
     year = _selected_year(request, open_year)
     default = main_set(sets, year) or (sets[0] if sets else None)
     asked = next((item for item in sets if item.code == request.GET.get("set")), None)
-    in_force = asked is not None and ("year" not in request.GET or asked.is_in_force(year))
+    in_force = asked is not None and (asked_year(request) is None or asked.is_in_force(year))
     return (asked if in_force else default), sets
 
 
 def _selected_year(request, default: int) -> int:
-    try:
-        return int(request.GET.get("year", default))
-    except ValueError:
-        return default
+    return asked_year(request) or default
 
 
 @login_required

@@ -10,6 +10,7 @@ it gets random bytes.
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 import pytest
 from django.contrib.messages import get_messages
@@ -235,3 +236,80 @@ def test_the_unit_import_command_refuses_malformed_files_with_a_clear_error(db, 
         assert row_counts() == before
 
     check()
+
+
+# URL paths and GET parameters: hostile codes in the path and hostile values in the query
+# string of every page a user opens, as the one who sees everything (so no 404 hides a bug).
+HOSTILE = st.one_of(
+    st.sampled_from(["\x00", "a\x00b", "-1", "0", "99999999999", "-99999999999", "1e999", "NaN", "x" * 3000]),
+    st.sampled_from(["\u202e2024", "２０２４", "𝟚𝟘𝟚𝟜", "\ufeff", "ß" * 300, "../..", "%00", "null"]),
+    junk,
+)
+QUERY_NAMES = [
+    "set",
+    "unit",
+    "year",
+    "week",
+    "qualified",
+    "commune",
+    "village",
+    "sort",
+    "band",
+    "status",
+    "title",
+]
+
+
+def test_hostile_paths_and_query_strings_are_never_a_server_error(client, cast, catalogue):
+    from ..excel_helpers import assess
+
+    assess(catalogue, cast.commune_a, year=2024)
+    plan = make_plan(cast.commune_a, year=2024, villages=[cast.village_a])
+    client.force_login(cast.admin)
+    keys = {"district": cast.district_a.key, "province": cast.province.key, "commune": cast.commune_a.key}
+    pages = [
+        ("reports:district", "district"),
+        ("reports:province", "province"),
+        ("reports:commune", "commune"),
+        ("reports:district_villages", "district"),
+        ("reports:commune_detail", "commune"),
+        ("reports:village", None),
+        ("reports:commune_table", "commune"),
+        ("reports:plan_table", "commune"),
+        ("plans:commune", "commune"),
+        ("communes:office_communes", "province"),
+        ("criteria:province_thresholds", "province"),
+    ]
+    plain = [
+        reverse("reports:rollups"),
+        reverse("criteria:recognitions"),
+        reverse("plans:overview", args=[plan.pk]),
+    ]
+
+    def path_of(name: str, kind: str | None, code: str | None = None) -> str:
+        """The page's path, or with `code` percent-encoded in place of the unit's (%00 for NUL)."""
+        if code is None:
+            return reverse(name, args=[keys[kind] if kind else cast.village_a.code])
+        return reverse(name, args=["CODE"]).replace("CODE", quote(code, safe=""))
+
+    @FUZZ
+    @given(page=st.sampled_from(pages), code=HOSTILE.filter(bool))
+    def paths(page, code):
+        before = row_counts()
+        response = client.get(path_of(*page, code=code))
+        assert response.status_code in (200, 302, 404), response.status_code
+        assert row_counts() == before
+
+    @FUZZ
+    @given(
+        path=st.one_of(st.sampled_from(pages).map(lambda page: path_of(*page)), st.sampled_from(plain)),
+        query=st.dictionaries(st.sampled_from(QUERY_NAMES), HOSTILE, min_size=1, max_size=4),
+    )
+    def queries(path, query):
+        before = row_counts()
+        response = client.get(path, query)
+        assert response.status_code in (200, 302, 400, 404), response.status_code
+        assert row_counts() == before
+
+    paths()
+    queries()
