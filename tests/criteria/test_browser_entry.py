@@ -46,7 +46,7 @@ def test_officer_enters_and_submits_district_returns_then_approves_and_it_locks(
     assert page.get_by_test_id("save").bounding_box()["height"] >= 44
     page.get_by_test_id("jump-list").get_by_role("link", name="Tiêu chí 15", exact=True).click()
     page.wait_for_url("**#criterion-15")  # Bootstrap scrolls smoothly: wait for the scroll to end.
-    page.wait_for_function("document.getElementById('criterion-15').getBoundingClientRect().top < 100")
+    page.wait_for_function("() => document.getElementById('criterion-15').getBoundingClientRect().top < 100")
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # Live evaluation as the official types, in Vietnamese number format.

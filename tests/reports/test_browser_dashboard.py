@@ -46,6 +46,13 @@ def test_the_district_member_filters_to_off_track_communes_and_opens_one(browser
     name = page.locator("table.matrix tbody th.col-commune").first.bounding_box()
     assert name["x"] >= 0 and name["x"] + name["width"] <= 360
     page.set_viewport_size(DESKTOP)
+    # Printed: no menu, filters or buttons, and the commune column is not sticky on paper.
+    page.emulate_media(media="print")
+    assert not page.locator("nav.navbar").is_visible()
+    assert not page.get_by_test_id("export-district").is_visible()
+    commune = page.locator("table.matrix tbody th.col-commune").first
+    assert commune.evaluate("(e) => getComputedStyle(e).position") == "static"
+    page.emulate_media(media="screen")
     # Sơn Bằng's 2023 plan (seed 004) aimed at 19/19; it ended the year at 18/19.
     page.fill("#year", "2023")
     page.get_by_role("button", name="Xem").click()
