@@ -7,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 SCALE ?= national
 
-.PHONY: run test setup venv messages system-packages lint bench dataset loadtest backup restore clean
+.PHONY: run test setup venv messages node system-packages lint bench dataset loadtest backup restore clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -42,17 +42,25 @@ setup: venv messages .secret_key
 run: setup
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST)
 
-# The browser journeys need Debian's Chromium and the PDF check LibreOffice: install whichever
-# is missing when allowed to (as root).
+# The browser journeys need Debian's Chromium (and npm for axe-core) and the PDF check
+# LibreOffice: install whichever is missing when allowed to (as root).
 system-packages:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v soffice >/dev/null; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium libreoffice-calc-nogui; \
-		else echo "Missing system packages: apt-get install chromium libreoffice-calc-nogui"; exit 1; fi; \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium libreoffice-calc-nogui npm; \
+		else echo "Missing system packages: apt-get install chromium libreoffice-calc-nogui npm"; exit 1; fi; \
 	fi
+
+# axe-core, which the browser journeys inject to check each page's accessibility: the version
+# pinned in package-lock.json, into node_modules/ (not committed).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node: node_modules/.package-lock.json
 
 # Two test processes (pytest-xdist), one per core; each has its own test database and Redis database.
 TEST_JOBS ?= 2
-test: system-packages venv messages
+test: system-packages venv messages node
 	$(BIN)/pytest -n $(TEST_JOBS)
 
 lint: venv
@@ -85,4 +93,4 @@ restore: venv
 	$(PY) manage.py restore $(BACKUP)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles node_modules

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from criteria.models import Assessment, Evidence
 
+from ..browser_helpers import check_page
 from ..conftest import log_in
 from ..entry_helpers import PDF_BYTES, indicator, new_assessment
 
@@ -35,6 +36,18 @@ def test_officer_enters_and_submits_district_returns_then_approves_and_it_locks(
     log_in(page, "officer_a", PASSWORD)
     page.wait_for_url("**/communes/**")
     page.goto(entry)
+    check_page(page)
+    # On a phone: a jump list to every criterion, and the save bar held at the screen's bottom.
+    page.set_viewport_size({"width": 360, "height": 780})
+    jumps = page.get_by_test_id("jump-list").locator("a[href^='#criterion-']")
+    assert jumps.count() == page.locator("details.criterion-section").count()
+    bar = page.locator(".entry-actions").bounding_box()
+    assert 780 - 200 < bar["y"] and bar["y"] + bar["height"] <= 781
+    assert page.get_by_test_id("save").bounding_box()["height"] >= 44
+    page.get_by_test_id("jump-list").get_by_role("link", name="Tiêu chí 15", exact=True).click()
+    page.wait_for_url("**#criterion-15")  # Bootstrap scrolls smoothly: wait for the scroll to end.
+    page.wait_for_function("() => document.getElementById('criterion-15').getBoundingClientRect().top < 100")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Live evaluation as the official types, in Vietnamese number format.
     page.fill(f"#id_v_{road.pk}", "82,5")
@@ -57,6 +70,7 @@ def test_officer_enters_and_submits_district_returns_then_approves_and_it_locks(
     page.get_by_test_id("upload-3.1").click()
     page.wait_for_selector("[data-testid=evidence-link]")
     assert Evidence.objects.get().original_name == "biên bản.pdf"
+    check_page(page)
     page.get_by_test_id("submit").click()
     # Criteria are unmet: the page names them and asks to confirm.
     assert "Tiêu chí 15" in page.get_by_test_id("unmet-criteria").inner_text()
@@ -67,6 +81,7 @@ def test_officer_enters_and_submits_district_returns_then_approves_and_it_locks(
     # The district returns it with a reason.
     district, district_page = open_as(chromium, live_server, "district_a")
     district_page.goto(entry)
+    check_page(district_page)
     district_page.fill("#return-reason", "Tỷ lệ suy dinh dưỡng 15.3 chưa đạt, kiểm tra lại")
     district_page.get_by_test_id("return").click()
     district_page.wait_for_selector("[data-testid=state-%d]:has-text('Bị trả lại')" % assessment.pk)
@@ -74,6 +89,7 @@ def test_officer_enters_and_submits_district_returns_then_approves_and_it_locks(
     # The officer sees why, fixes and resubmits.
     page.goto(entry)
     assert "kiểm tra lại" in page.get_by_test_id("return-reason").inner_text()
+    check_page(page)
     page.fill(f"#id_v_{stunting.pk}", "20")
     assert page.get_by_test_id("status-15.3").inner_text() == "✓ Đạt"
     page.get_by_test_id("save").click()
@@ -91,6 +107,7 @@ def test_officer_enters_and_submits_district_returns_then_approves_and_it_locks(
     assert page.get_by_test_id("lock-badge").is_visible()
     assert page.locator("[data-testid=save], [data-testid=submit], [data-testid=upload-3\\.1]").count() == 0
     assert page.locator(f"#id_v_{road.pk}").is_disabled()
+    check_page(page)
 
     # The history shows every step.
     page.goto(live_server.url + reverse("criteria:history", args=[assessment.pk]))
@@ -98,6 +115,7 @@ def test_officer_enters_and_submits_district_returns_then_approves_and_it_locks(
     for text in ("82,5 %", "30 %", "20 %", "biên bản.pdf", "Bị trả lại", "Đã phê duyệt", "kiểm tra lại"):
         assert text in history, text
     assert page.locator("tr.history-status").count() == 4
+    check_page(page)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(entry)
     page.screenshot(path="/tmp/ntm-entry-phone.png", full_page=False)
@@ -121,6 +139,7 @@ def test_a_second_browser_is_refused_and_shown_what_the_first_changed(chromium, 
     assert "3.1" in conflict and "85 %" in conflict
     assert second_page.input_value(f"#id_v_{road.pk}") == "70"
     assert assessment.values.get(indicator=road).number == 85
+    check_page(second_page)
     first.close()
     second.close()
 

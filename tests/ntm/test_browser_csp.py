@@ -3,6 +3,7 @@ violation, and a violation, when there is one, is seen."""
 
 import pytest
 
+from ..browser_helpers import check_page
 from ..conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -42,21 +43,26 @@ def test_the_main_pages_load_without_a_policy_violation(browser_page, demo):
     page = browser_page
     console = watch(page)
     assert visit(page, console, "/login/") == []
+    check_page(page)
     assert visit(page, console, "/password/reset/") == []
+    check_page(page)
     log_in(page, "canbo.sonbang")
     page.wait_for_url("**/reports/communes/legacy-18190/assessments/")
     assert violations(page, console) == []
     assert visit(page, console, "/password/change/") == []
+    check_page(page)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(page.base_url + "/")
     page.click("button.navbar-toggler")  # Bootstrap's collapse script runs under the policy.
     page.locator("#nav.show").wait_for()
+    check_page(page)  # the open menu too
     assert violations(page, console) == []
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, "bcd.huongson")
     page.wait_for_url("**/districts/**")
     assert page.locator("h1").count() == 1
+    check_page(page)
     assert violations(page, console) == []
     page.screenshot(path="/tmp/ntm-district-page-csp.png")
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from plans import deadlines
 from plans.models import WeeklyReport
 
+from ..browser_helpers import check_page
 from ..conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -24,7 +25,7 @@ def test_the_demo_village_head_files_this_weeks_report_from_the_landing_page(bro
     week = deadlines.current_week(timezone.now())
     assert deadlines.iso_label(week) in card.inner_text()
     assert "14:30" in card.inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    check_page(page)
     page.screenshot(path="/tmp/ntm-village-head-landing-phone.png", full_page=True)
     # Screen 2: the report form itself.
     page.get_by_test_id("report-this-week").click()
@@ -34,6 +35,7 @@ def test_the_demo_village_head_files_this_weeks_report_from_the_landing_page(bro
     inputs.first.fill("120")
     page.fill("textarea[name=notes]", "Ra quân trồng hàng rào xanh cả thôn")
     page.fill("textarea[name=next_week_plan]", "Tiếp tục trồng hàng rào xanh")
+    check_page(page)
     page.screenshot(path="/tmp/ntm-village-head-form-phone.png", full_page=True)
     page.get_by_test_id("submit-report").click()
     page.wait_for_url("**/plans/*/villages/18133001/")
@@ -42,8 +44,10 @@ def test_the_demo_village_head_files_this_weeks_report_from_the_landing_page(bro
     assert report.deadline.astimezone(deadlines.VN_TZ).strftime("%w %H:%M") == "4 14:30"
     assert ("đúng hạn" if on_time else "muộn") in page.locator(".alert").first.inner_text()
     assert report.lines.get(work_item__name="Trồng hàng rào xanh").quantity == 120
+    check_page(page)
     # Back on the landing page the card says the report is in.
     page.goto(page.base_url + "/reports/villages/18133001/")
     state = page.get_by_test_id("this-week").locator(".timeliness").get_attribute("data-state")
     assert state == ("on_time" if on_time else "late")
+    check_page(page)
     page.screenshot(path="/tmp/ntm-village-head-done-phone.png", full_page=True)

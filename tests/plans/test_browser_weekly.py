@@ -13,6 +13,7 @@ from django.utils import timezone
 from plans import deadlines
 from plans.deadlines import VN_TZ
 
+from ..browser_helpers import assert_no_horizontal_scroll, check_page
 from ..conftest import log_in
 from ..plans_helpers import make_plan
 
@@ -28,11 +29,13 @@ def next_monday_at(hour: int) -> datetime:
 
 def report_this_week(page, plan, village, quantity: str, notes: str) -> None:
     page.goto(f"{page.base_url}/plans/{plan.pk}/villages/{village.code}/")
+    check_page(page)
     page.get_by_test_id("report-this-week").click()
     item = plan.work_items.get()
     page.fill(f"input[name=item_{item.pk}]", quantity)
     page.fill("textarea[name=notes]", notes)
     page.fill("textarea[name=next_week_plan]", "Tiếp tục trồng hàng rào xanh")
+    check_page(page)
     page.get_by_test_id("submit-report").click()
     page.wait_for_url(f"**/plans/{plan.pk}/villages/{village.code}/")
 
@@ -56,11 +59,13 @@ def test_a_village_head_reports_on_a_phone_on_time_then_late(browser_page, cast,
         log_in(page, "village_head_a", PASSWORD)
         report_this_week(page, plan, cast.village_a, "1.200", "Ra quân tuần đầu")
         assert "đúng hạn" in page.locator(".alert").first.inner_text()
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert_no_horizontal_scroll(page)
+        check_page(page)
         page.screenshot(path="/tmp/ntm-weekly-village-phone.png", full_page=True)
 
         log_in(page, "officer_a", PASSWORD)
         assert overview_state(page, plan, cast.village_a, first_week) == "on_time"
+        check_page(page)
         page.screenshot(path="/tmp/ntm-weekly-overview-phone.png", full_page=True)
 
     # Friday of the following week: that week's Thursday 14:30 deadline has passed.

@@ -4,6 +4,7 @@ widths (in /tmp) without a Content-Security-Policy violation."""
 
 import pytest
 
+from ..browser_helpers import assert_no_horizontal_scroll, check_page
 from ..conftest import log_in
 from ..ntm.test_browser_csp import violations, watch
 
@@ -14,11 +15,13 @@ PHONE = {"width": 390, "height": 844}
 
 
 def screenshots(page, name: str) -> None:
-    """The whole page, and its first screen, at desktop and phone widths; at either width the
-    page itself does not scroll sideways (wide tables scroll in their own box)."""
+    """The whole page, and its first screen, at desktop and phone widths; at either width (and
+    at 360 px) the page itself does not scroll sideways (wide tables scroll in their own box),
+    and it has no serious accessibility violation."""
+    check_page(page)
     for suffix, size in (("", DESKTOP), ("-phone", PHONE)):
         page.set_viewport_size(size)
-        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], name
+        assert_no_horizontal_scroll(page)
         page.screenshot(path=f"/tmp/ntm-dashboard-{name}{suffix}.png", full_page=True)
         page.screenshot(path=f"/tmp/ntm-dashboard-{name}{suffix}-top.png")
     page.set_viewport_size(DESKTOP)
@@ -35,6 +38,21 @@ def test_the_district_member_filters_to_off_track_communes_and_opens_one(browser
     page.wait_for_url("**year=2024**")
     assert page.get_by_test_id("met-18160").inner_text() == "3/19"
     screenshots(page, "district")
+    # On a phone the matrix scrolls in its own box, the commune column staying in view.
+    page.set_viewport_size({"width": 360, "height": 780})
+    box = page.locator("#matrix")
+    assert box.evaluate("(e) => e.scrollWidth > e.clientWidth")
+    box.evaluate("(e) => { e.scrollLeft = e.scrollWidth; }")
+    name = page.locator("table.matrix tbody th.col-commune").first.bounding_box()
+    assert name["x"] >= 0 and name["x"] + name["width"] <= 360
+    page.set_viewport_size(DESKTOP)
+    # Printed: no menu, filters or buttons, and the commune column is not sticky on paper.
+    page.emulate_media(media="print")
+    assert not page.locator("nav.navbar").is_visible()
+    assert not page.get_by_test_id("export-district").is_visible()
+    commune = page.locator("table.matrix tbody th.col-commune").first
+    assert commune.evaluate("(e) => getComputedStyle(e).position") == "static"
+    page.emulate_media(media="screen")
     # Sơn Bằng's 2023 plan (seed 004) aimed at 19/19; it ended the year at 18/19.
     page.fill("#year", "2023")
     page.get_by_role("button", name="Xem").click()
