@@ -22,8 +22,13 @@ def test_the_commune_officer_logs_in_and_sees_the_commune_page(browser_page, dem
         commune__code="18190", criteria_set__code="xa_ntm_2021_2025", year=2024
     ).criteria_met
     assert page.get_by_test_id("criteria-met").inner_text() == f"{met}/19"
-    # One card per criterion of the set (the recognitions card is not one).
-    assert page.locator("section.card:not([data-testid=unit-recognitions])").count() == 19
+    # One card per criterion of the set (the recognitions and next-steps cards are not).
+    assert (
+        page.locator(
+            "section.card:not([data-testid=unit-recognitions]):not([data-testid=next-steps])"
+        ).count()
+        == 19
+    )
     check_page(page)
     # On a phone every indicator's result is on screen, not in a column scrolled out of sight.
     page.set_viewport_size({"width": 360, "height": 780})

@@ -263,6 +263,31 @@ def _fresh_role(w: World) -> Role:
     return Role.objects.create(user=user, kind=Role.Kind.COMMUNE_OFFICER, commune=w.cast.commune_a)
 
 
+def _province_indicator(w: World):
+    """One of the province's own indicators, under criterion 1 of the 2026-2030 set."""
+    import datetime
+
+    from criteria.evaluation import Kind
+    from criteria.models import Criterion
+    from criteria.province_indicators import IndicatorSpec, province_indicator_save
+
+    criterion = Criterion.objects.get(criteria_set__code="xa_ntm_2026_2030", code="1")
+    return province_indicator_save(
+        by=w.cast.province_office,
+        province=w.cast.province,
+        criterion=criterion,
+        spec=IndicatorSpec(f"1.{next(ACCOUNTS)}", "Chỉ tiêu của tỉnh", "", Kind.BOOL, "", [], {"": True}),
+        decision_number="12/2026/QĐ-UBND",
+        decision_date=datetime.date(2026, 3, 1),
+    )
+
+
+def _province_indicator_active(w: World) -> Call:
+    path = _office("criteria:province_indicator_active", w, _province_indicator(w).pk)
+    data = {"active": "0", "decision_number": "13/2026/QĐ-UBND", "decision_date": "2026-04-01"}
+    return Call("post", path, data, url("criteria:province_indicators", w.cast.province.code))
+
+
 def _role_deactivate(w: World) -> Call:
     path = _office("communes:role_deactivate", w, _fresh_role(w).pk)
     return Call("post", path, {}, _office("communes:office_accounts", w))
@@ -357,6 +382,8 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
     # The container's liveness probe: public, and says nothing but "ok".
     "healthz": (lambda w: Call("get", url("healthz")), (OK,) * 7),
     "about": (lambda w: Call("get", url("about")), (IN, OK, OK, OK, OK, OK, OK)),
+    # The help page is readable before logging in (the login page links to it).
+    "help": (lambda w: Call("get", url("help")), (OK,) * 7),
     "reports:commune_detail": (
         lambda w: Call("get", url("reports:commune_detail", w.cast.commune_a.code)),
         (IN, OK, NF, OK, OK, NF, OK),
@@ -501,6 +528,20 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
         (IN, NF, NF, NF, OK, NF, OK),
     ),
     "criteria:province_threshold POST": (_stricter_threshold, (IN, NF, NF, NF, GO, NF, GO)),
+    # The province's own indicators: only its office (and the administrator).
+    "criteria:province_indicators": (
+        lambda w: Call("get", _office("criteria:province_indicators", w)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "criteria:province_indicator_add": (
+        lambda w: Call("get", _office("criteria:province_indicator_add", w, "xa_ntm_2026_2030", "1")),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "criteria:province_indicator_edit": (
+        lambda w: Call("get", _office("criteria:province_indicator_edit", w, _province_indicator(w).pk)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "criteria:province_indicator_active": (_province_indicator_active, (IN, NF, NF, NF, GO, NF, GO)),
     "criteria:province_threshold_remove": (_threshold_remove, (IN, NF, NF, NF, GO, NF, GO)),
     # --- plans and weekly reports --------------------------------------------------------------
     "plans:commune": (
@@ -636,6 +677,10 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
         (IN, NF, NF, NF, OK, NF, OK),
     ),
     "communes:role_deactivate POST": (_role_deactivate, (IN, NF, NF, NF, GO, NF, GO)),
+    "communes:role_add": (
+        lambda w: Call("get", _office("communes:role_add", w, _fresh_role(w).user_id)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
     "communes:password_code": (lambda w: Call("get", url("communes:password_code")), (OK,) * 7),
     "reports:commune_groups_template": (
         lambda w: Call("get", _office("reports:commune_groups_template", w)),
