@@ -21,7 +21,14 @@ from criteria.models import Assessment, CriteriaSet, IndicatorValue
 from criteria.services import assessment_values
 from reports.figures.rollup import rollup_figures
 from reports.models import ExportJob, RollUp
-from reports.rollups import rollup_build, rollup_request, rollup_workbook_bytes, rollups_request_all, unit_ref
+from reports.rollups import (
+    rollup_build,
+    rollup_letterhead,
+    rollup_request,
+    rollup_workbook_bytes,
+    rollups_request_all,
+    unit_ref,
+)
 
 ROLLUP_WEEK = tuple(LAST_WEEK.isocalendar())[:2]
 
@@ -191,10 +198,11 @@ def district_rollup(cast: Cast, median_ms) -> dict:
     rollup = RollUp.objects.select_related("district", "province").get(pk=request())
     today = timezone.localdate()
     data = rollup_figures(rollup=rollup, today=today)
+    letterhead = rollup_letterhead(rollup, data, today)
     return {
         "district_rollup_ms": median_ms(build, prepare=request),
         "district_rollup_figures_ms": median_ms(lambda: rollup_figures(rollup=rollup, today=today)),
-        "district_rollup_workbook_ms": median_ms(lambda: rollup_workbook_bytes(data)),
+        "district_rollup_workbook_ms": median_ms(lambda: rollup_workbook_bytes(data, letterhead)),
         "district_rollup_sql_ms": median_ms(floor),
     }
 

@@ -1,4 +1,5 @@
-"""Who may do what with the reports app's objects: roll-ups and a commune's table import.
+"""Who may do what with the reports app's objects: roll-ups, a commune's table import, and a
+unit's documents sent upward.
 Views fetch through these helpers; outside the user's units the answer is 404."""
 
 from __future__ import annotations
@@ -6,11 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from communes.access import committee_units, get_visible_or_404, is_committee, is_commune_officer, unit_lookup
+from communes.access import (
+    committee_units,
+    get_visible_or_404,
+    is_committee,
+    is_commune_officer,
+    is_province_office,
+    unit_lookup,
+)
 from communes.models import Commune, District, Province
 
-from .models import RollUp
+from .models import OutgoingDocument, RecognitionFile, RollUp
 
 
 @dataclass(frozen=True)
@@ -56,3 +65,72 @@ def get_commune_for_import(request, code: str) -> Commune:
     if not is_commune_officer(request.user, commune.pk):
         raise Http404
     return commune
+
+
+# --- Documents sent upward ---------------------------------------------------------------
+
+UNIT_LEVELS = {"communes": Commune, "districts": District, "provinces": Province}
+
+
+@dataclass(frozen=True)
+class DocumentPermissions:
+    """The unit's own officials edit its letterhead, ask for and issue its documents; the
+    committee above reads them."""
+
+    can_edit: bool
+
+
+def is_unit_official(user, unit: Commune | District | Province) -> bool:
+    if isinstance(unit, Commune):
+        return is_commune_officer(user, unit.pk)
+    if isinstance(unit, District):
+        return is_committee(user, district_id=unit.pk, province_id=None)
+    return user.is_superuser or is_province_office(user, unit.pk)
+
+
+def get_document_unit_for_user(request, level: str, code: str):
+    """The unit a register URL names, if the user may see it (else Http404), and what they
+    may do with its documents."""
+    model = UNIT_LEVELS.get(level)
+    if model is None:
+        raise Http404
+    related = {"communes": ["province", "district"], "districts": ["province"], "provinces": []}[level]
+    unit = get_visible_or_404(model.objects.select_related(*related), request.user, **unit_lookup(code))
+    return unit, DocumentPermissions(can_edit=is_unit_official(request.user, unit))
+
+
+def get_document_for_user(request, pk: int) -> tuple[OutgoingDocument, DocumentPermissions]:
+    """A document of the register if the user may see its unit (else Http404)."""
+    document = get_object_or_404(
+        OutgoingDocument.objects.select_related(
+            "job", "commune__province", "commune__district", "district__province", "province"
+        ),
+        pk=pk,
+    )
+    unit = document.unit
+    get_visible_or_404(type(unit), request.user, pk=unit.pk)
+    return document, DocumentPermissions(can_edit=is_unit_official(request.user, unit))
+
+
+def unit_level(unit: Commune | District | Province) -> str:
+    return {Commune: "communes", District: "districts", Province: "provinces"}[type(unit)]
+
+
+@dataclass(frozen=True)
+class RecognitionFilePermissions:
+    """The commune's officers assemble the file; the committees above read it."""
+
+    can_edit: bool
+
+
+def get_recognition_file_for_user(request, pk: int) -> tuple[RecognitionFile, RecognitionFilePermissions]:
+    recognition_file = get_object_or_404(
+        RecognitionFile.objects.select_related(
+            "commune__province__region", "commune__district", "commune__region", "criteria_set"
+        ),
+        pk=pk,
+    )
+    get_visible_or_404(Commune, request.user, pk=recognition_file.commune_id)
+    return recognition_file, RecognitionFilePermissions(
+        can_edit=is_commune_officer(request.user, recognition_file.commune_id)
+    )

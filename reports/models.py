@@ -138,6 +138,8 @@ class ExportJob(models.Model):
     class Kind(models.TextChoices):
         PROVINCE_SUMMARY = "province_summary", _("Bảng tổng hợp kết quả các xã của tỉnh")
         DISTRICT_SUMMARY = "district_summary", _("Bảng tổng hợp kết quả các xã của huyện")
+        DOCUMENT = "document", _("Văn bản (Word và PDF)")
+        RECOGNITION_FILE = "recognition_file", _("Hồ sơ đề nghị xét công nhận (.zip)")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")
@@ -160,6 +162,9 @@ class ExportJob(models.Model):
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     file = models.FileField(_("tệp"), upload_to="exports/%Y/%m/", blank=True)
     filename = models.CharField(_("tên tệp"), max_length=200, blank=True)
+    # A document's PDF, made from its .docx by LibreOffice; the .docx stays usable without it.
+    pdf = models.FileField(_("tệp PDF"), upload_to="exports/%Y/%m/", blank=True)
+    pdf_error = models.TextField(_("lỗi khi tạo PDF"), blank=True)
     error = models.TextField(_("lỗi"), blank=True)
     created_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
@@ -297,3 +302,12 @@ class RollUp(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.State.QUEUED, self.State.RUNNING)
+
+
+# The documents a unit sends upward live in their own module.
+from .documents.models import (  # noqa: E402, F401
+    DocumentSettings,
+    DocumentTemplate,
+    OutgoingDocument,
+    RecognitionFile,
+)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from communes.models import District, Province, map_on
 from criteria.models import Assessment
 
+from .documents.letterhead import DocumentType, Letterhead, letterhead_for
 from .figures.rollup import rollup_figures, unit_communes
 from .mail import rollup_send
 from .models import EvaluationSnapshot, RollUp
@@ -153,7 +154,7 @@ def rollup_build(*, rollup_id: int, send_mail: bool = True) -> RollUp:
             today = timezone.localdate()
             rollup_snapshots_ensure(rollup=rollup, today=today)
             data = rollup_figures(rollup=rollup, today=today)
-            content = rollup_workbook_bytes(data)
+            content = rollup_workbook_bytes(data, rollup_letterhead(rollup, data, today))
     except TRANSIENT_ERRORS:
         raise
     except Exception as error:  # noqa: BLE001 - any other failure must show on the page
@@ -207,11 +208,18 @@ def rollup_filename(rollup: RollUp) -> str:
     return f"tong-hop-tuan_{rollup.unit_code}_{rollup.week_label}.xlsx"
 
 
-def rollup_workbook_bytes(data: dict) -> bytes:
+def rollup_letterhead(rollup: RollUp, data: dict, today: datetime.date) -> Letterhead:
+    """The roll-up's letterhead, dated the day it is built."""
+    from .excel.rollup import rollup_title
+
+    return letterhead_for(rollup.unit, doc_type=DocumentType.REPORT, summary=rollup_title(data), on=today)
+
+
+def rollup_workbook_bytes(data: dict, letterhead: Letterhead) -> bytes:
     from .excel.rollup import build_rollup_workbook
     from .excel.styles import workbook_bytes
 
-    return workbook_bytes(build_rollup_workbook(data))
+    return workbook_bytes(build_rollup_workbook(data, letterhead))
 
 
 # --- The figures ---------------------------------------------------------------------------

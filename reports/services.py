@@ -13,10 +13,14 @@ from communes.access import unit_lookup
 from communes.models import Commune, District, Province
 from criteria.models import CriteriaSet
 
+from .documents.build import document_files
+from .documents.letterhead import DocumentType, letterhead_for
+from .documents.recognition import recognition_zip
 from .excel import build_commune_table, build_summary_table, commune_table_data
 from .excel.styles import ascii_filename, workbook_bytes
+from .excel.summary_table import summary_title
 from .figures.summary import summary_data
-from .models import ExportJob
+from .models import ExportJob, RecognitionFile
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +36,10 @@ def summary_export(
 ) -> tuple[str, bytes]:
     """The summary of a district's (or province's) communes as (file name, xlsx bytes)."""
     data = summary_data(unit=unit, criteria_set=criteria_set, year=year)
-    workbook = build_summary_table(data, on_progress=on_progress)
+    letterhead = letterhead_for(
+        unit, doc_type=DocumentType.REPORT, summary=summary_title(year), on=timezone.localdate()
+    )
+    workbook = build_summary_table(data, letterhead, on_progress=on_progress)
     return ascii_filename("tong-hop", unit.code, criteria_set.code, year), workbook_bytes(workbook)
 
 
@@ -56,13 +63,13 @@ def export_job_create(
     )
     transaction.on_commit(
         lambda: enqueue(
-            "reports.tasks.export_job_run", job.pk, on_failure=lambda error: _unqueued(job, error)
+            "reports.tasks.export_job_run", job.pk, on_failure=lambda error: export_job_unqueued(job, error)
         )
     )
     return job
 
 
-def _unqueued(job: ExportJob, error: Exception) -> None:
+def export_job_unqueued(job: ExportJob, error: Exception) -> None:
     """Redis was down: the job fails with a message saying so; asking again retries it."""
     _finish(job, status=ExportJob.State.FAILED, error=str(error))
 
@@ -87,12 +94,41 @@ def export_job_run(*, job_id: int) -> ExportJob:
     )
     try:
         with translation.override(job.language):
-            name, content = _build(job)
+            if job.kind == ExportJob.Kind.DOCUMENT:
+                name, content = _build_document(job)
+            elif job.kind == ExportJob.Kind.RECOGNITION_FILE:
+                name, content = _build_recognition_zip(job)
+            else:
+                name, content = _build(job)
     except Exception as error:  # noqa: BLE001 - any failure must show on the downloads page
         logger.exception("Export job %s failed", job.pk)
         return _finish(job, status=ExportJob.State.FAILED, error=_failure_text(error))
     job.file.save(name, ContentFile(content), save=False)
     return _finish(job, status=ExportJob.State.DONE, filename=name)
+
+
+def _build_recognition_zip(job: ExportJob) -> tuple[str, bytes]:
+    recognition_file = RecognitionFile.objects.select_related(
+        "commune__province__region", "commune__district", "commune__region", "criteria_set"
+    ).get(pk=job.parameters["file"])
+
+    def on_progress(done: int, total: int) -> None:
+        _set_progress(job.pk, 10 + int(85 * done / max(total, 1)))
+
+    return recognition_zip(recognition_file, on_progress=on_progress)
+
+
+def _build_document(job: ExportJob) -> tuple[str, bytes]:
+    """A document's .docx, and its PDF kept beside it; a PDF that LibreOffice could not make
+    is recorded as such and the .docx is still delivered."""
+    name, content, made, pdf_error = document_files(
+        job, on_progress=lambda percent: _set_progress(job.pk, percent)
+    )
+    if made is not None:
+        job.pdf.save(name.rsplit(".", 1)[0] + ".pdf", ContentFile(made), save=False)
+    job.pdf_error = _("Không tạo được PDF: %(error)s") % {"error": pdf_error[:300]} if pdf_error else ""
+    _set_progress(job.pk, 95)
+    return name, content
 
 
 def _build(job: ExportJob) -> tuple[str, bytes]:
@@ -131,5 +167,7 @@ def _finish(job: ExportJob, *, status: str, filename: str = "", error: str = "")
     job.status = status
     job.progress = 100 if status == ExportJob.State.DONE else job.progress
     job.filename, job.error, job.finished_at = filename, error, timezone.now()
-    job.save(update_fields=["status", "progress", "file", "filename", "error", "finished_at"])
+    job.save(
+        update_fields=["status", "progress", "file", "pdf", "pdf_error", "filename", "error", "finished_at"]
+    )
     return job

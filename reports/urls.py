@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboards, exports, group_imports, imports, rollups, units
+from .views import dashboards, documents, exports, group_imports, imports, recognition, rollups, units
 
 app_name = "reports"
 
@@ -48,4 +48,34 @@ urlpatterns: list = [
     path("rollups/<int:pk>/rebuild/", rollups.rollup_rebuild, name="rollup_rebuild"),
     path("rollups/<int:pk>/status.json", rollups.rollup_status, name="rollup_status"),
     path("rollups/<int:pk>/file/", rollups.rollup_file, name="rollup_file"),
+    path("documents/<int:pk>/<str:which>/file/", documents.document_file, name="document_file"),
+    path("documents/<int:pk>/issue/", documents.document_issue, name="document_issue"),
+    path("documents/<str:level>/<code:code>/", documents.document_register, name="document_register"),
+    path(
+        "documents/<str:level>/<code:code>/status.json",
+        documents.document_register_status,
+        name="document_register_status",
+    ),
+    path(
+        "documents/<str:level>/<code:code>/settings/", documents.document_settings, name="document_settings"
+    ),
+    path("document-templates/<code:code>/", documents.document_templates, name="document_templates"),
+    path(
+        "document-templates/<code:code>/<str:kind>.docx",
+        documents.document_template_file,
+        name="document_template_file",
+    ),
+    path(
+        "document-templates/<code:code>/<str:kind>/reset/",
+        documents.document_template_reset,
+        name="document_template_reset",
+    ),
+    path("recognition-files/communes/<code:code>/", recognition.recognition_files, name="recognition_files"),
+    path("recognition-files/<int:pk>/", recognition.recognition_file, name="recognition_file"),
+    path(
+        "recognition-files/<int:pk>/documents/",
+        recognition.recognition_documents,
+        name="recognition_documents",
+    ),
+    path("recognition-files/<int:pk>/zip/", recognition.recognition_zip, name="recognition_zip"),
 ]

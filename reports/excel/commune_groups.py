@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from communes.models import AdminMap, Commune, Province
 from communes.office import Classification, ClassificationChange, classification_changes, office_communes
 from communes.text import fold
+from reports.documents.letterhead import DocumentType, letterhead_for
 
 from .importer import CellError, ImportRefused, load, mark_errors, metadata
 from .styles import (
@@ -31,9 +32,9 @@ from .styles import (
     WRAP,
     font,
     header_row,
+    letterhead_heading,
     merge_text,
     metadata_sheet,
-    national_heading,
     print_setup,
     put,
     set_widths,
@@ -74,11 +75,11 @@ def build_commune_groups(province: Province, communes: list[Commune], *, today: 
     ws = wb.active
     ws.title = sheet_title()
     set_widths(ws, WIDTHS)
-    left = [_("UBND TỈNH %(name)s") % {"name": province.name.upper()}, _("VĂN PHÒNG ĐIỀU PHỐI NTM")]
-    national_heading(ws, left=left, split=2, last=LAST_COLUMN, place=province.name, on=today)
-    merge_text(
-        ws, 4, 1, LAST_COLUMN, _("DANH SÁCH XÃ THEO NHÓM XÃ VÀ LOẠI XÃ"), font=font(bold=True, size=14)
+    letterhead = letterhead_for(
+        province, doc_type=DocumentType.REPORT, summary=_("DANH SÁCH XÃ THEO NHÓM XÃ VÀ LOẠI XÃ"), on=today
     )
+    letterhead_heading(ws, letterhead, split=2, last=LAST_COLUMN)
+    merge_text(ws, 4, 1, LAST_COLUMN, letterhead.summary, font=font(bold=True, size=14))
     merge_text(ws, 5, 1, LAST_COLUMN, _instructions(), font=font(italic=True, size=11), alignment=WRAP)
     ws.row_dimensions[5].height = 48
     header_row(ws, HEADER_ROW, headers())

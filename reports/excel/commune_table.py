@@ -25,13 +25,14 @@ from .styles import (
     font,
     header_row,
     hide_column,
+    letterhead_heading,
     merge_text,
     metadata_sheet,
-    national_heading,
     number_format,
     print_setup,
     put,
     set_widths,
+    signature_block,
 )
 
 TEMPLATE = "ntm.commune_assessment"
@@ -72,7 +73,7 @@ def build_commune_table(data: CommuneTableData) -> Workbook:
     row = _body(ws, data, FIRST_DATA_ROW, sources)
     row = _totals(ws, data, row)
     row = _footnotes(ws, row, sources)
-    _signatures(ws, row + 1)
+    signature_block(ws, data.letterhead, row + 2, split=3, last=LAST_VISIBLE)
     hide_column(ws, KEY_COLUMN)
     print_setup(ws, header_rows=(HEADER_ROW, HEADER_ROW + 1), freeze=f"A{FIRST_DATA_ROW}")
     metadata_sheet(wb, _metadata(data))
@@ -81,17 +82,8 @@ def build_commune_table(data: CommuneTableData) -> Workbook:
 
 def _title(ws: Worksheet, data: CommuneTableData) -> None:
     commune = data.commune
-    above = commune.district.name if commune.district else commune.province.name
-    left = [_("UBND XÃ %(name)s") % {"name": commune.name.upper()}, above]
-    national_heading(ws, left=left, split=3, last=LAST_VISIBLE, place=commune.name, on=data.today)
-    merge_text(
-        ws,
-        4,
-        1,
-        LAST_VISIBLE,
-        _("BIỂU CHI TIẾT KẾT QUẢ TỰ ĐÁNH GIÁ MỨC ĐỘ ĐẠT CÁC TIÊU CHÍ NĂM %(year)s") % {"year": data.year},
-        font=font(bold=True, size=14),
-    )
+    letterhead_heading(ws, data.letterhead, split=3, last=LAST_VISIBLE)
+    merge_text(ws, 4, 1, LAST_VISIBLE, data.letterhead.summary, font=font(bold=True, size=14))
     unit_line = _("Xã %(commune)s, %(above)s") % {"commune": commune.name, "above": _where(commune)}
     merge_text(ws, 5, 1, LAST_VISIBLE, unit_line, font=font(bold=True))
     basis = f" ({data.criteria_set.legal_basis})" if data.criteria_set.legal_basis else ""
@@ -291,14 +283,6 @@ def _footnotes(ws: Worksheet, row: int, sources: dict[str, int]) -> int:
         )
         put(ws, row, KEY_COLUMN, f"note:{number}")
     return row
-
-
-def _signatures(ws: Worksheet, row: int) -> None:
-    merge_text(ws, row + 1, 1, 3, _("NGƯỜI LẬP BIỂU"), font=font(bold=True))
-    merge_text(ws, row + 1, 4, LAST_VISIBLE, _("TM. ỦY BAN NHÂN DÂN XÃ"), font=font(bold=True))
-    merge_text(ws, row + 2, 4, LAST_VISIBLE, _("CHỦ TỊCH"), font=font(bold=True))
-    merge_text(ws, row + 2, 1, 3, _("(Ký, ghi rõ họ tên)"), font=font(italic=True))
-    merge_text(ws, row + 3, 4, LAST_VISIBLE, _("(Ký tên, đóng dấu)"), font=font(italic=True))
 
 
 def _metadata(data: CommuneTableData) -> dict[str, object]:

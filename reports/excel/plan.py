@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from communes.models import Village
 from plans import deadlines
 from plans.models import Allocation, Plan, ReportLine, WorkItem
+from reports.documents.letterhead import DocumentType, Letterhead, letterhead_for
 
 from .styles import (
     BORDER,
@@ -33,12 +34,13 @@ from .styles import (
     fit_row_height,
     font,
     hide_column,
+    letterhead_heading,
     merge_text,
     metadata_sheet,
-    national_heading,
     print_setup,
     put,
     set_widths,
+    signature_block,
 )
 
 TEMPLATE = "ntm.plan_table"
@@ -58,11 +60,13 @@ class PlanTableData:
     allocated: dict[tuple[int, int], Decimal]
     done: dict[tuple[int, int], Decimal]
     today: datetime.date
+    letterhead: Letterhead
 
 
 def plan_table_data(plan: Plan) -> PlanTableData:
     """Queries: villages, work items, allocations, quantities done per item and village.
     `plan` comes with its commune, district and province selected."""
+    today = timezone.localdate()
     items = list(WorkItem.objects.filter(plan=plan).select_related("criterion").order_by("order", "pk"))
     allocated = {
         (row.work_item_id, row.village_id): row.quantity
@@ -83,8 +87,15 @@ def plan_table_data(plan: Plan) -> PlanTableData:
         items=items,
         allocated=allocated,
         done=done,
-        today=timezone.localdate(),
+        today=today,
+        letterhead=letterhead_for(
+            plan.commune, doc_type=DocumentType.REPORT, summary=plan_table_title(plan), on=today
+        ),
     )
+
+
+def plan_table_title(plan: Plan) -> str:
+    return _("BẢNG PHÂN BỔ VÀ TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH NĂM %(year)s") % {"year": plan.year}
 
 
 def _last_column(data: PlanTableData) -> int:
@@ -104,6 +115,7 @@ def build_plan_table(data: PlanTableData) -> Workbook:
         _item_row(ws, row, number, item, data)
         row += 1
     _village_totals(ws, row, data)
+    signature_block(ws, data.letterhead, row + 3, split=min(3, last - 1), last=last)
     hide_column(ws, last + 1)
     print_setup(ws, header_rows=(HEADER_ROW, HEADER_ROW + 1), freeze=f"C{FIRST_DATA_ROW}")
     ws.print_title_cols = "A:B"
@@ -112,13 +124,9 @@ def build_plan_table(data: PlanTableData) -> Workbook:
 
 
 def _title(ws: Worksheet, data: PlanTableData, last: int) -> None:
-    commune = data.plan.commune
-    above = commune.district.name if commune.district else commune.province.name
-    left = [_("UBND XÃ %(name)s") % {"name": commune.name.upper()}, above]
     split = min(3, last - 1)
-    national_heading(ws, left=left, split=split, last=last, place=commune.name, on=data.today)
-    title = _("BẢNG PHÂN BỔ VÀ TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH NĂM %(year)s") % {"year": data.plan.year}
-    merge_text(ws, 4, 1, last, title, font=font(bold=True, size=14))
+    letterhead_heading(ws, data.letterhead, split=split, last=last)
+    merge_text(ws, 4, 1, last, data.letterhead.summary, font=font(bold=True, size=14))
     merge_text(ws, 5, 1, last, data.plan.name, font=font(bold=True), alignment=WRAP)
     document = data.plan.document_number
     if data.plan.document_date:

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria.titles import LABELS as TITLE_LABELS
 from plans.deadlines import DeadlineStatus, Timeliness
+from reports.documents.letterhead import Letterhead
 
 from ..labels import band_label, set_name, status_label, title_label, unit_label
 from .styles import (
@@ -33,9 +34,9 @@ from .styles import (
     font,
     header_row,
     hide_column,
+    letterhead_heading,
     merge_text,
     metadata_sheet,
-    national_heading,
     print_setup,
     put,
     safe_text,
@@ -96,13 +97,13 @@ def _cell(ws: Worksheet, row: int, column: int, value: object, style: str):
     return cell
 
 
-def build_rollup_workbook(data: dict) -> Workbook:
+def build_rollup_workbook(data: dict, letterhead: Letterhead) -> Workbook:
     wb = Workbook()
     _named_styles(wb)
     ws = wb.active
     ws.title = _("Tổng hợp tuần")[:31]
     set_widths(ws, WIDTHS)
-    _title(ws, data)
+    _title(ws, data, letterhead)
     header_row(ws, HEADER_ROW, headers()[:COLUMNS])
     column_numbers_row(ws, HEADER_ROW + 1, COLUMNS)
     row = FIRST_DATA_ROW
@@ -150,18 +151,21 @@ def _other_sets_sheet(wb: Workbook, data: dict) -> None:
             put(ws, row, 4 + 2 * index, state, border=BORDER)
 
 
-def _title(ws: Worksheet, data: dict) -> None:
-    unit = data["unit"]
-    left = [_("BAN CHỈ ĐẠO NTM"), unit_label(unit).upper()]
+def rollup_title(data: dict) -> str:
     week = data["week"]
-    start = datetime.date.fromisoformat(week["start"])
-    end = datetime.date.fromisoformat(week["end"])
-    national_heading(ws, left=left, split=5, last=COLUMNS, place=unit["name"], on=end)
-    title = _("BÁO CÁO TỔNG HỢP TUẦN %(week)s NĂM %(year)s") % {
+    return _("BÁO CÁO TỔNG HỢP TUẦN %(week)s NĂM %(year)s") % {
         "week": week["iso_week"],
         "year": week["iso_year"],
     }
-    merge_text(ws, 4, 1, COLUMNS, title, font=font(bold=True, size=14))
+
+
+def _title(ws: Worksheet, data: dict, letterhead: Letterhead) -> None:
+    unit = data["unit"]
+    week = data["week"]
+    start = datetime.date.fromisoformat(week["start"])
+    end = datetime.date.fromisoformat(week["end"])
+    letterhead_heading(ws, letterhead, split=5, last=COLUMNS)
+    merge_text(ws, 4, 1, COLUMNS, letterhead.summary, font=font(bold=True, size=14))
     period = _("(từ %(start)s đến %(end)s)") % {
         "start": start.strftime("%d/%m/%Y"),
         "end": end.strftime("%d/%m/%Y"),

@@ -21,6 +21,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria.evaluation import Kind
+from reports.documents.letterhead import MOTTO, NATIONAL_TITLE, Letterhead, vietnamese_date
 
 # Government documents are set in Times New Roman (Decree 30/2020/NĐ-CP, appendix I).
 FONT_NAME = "Times New Roman"
@@ -182,34 +183,46 @@ def print_setup(ws: Worksheet, *, header_rows: tuple[int, int], freeze: str) -> 
     ws.oddFooter.center.text = _("Trang &P/&N")
 
 
-def national_heading(
-    ws: Worksheet, *, left: Sequence[str], split: int, last: int, place: str, on: datetime.date
-) -> int:
-    """The two-sided heading of an official table: the issuing body on the left, the national
-    motto and "place, ngày … tháng … năm …" on the right. Returns the next free row."""
-    right = [_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), _("Độc lập - Tự do - Hạnh phúc")]
-    for offset, text in enumerate(left):
-        merge_text(ws, 1 + offset, 1, split, text, font=font(bold=offset == 0))
-    for offset, text in enumerate(right):
-        merge_text(
-            ws,
-            1 + offset,
-            split + 1,
-            last,
-            text,
-            font=font(bold=True, underline="single" if offset else None),
-        )
-    row = max(len(left), len(right)) + 1
-    merge_text(ws, row, split + 1, last, place_and_date(place, on), font=font(italic=True))
-    return row + 1
+def letterhead_heading(ws: Worksheet, letterhead: Letterhead, *, split: int, last: int) -> int:
+    """Rows 1-3 of an official table (decree 30/2020): on the left the governing body, the
+    issuing body (bold, underlined as its short rule) and "Số: …"; on the right the national
+    title, the motto (bold, underlined as its rule) and the place and date in italics.
+    Returns the next free row."""
+    left = [
+        (letterhead.parent_body, font()),
+        (letterhead.body, font(bold=True, underline="single")),
+        (letterhead.number_line, font()),
+    ]
+    if not letterhead.parent_body:
+        left = [left[1], left[2], ("", font())]
+    right = [
+        (str(NATIONAL_TITLE), font(bold=True)),
+        (str(MOTTO), font(bold=True, underline="single")),
+        (letterhead.place_and_date, font(italic=True)),
+    ]
+    for offset, ((left_text, left_font), (right_text, right_font)) in enumerate(
+        zip(left, right, strict=True)
+    ):
+        if left_text:
+            merge_text(ws, 1 + offset, 1, split, left_text, font=left_font)
+        merge_text(ws, 1 + offset, split + 1, last, right_text, font=right_font)
+    return 4
 
 
-def vietnamese_date(on: datetime.date) -> str:
-    """ "ngày 25 tháng 11 năm 2026"; days under 10 and months 1 and 2 take a leading zero, as
-    Decree 30/2020/NĐ-CP asks of dates in official documents ("ngày 05 tháng 02 năm 2026")."""
-    day = f"{on.day:02d}"
-    month = f"{on.month:02d}" if on.month <= 2 else str(on.month)
-    return _("ngày %(day)s tháng %(month)s năm %(year)s") % {"day": day, "month": month, "year": on.year}
+def signature_block(ws: Worksheet, letterhead: Letterhead, row: int, *, split: int, last: int) -> int:
+    """The closing rows of an official table: "Nơi nhận:" and its list on the left; the
+    authority (TM. / KT. / Q.), the position, "(Ký tên, đóng dấu)", room to sign and the
+    signer's name on the right. Returns the row after the block."""
+    merge_text(ws, row, 1, split, _("Nơi nhận:"), font=font(bold=True, italic=True))
+    for offset, line in enumerate(letterhead.recipient_lines, start=1):
+        merge_text(ws, row + offset, 1, split, line, font=font(size=11))
+    right = [(line, font(bold=True)) for line in letterhead.signature_lines]
+    right.append((_("(Ký tên, đóng dấu)"), font(italic=True)))
+    for offset, (text, style) in enumerate(right):
+        merge_text(ws, row + offset, split + 1, last, text, font=style)
+    name_row = row + len(right) + 3
+    merge_text(ws, name_row, split + 1, last, letterhead.signer_line, font=font(bold=True))
+    return max(name_row, row + len(letterhead.recipient_lines)) + 1
 
 
 def place_and_date(place: str, on: datetime.date) -> str:

@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from communes.models import District
 from criteria.evaluation import Status
 from criteria.titles import LABELS as TITLE_LABELS
+from reports.documents.letterhead import Letterhead
 
 from ..figures.scope import CommuneRow
 from ..figures.summary import SummaryData
@@ -30,13 +31,14 @@ from .styles import (
     font,
     header_row,
     hide_column,
+    letterhead_heading,
     merge_boxed,
     merge_text,
     metadata_sheet,
-    national_heading,
     print_setup,
     put,
     set_widths,
+    signature_block,
 )
 
 TEMPLATE = "ntm.commune_summary"
@@ -66,13 +68,15 @@ class Layout:
         return names + [4.5] * self.criteria + [9, 9, 9, 15, 15, 10]
 
 
-def build_summary_table(data: SummaryData, on_progress: Progress | None = None) -> Workbook:
+def build_summary_table(
+    data: SummaryData, letterhead: Letterhead, on_progress: Progress | None = None
+) -> Workbook:
     layout = Layout(data)
     wb = Workbook()
     ws = wb.active
     ws.title = _("Tổng hợp")
     set_widths(ws, layout.widths(data.with_district))
-    _title(ws, data, layout)
+    _title(ws, data, letterhead, layout)
     _headers(ws, data, layout)
     row = FIRST_DATA_ROW
     for number, line in enumerate(data.lines, start=1):
@@ -81,7 +85,8 @@ def build_summary_table(data: SummaryData, on_progress: Progress | None = None) 
         if on_progress and number % PROGRESS_EVERY == 0:
             on_progress(number, len(data.lines))
     row = _per_criterion_row(ws, row, data, layout)
-    _band_table(ws, row + 1, data, layout)
+    row = _band_table(ws, row + 1, data, layout)
+    signature_block(ws, letterhead, row + 2, split=_split(layout), last=layout.last)
     hide_column(ws, layout.key)
     freeze = f"{get_column_letter(layout.first_criterion)}{FIRST_DATA_ROW}"
     print_setup(ws, header_rows=(HEADER_ROW, HEADER_ROW + 1), freeze=freeze)
@@ -90,10 +95,9 @@ def build_summary_table(data: SummaryData, on_progress: Progress | None = None) 
     return wb
 
 
-def unit_heading(unit) -> str:
-    if isinstance(unit, District):
-        return _("UBND HUYỆN %(name)s") % {"name": unit.name.upper()}
-    return _("UBND TỈNH %(name)s") % {"name": unit.name.upper()}
+def _split(layout: Layout) -> int:
+    """The last column of the left half of the heading and the signature rows."""
+    return max(3, layout.last // 2)
 
 
 def unit_label(unit) -> str:
@@ -105,12 +109,13 @@ def unit_label(unit) -> str:
     return _("Tỉnh %(province)s") % {"province": unit.name}
 
 
-def _title(ws: Worksheet, data: SummaryData, layout: Layout) -> None:
-    split = max(3, layout.last // 2)
-    left = [unit_heading(data.unit), _("BAN CHỈ ĐẠO CÁC CHƯƠNG TRÌNH MTQG")]
-    national_heading(ws, left=left, split=split, last=layout.last, place=data.unit.name, on=data.today)
-    title = _("BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ CỦA CÁC XÃ NĂM %(year)s") % {"year": data.year}
-    merge_text(ws, 4, 1, layout.last, title, font=font(bold=True, size=14))
+def summary_title(year: int) -> str:
+    return _("BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ CỦA CÁC XÃ NĂM %(year)s") % {"year": year}
+
+
+def _title(ws: Worksheet, data: SummaryData, letterhead: Letterhead, layout: Layout) -> None:
+    letterhead_heading(ws, letterhead, split=_split(layout), last=layout.last)
+    merge_text(ws, 4, 1, layout.last, letterhead.summary, font=font(bold=True, size=14))
     merge_text(ws, 5, 1, layout.last, unit_label(data.unit), font=font(bold=True))
     basis = f" ({data.criteria_set.legal_basis})" if data.criteria_set.legal_basis else ""
     merge_text(ws, 6, 1, layout.last, f"{data.criteria_set.name}{basis}", font=font(italic=True))
@@ -208,7 +213,7 @@ def _per_criterion_row(ws: Worksheet, row: int, data: SummaryData, layout: Layou
     return row + 1
 
 
-def _band_table(ws: Worksheet, row: int, data: SummaryData, layout: Layout) -> None:
+def _band_table(ws: Worksheet, row: int, data: SummaryData, layout: Layout) -> int:
     """Communes per band with their share of the communes assessed, then the average."""
     label_end, count_col, share_col = (
         layout.first_criterion + 4,
@@ -266,6 +271,7 @@ def _band_table(ws: Worksheet, row: int, data: SummaryData, layout: Layout) -> N
         font=font(bold=True),
     )
     put(ws, row, layout.key, "total:average")
+    return row
 
 
 def _boxed(ws: Worksheet, row: int, first: int, last: int, value, **style) -> None:

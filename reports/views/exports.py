@@ -22,6 +22,7 @@ from .. import services
 from ..excel.plan import build_plan_table, plan_table_data
 from ..excel.styles import ascii_filename, workbook_bytes
 from ..models import ExportJob
+from .documents import document_state
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_JOBS = 20
@@ -100,18 +101,20 @@ def province_summary(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def downloads(request: HttpRequest) -> HttpResponse:
-    jobs = list(ExportJob.objects.visible_to(request.user)[:RECENT_JOBS])
+    jobs = list(ExportJob.objects.visible_to(request.user).select_related("document")[:RECENT_JOBS])
     return render(request, "reports/downloads.html", {"jobs": jobs})
 
 
 @login_required
 def downloads_status(request: HttpRequest) -> JsonResponse:
     """The state of the user's recent jobs, polled by static/js/downloads.js."""
-    jobs = ExportJob.objects.visible_to(request.user)[:RECENT_JOBS]
+    jobs = ExportJob.objects.visible_to(request.user).select_related("document")[:RECENT_JOBS]
     return JsonResponse({"jobs": [_job_state(job) for job in jobs]})
 
 
 def _job_state(job: ExportJob) -> dict:
+    if job.kind == ExportJob.Kind.DOCUMENT:
+        return document_state(job.document)
     done = job.status == ExportJob.State.DONE
     return {
         "id": job.pk,
@@ -127,8 +130,12 @@ def _job_state(job: ExportJob) -> dict:
 
 @login_required
 def job_file(request: HttpRequest, pk: int) -> FileResponse:
-    job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk, status=ExportJob.State.DONE)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX)
+    jobs = ExportJob.objects.visible_to(request.user).exclude(kind=ExportJob.Kind.DOCUMENT)
+    job = get_object_or_404(jobs, pk=pk, status=ExportJob.State.DONE)
+    content_type = "application/zip" if job.filename.endswith(".zip") else XLSX
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type
+    )
 
 
 @login_required

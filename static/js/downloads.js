@@ -7,6 +7,7 @@
   if (!list) { return; }
   var script = document.currentScript || document.querySelector("script[data-download-label]");
   var label = (script && script.getAttribute("data-download-label")) || "Tải về";
+  var pdfLabel = (script && script.getAttribute("data-pdf-label")) || "PDF";
   var url = list.getAttribute("data-status-url");
   var delay = 2000;
 
@@ -24,6 +25,14 @@
       link.href = job.download_url;
       link.textContent = label;
       cell.appendChild(link);
+    }
+    if (job.pdf_url && !cell.querySelector('[data-role="pdf"]')) {
+      var pdf = document.createElement("a");
+      pdf.className = "btn btn-sm btn-outline-success";
+      pdf.href = job.pdf_url;
+      pdf.textContent = pdfLabel;
+      pdf.setAttribute("data-role", "pdf");
+      cell.appendChild(pdf);
     }
     if (job.active) { row.setAttribute("data-active", ""); } else { row.removeAttribute("data-active"); }
     return true;
