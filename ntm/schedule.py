@@ -25,6 +25,6 @@ DEFAULT_SCHEDULE: dict[str, tuple[str, dict[str, str]]] = {
     # within a week or overdue and not submitted.
     "daily-periodic-report-reminders": (
         "reports.tasks.periodic_reminders_send",
-        {"minute": "0", "hour": "7"},
+        {"minute": "0", "hour": "7", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
     ),
 }

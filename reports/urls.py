@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboards, exports, group_imports, imports, rollups, units
+from .views import dashboards, exports, group_imports, imports, periodic, rollups, units
 
 app_name = "reports"
 
@@ -48,4 +48,21 @@ urlpatterns: list = [
     path("rollups/<int:pk>/rebuild/", rollups.rollup_rebuild, name="rollup_rebuild"),
     path("rollups/<int:pk>/status.json", rollups.rollup_status, name="rollup_status"),
     path("rollups/<int:pk>/file/", rollups.rollup_file, name="rollup_file"),
+    path("periodic/<slug:level>/<code:code>/", periodic.periodic_list, name="periodic_list"),
+    path(
+        "periodic/<slug:level>/<code:code>/<slug:kind>/<int:year>/<int:number>/",
+        periodic.periodic_report,
+        name="periodic_report",
+    ),
+    path(
+        "periodic/<slug:level>/<code:code>/<slug:kind>/<int:year>/<int:number>/review/",
+        periodic.periodic_review,
+        name="periodic_review",
+    ),
+    path(
+        "periodic/<slug:level>/<code:code>/submissions/",
+        periodic.periodic_submissions,
+        name="periodic_submissions",
+    ),
+    path("periodic-dues/provinces/<code:code>/", periodic.periodic_dues, name="periodic_dues"),
 ]

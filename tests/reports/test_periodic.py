@@ -13,11 +13,17 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from criteria.models import Criterion, CriterionResult, Recognition
+from criteria.models import CriterionResult, Recognition
 from plans.models import Plan
 from reports.figures.periodic import periodic_report_content
 from reports.figures.scope import commune_sets, scope_rows
-from reports.models import EvaluationSnapshot, PeriodicReminderSent, PeriodicReport, PeriodicReportDue, PeriodicReportTransition
+from reports.models import (
+    EvaluationSnapshot,
+    PeriodicReminderSent,
+    PeriodicReport,
+    PeriodicReportDue,
+    PeriodicReportTransition,
+)
 from reports.periodic import (
     PeriodicReportConflict,
     periodic_due_set,
@@ -236,7 +242,9 @@ def test_the_content_agrees_with_the_dashboard_figures(cast, catalogue):
     assert [(d.code, d.status) for d in content.deadlines] == [
         (item.deadline.criterion.code, item.status.value) for item in row.progress.deadlines
     ]
-    assert [(w.name, w.target, w.done) for w in content.work] == [("Hàng rào xanh", Decimal(100), Decimal(20))]
+    assert [(w.name, w.target, w.done) for w in content.work] == [
+        ("Hàng rào xanh", Decimal(100), Decimal(20))
+    ]
     # Three villages (A1 and two with reports), six weeks of the quarter due by 15/11 (the
     # week of 11/11 closed on Thursday 14/11), two on-time reports.
     assert (content.compliance.weeks, content.compliance.expected, content.compliance.on_time) == (6, 18, 2)
@@ -253,7 +261,9 @@ def test_the_start_of_the_period_comes_from_the_snapshot_with_what_changed(cast,
         snapshots_take(iso_year=2024, iso_week=40)
     results.filter(criterion__code="17").update(status="met")
     results.filter(pk=lost.pk).update(status="not_met")
-    content = periodic_report_content(saved(cast.commune_a, cast.officer_a), today=datetime.date(2024, 11, 15))
+    content = periodic_report_content(
+        saved(cast.commune_a, cast.officer_a), today=datetime.date(2024, 11, 15)
+    )
     snapshot = EvaluationSnapshot.objects.get(assessment=assessment, iso_week=40)
     assert content.met_at_start == snapshot.criteria_met and content.start_note == ""
     assert [line.code for line in content.newly_met] == ["17"]
