@@ -21,4 +21,10 @@ DEFAULT_SCHEDULE: dict[str, tuple[str, dict[str, str]]] = {
         "plans.tasks.send_weekly_reminders",
         {"minute": "0", "hour": "7", "day_of_week": "4"},
     ),
+    # Every day at 07:00: officers whose periodic report (quarter, half-year, year) is due
+    # within a week or overdue and not submitted.
+    "daily-periodic-report-reminders": (
+        "reports.tasks.periodic_reminders_send",
+        {"minute": "0", "hour": "7", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+    ),
 }

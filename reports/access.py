@@ -134,3 +134,87 @@ def get_recognition_file_for_user(request, pk: int) -> tuple[RecognitionFile, Re
     return recognition_file, RecognitionFilePermissions(
         can_edit=is_commune_officer(request.user, recognition_file.commune_id)
     )
+
+
+# Periodic reports --------------------------------------------------------------------------
+
+
+PERIODIC_LEVELS = {"commune": Commune, "district": District, "province": Province}
+
+
+@dataclass(frozen=True)
+class PeriodicPermissions:
+    can_edit: bool
+    can_review: bool
+
+
+def is_periodic_author(user, unit) -> bool:
+    """Who writes a unit's periodic report: a commune's officer, a district's committee (on
+    the 2021-2025 map), a province's office."""
+    if user.is_superuser:
+        return True
+    if isinstance(unit, Commune):
+        return is_commune_officer(user, unit.pk)
+    if isinstance(unit, District):
+        return is_committee(user, district_id=unit.pk, province_id=unit.province_id)
+    return is_province_office(user, unit.pk)
+
+
+def is_periodic_reviewer(user, unit) -> bool:
+    """Who accepts or returns it: the committee above a commune (its district's committee, or
+    the province office for a commune without a district, as for assessments); the province
+    office for a district. A province's own report goes outside the app (to the ministry):
+    only a superuser reviews it here."""
+    if user.is_superuser:
+        return True
+    if isinstance(unit, Commune):
+        return is_committee(user, district_id=unit.district_id, province_id=unit.province_id)
+    if isinstance(unit, District):
+        return is_province_office(user, unit.province_id)
+    return False
+
+
+def get_periodic_unit(request, level: str, code: str):
+    """The commune, district or province named by the URL, if the user may see it (else 404)."""
+    model = PERIODIC_LEVELS.get(level)
+    if model is None:
+        raise Http404
+    queryset = model.objects.all()
+    if model is not Province:
+        queryset = queryset.select_related("province")
+    return get_visible_or_404(queryset, request.user, **unit_lookup(code))
+
+
+def periodic_permissions(user, unit, report) -> PeriodicPermissions:
+    return PeriodicPermissions(
+        can_edit=report.is_editable and is_periodic_author(user, unit),
+        can_review=report.status == report.State.SUBMITTED and is_periodic_reviewer(user, unit),
+    )
+
+
+def get_periodic_report_for_user(request, level: str, code: str, period):
+    """The unit's report of the period (an unsaved draft when none is stored yet), if the user
+    may see the unit (else Http404), and what they may do with it."""
+    from .periodic import periodic_report_for
+
+    unit = get_periodic_unit(request, level, code)
+    report = periodic_report_for(unit, period)
+    return unit, report, periodic_permissions(request.user, unit, report)
+
+
+def get_submissions_unit(request, level: str, code: str):
+    """The district or province whose units' reports the committee view lists: its
+    committees' and office's (a superuser's too); Http404 for anyone else."""
+    unit = get_periodic_unit(request, level, code)
+    if level == "commune":
+        raise Http404
+    user = request.user
+    if isinstance(unit, District):
+        allowed = is_committee(user, district_id=unit.pk, province_id=unit.province_id) or is_province_office(
+            user, unit.province_id
+        )
+    else:
+        allowed = user.is_superuser or is_province_office(user, unit.pk)
+    if not allowed:
+        raise Http404
+    return unit

@@ -46,6 +46,7 @@ def load_demo_reports(communes: list[tuple[Commune, dict[str, Any]]]) -> None:
     load_demo_province_targets()
     load_demo_snapshots([commune for commune, _spec in communes])
     load_demo_rollups([commune for commune, _spec in communes])
+    load_demo_periodic([commune for commune, _spec in communes])
 
 
 def load_demo_rollups(communes: list[Commune]) -> None:
@@ -169,3 +170,80 @@ def _demo_snapshot(assessment, current: dict[str, str], codes, iso_year, iso_wee
         status=assessment.status,
         criterion_statuses=statuses,
     )
+
+
+# The demo's periodic reports: xã Hương Sơn's report of the previous quarter, written, submitted
+# and accepted (its written sections are ILLUSTRATIVE, labelled so on the page), and the due
+# dates Hà Tĩnh's office set: the previous quarter's, and the current quarter's about
+# 2-3 weeks after the day the demo is loaded.
+PERIODIC_COMMUNE = "18133"
+PERIODIC_DUE_IN_DAYS = 18
+PERIODIC_SECTIONS = {
+    "difficulties": (
+        "(Minh họa) Nguồn vốn đối ứng của xã còn hạn chế; một số thôn chưa hoàn thành hàng rào "
+        "xanh theo kế hoạch."
+    ),
+    "next_tasks": (
+        "(Minh họa) Tập trung hoàn thành các tiêu chí chưa đạt; đôn đốc các thôn báo cáo tuần đúng hạn."
+    ),
+    "other_results": "",
+}
+
+
+def load_demo_periodic(communes: list[Commune]) -> None:
+    from django.contrib.auth import get_user_model
+
+    from .models import PeriodicReport, PeriodicReportDue, PeriodicReportTransition
+    from .periods import period_of, previous
+
+    commune = next((c for c in communes if not c.is_legacy and c.code == PERIODIC_COMMUNE), None)
+    if commune is None:
+        return
+    today = timezone.localdate()
+    this_quarter = period_of("quarter", today)
+    last_quarter = previous(this_quarter)
+    for period, due in (
+        (this_quarter, today + datetime.timedelta(days=PERIODIC_DUE_IN_DAYS)),
+        (last_quarter, last_quarter.end - datetime.timedelta(days=10)),
+    ):
+        PeriodicReportDue.objects.get_or_create(
+            province_id=commune.province_id,
+            kind=period.kind,
+            year=period.year,
+            number=period.number,
+            defaults={"due_date": due},
+        )
+    fields = {"kind": last_quarter.kind, "year": last_quarter.year, "number": last_quarter.number}
+    if PeriodicReport.objects.filter(level="commune", commune=commune, **fields).exists():
+        return
+    users = get_user_model().objects.in_bulk(["canbo.huongson", "vpdp.hatinh"], field_name="username")
+    officer, office = users.get("canbo.huongson"), users.get("vpdp.hatinh")
+    if officer is None or office is None:
+        return
+    submitted = timezone.make_aware(
+        datetime.datetime.combine(last_quarter.end - datetime.timedelta(days=12), datetime.time(9, 0))
+    )
+    reviewed = submitted + datetime.timedelta(days=2)
+    report = PeriodicReport.objects.create(
+        level="commune",
+        province_id=commune.province_id,
+        commune=commune,
+        **fields,
+        **PERIODIC_SECTIONS,
+        status=PeriodicReport.State.ACCEPTED,
+        submitted_at=submitted,
+        submitted_by=officer,
+        reviewed_at=reviewed,
+        reviewed_by=office,
+        updated_by=officer,
+        version=3,
+        illustrative=True,
+    )
+    for by, from_status, to_status, at in (
+        (officer, "draft", "submitted", submitted),
+        (office, "submitted", "accepted", reviewed),
+    ):
+        step = PeriodicReportTransition.objects.create(
+            report=report, from_status=from_status, to_status=to_status, by=by
+        )
+        PeriodicReportTransition.objects.filter(pk=step.pk).update(at=at)

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from criteria.models import Assessment
 
+from .periods import KIND_CHOICES, Period
+
 
 class EvaluationSnapshot(models.Model):
     """An assessment's stored evaluation frozen once per ISO week: the source of "criteria met
@@ -302,6 +304,297 @@ class RollUp(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.State.QUEUED, self.State.RUNNING)
+
+
+class PeriodicReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A report is seen by whoever sees its unit: a commune's by its officers and the
+        committees above it, a district's by its committee and province office, a province's by
+        its office."""
+        from communes.models import Commune, District, Province
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            models.Q(level="commune", commune__in=Commune.objects.visible_to(user))
+            | models.Q(level="district", district__in=District.objects.visible_to(user))
+            | models.Q(level="province", province__in=Province.objects.visible_to(user))
+        )
+
+    def of_period(self, period):
+        return self.filter(kind=period.kind, year=period.year, number=period.number)
+
+
+class PeriodicReport(models.Model):
+    """A unit's report on the results of the programme over one period ("Báo cáo kết quả thực
+    hiện Chương trình xây dựng nông thôn mới quý IV năm 2026"): the figures come from the
+    figures layer when it is read (reports.figures.periodic); what is stored here is what the
+    official writes and the report's workflow."""
+
+    class Level(models.TextChoices):
+        COMMUNE = "commune", _("Xã")
+        DISTRICT = "district", _("Huyện")
+        PROVINCE = "province", _("Tỉnh")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn")
+        SUBMITTED = "submitted", _("Đã nộp")
+        ACCEPTED = "accepted", _("Đã tiếp nhận")
+        RETURNED = "returned", _("Bị trả lại")
+
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    # The province is always set (scoping and due dates); the district or the commune when the
+    # report is theirs.
+    province = models.ForeignKey(
+        "communes.Province", verbose_name=_("tỉnh"), on_delete=models.CASCADE, related_name="periodic_reports"
+    )
+    district = models.ForeignKey(
+        "communes.District",
+        verbose_name=_("huyện"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="periodic_reports",
+    )
+    commune = models.ForeignKey(
+        "communes.Commune",
+        verbose_name=_("xã"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="periodic_reports",
+    )
+    kind = models.CharField(_("kỳ báo cáo"), max_length=10, choices=KIND_CHOICES)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.PositiveSmallIntegerField(_("số kỳ"), default=1)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.DRAFT)
+    difficulties = models.TextField(_("Khó khăn, vướng mắc"), blank=True)
+    next_tasks = models.TextField(_("Nhiệm vụ, giải pháp kỳ tới"), blank=True)
+    other_results = models.TextField(_("Kết quả khác"), blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    # Counts every save of the written sections: a save from an older copy is refused.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cập nhật"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nộp"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("xem xét lúc"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xem xét"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Demo rows whose written sections are illustrative, not taken from a real report.
+    illustrative = models.BooleanField(_("số liệu minh họa"), default=False)
+
+    objects = PeriodicReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("báo cáo định kỳ")
+        verbose_name_plural = _("báo cáo định kỳ")
+        ordering = ["-year", "kind", "-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level="commune", commune__isnull=False, district__isnull=True)
+                | models.Q(level="district", district__isnull=False, commune__isnull=True)
+                | models.Q(level="province", district__isnull=True, commune__isnull=True),
+                name="reports_periodicreport_level_matches_unit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="quarter", number__gte=1, number__lte=4)
+                | models.Q(kind="half", number__gte=1, number__lte=2)
+                | models.Q(kind__in=["year", "3years", "5years"], number=1),
+                name="reports_periodicreport_number_range",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=["3years", "5years"]) | models.Q(level="province"),
+                name="reports_periodicreport_multi_year_province_only",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="returned") | ~models.Q(return_reason=""),
+                name="reports_periodicreport_returned_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["commune", "kind", "year", "number"],
+                condition=models.Q(level="commune"),
+                name="reports_periodicreport_unique_commune_period",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "kind", "year", "number"],
+                condition=models.Q(level="district"),
+                name="reports_periodicreport_unique_district_period",
+            ),
+            models.UniqueConstraint(
+                fields=["province", "kind", "year", "number"],
+                condition=models.Q(level="province"),
+                name="reports_periodicreport_unique_province_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["province", "kind", "year", "number"])]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.unit_id} {self.period.slug} ({self.status})"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.kind, self.year, self.number)
+
+    @property
+    def start(self):
+        return self.period.start
+
+    @property
+    def end(self):
+        return self.period.end
+
+    @property
+    def unit(self):
+        return {"commune": self.commune, "district": self.district}.get(self.level) or self.province
+
+    @property
+    def unit_id(self) -> int:
+        return {"commune": self.commune_id, "district": self.district_id}.get(self.level) or self.province_id
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.State.DRAFT, self.State.RETURNED)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status in (self.State.SUBMITTED, self.State.ACCEPTED)
+
+    def document_summary(self) -> str:
+        """The summary line of the report as a document ("trích yếu")."""
+        return _("Kết quả thực hiện Chương trình xây dựng nông thôn mới %(period)s") % {
+            "period": self.period.label
+        }
+
+    def timeliness(self, due):
+        """ "on_time" / "late" against the due (a PeriodicReportDue or None); None when there is
+        no due date or the report was never submitted."""
+        return report_timeliness(self.submitted_at, due.due_date if due else None)
+
+
+def report_timeliness(submitted_at, due_date) -> str | None:
+    """On time when submitted on or before the due day (in the project's time zone)."""
+    from django.utils import timezone
+
+    if due_date is None or submitted_at is None:
+        return None
+    return "on_time" if timezone.localdate(submitted_at) <= due_date else "late"
+
+
+class PeriodicReportDue(models.Model):
+    """The day the province office wants the reports of one period by, for its province's units
+    (Q4 2026 due 2026-12-20). Without a row the report has no due date: none is invented."""
+
+    province = models.ForeignKey(
+        "communes.Province", verbose_name=_("tỉnh"), on_delete=models.CASCADE, related_name="periodic_dues"
+    )
+    kind = models.CharField(_("kỳ báo cáo"), max_length=10, choices=KIND_CHOICES)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.PositiveSmallIntegerField(_("số kỳ"), default=1)
+    due_date = models.DateField(_("hạn nộp"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đặt hạn"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("đặt lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("hạn nộp báo cáo định kỳ")
+        verbose_name_plural = _("hạn nộp báo cáo định kỳ")
+        ordering = ["province", "-year", "kind", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "kind", "year", "number"], name="reports_periodicreportdue_unique_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="quarter", number__gte=1, number__lte=4)
+                | models.Q(kind="half", number__gte=1, number__lte=2)
+                | models.Q(kind__in=["year", "3years", "5years"], number=1),
+                name="reports_periodicreportdue_number_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.period.slug}: {self.due_date}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.kind, self.year, self.number)
+
+
+class PeriodicReportTransition(models.Model):
+    """One workflow step of a periodic report: who moved it from which status to which, and why
+    (as criteria.Transition for assessments)."""
+
+    report = models.ForeignKey(PeriodicReport, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("từ trạng thái"), max_length=10, choices=PeriodicReport.State.choices)
+    to_status = models.CharField(_("sang trạng thái"), max_length=10, choices=PeriodicReport.State.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("chuyển trạng thái báo cáo định kỳ")
+        verbose_name_plural = _("chuyển trạng thái báo cáo định kỳ")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(to_status="returned") | ~models.Q(reason=""),
+                name="reports_periodicreporttransition_return_needs_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.from_status} → {self.to_status}"
+
+
+class PeriodicReminderSent(models.Model):
+    """Claims one reminder per report and day, so a rerun of the task sends nothing twice."""
+
+    report = models.ForeignKey(PeriodicReport, on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField(_("ngày"))
+    recipients = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nhắc báo cáo định kỳ đã gửi")
+        verbose_name_plural = _("nhắc báo cáo định kỳ đã gửi")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "day"], name="reports_periodicremindersent_unique_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} — {self.day}"
 
 
 # The documents a unit sends upward live in their own module.

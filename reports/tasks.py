@@ -48,3 +48,12 @@ def rollup_build(self, rollup_id: int) -> str:
 def export_job_run(job_id: int) -> str:
     """Build one export job's file; returns its final status."""
     return services.export_job_run(job_id=job_id).status
+
+
+@shared_task
+def periodic_reminders_send() -> int:
+    """The daily reminder to units whose periodic report is due soon or overdue and not
+    submitted; returns the number of e-mails sent."""
+    from . import periodic
+
+    return periodic.periodic_reminders_send()

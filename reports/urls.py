@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import dashboards, documents, exports, group_imports, imports, recognition, rollups, units
+from .views import (
+    dashboards,
+    documents,
+    exports,
+    group_imports,
+    imports,
+    periodic,
+    recognition,
+    rollups,
+    units,
+)
 
 app_name = "reports"
 
@@ -78,4 +88,21 @@ urlpatterns: list = [
         name="recognition_documents",
     ),
     path("recognition-files/<int:pk>/zip/", recognition.recognition_zip, name="recognition_zip"),
+    path("periodic/<slug:level>/<code:code>/", periodic.periodic_list, name="periodic_list"),
+    path(
+        "periodic/<slug:level>/<code:code>/<slug:kind>/<int:year>/<int:number>/",
+        periodic.periodic_report,
+        name="periodic_report",
+    ),
+    path(
+        "periodic/<slug:level>/<code:code>/<slug:kind>/<int:year>/<int:number>/review/",
+        periodic.periodic_review,
+        name="periodic_review",
+    ),
+    path(
+        "periodic/<slug:level>/<code:code>/submissions/",
+        periodic.periodic_submissions,
+        name="periodic_submissions",
+    ),
+    path("periodic-dues/provinces/<code:code>/", periodic.periodic_dues, name="periodic_dues"),
 ]

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('communes', '0004_alter_historicalrole_history_change_reason'),
         ('criteria', '0011_history_change_reason_text'),
-        ('reports', '0005_target_criteria_below'),
+        ('reports', '0006_periodicreport_periodicremindersent_and_more'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
