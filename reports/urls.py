@@ -95,6 +95,11 @@ urlpatterns: list = [
         name="periodic_report",
     ),
     path(
+        "periodic/<slug:level>/<code:code>/<slug:kind>/<int:year>/<int:number>/document/",
+        periodic.periodic_document,
+        name="periodic_document",
+    ),
+    path(
         "periodic/<slug:level>/<code:code>/<slug:kind>/<int:year>/<int:number>/review/",
         periodic.periodic_review,
         name="periodic_review",

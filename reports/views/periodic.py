@@ -23,6 +23,10 @@ from ..access import (
     is_periodic_author,
     is_periodic_reviewer,
 )
+from ..documents.letterhead import DocumentType
+from ..documents.models import DocumentKind, OutgoingDocument
+from ..documents.periodic import periodic_sections
+from ..documents.services import document_create
 from ..figures.periodic import period_submissions, periodic_report_content, unit_title
 from ..forms_periodic import DueForm, PeriodicReportForm, ReturnForm
 from ..models import PeriodicReport, PeriodicReportDue
@@ -120,6 +124,12 @@ def periodic_report(
         "conflict": conflict,
         "return_form": ReturnForm() if permissions.can_review else None,
         "transitions": list(report.transitions.select_related("by")) if report.pk else [],
+        "documents": list(
+            OutgoingDocument.objects.filter(source=f"periodic_report:{report.pk}").select_related("job")[:5]
+        )
+        if report.pk
+        else [],
+        "is_author": is_periodic_author(request.user, unit),
     }
     return render(request, "reports/periodic/report.html", context)
 
@@ -219,3 +229,30 @@ def periodic_dues(request: HttpRequest, code: str) -> HttpResponse:
 def periodic_links(user, unit: Commune | District | Province) -> dict:
     """Which periodic report links a unit's pages show the user (no query)."""
     return {"author": is_periodic_author(user, unit), "reviewer": is_periodic_reviewer(user, unit)}
+
+
+@login_required
+@require_POST
+def periodic_document(
+    request: HttpRequest, level: str, code: str, kind: str, year: int, number: int
+) -> HttpResponse:
+    """Ask for the report as a Word document and PDF, built by a worker from the figures of
+    today and the texts saved; it lands in the unit's register of documents sent."""
+    period = _period(level, kind, year, number)
+    unit, report, _permissions = get_periodic_report_for_user(request, level, code, period)
+    if report.pk is None:
+        raise Http404
+    if not is_periodic_author(request.user, unit):
+        raise PermissionDenied
+    content = periodic_report_content(report)
+    document_create(
+        unit=unit,
+        kind=DocumentKind.PERIODIC_REPORT,
+        doc_type=DocumentType.REPORT,
+        summary=report.document_summary(),
+        source=f"periodic_report:{report.pk}",
+        parameters={"sections": periodic_sections(report, content)},
+        user=request.user,
+    )
+    messages.success(request, _("Đang tạo văn bản Word và PDF; tải về ở mục \u201cVăn bản\u201d bên dưới."))
+    return redirect(request.path.removesuffix("document/"))

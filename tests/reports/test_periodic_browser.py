@@ -6,11 +6,14 @@ has not submitted. Each screen is checked at 360 and 1280 px with axe-core."""
 import pytest
 from django.utils import timezone
 
+from reports.documents.models import OutgoingDocument
 from reports.models import PeriodicReport
 from reports.periods import period_of
+from reports.services import export_job_run
 
 from ..browser_helpers import check_page
 from ..conftest import log_in
+from ..document_helpers import assert_official_layout, docx_lines
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +44,19 @@ def test_the_demo_officer_submits_the_quarterly_report_and_the_office_accepts_it
         commune__code="18133", kind="quarter", year=quarter.year, number=quarter.number
     )
     assert report.status == "submitted" and report.submitted_by.username == "canbo.huongson"
+
+    # The officer produces the report as Word and PDF: the worker's job runs here, as a worker would.
+    page.get_by_test_id("periodic-make-document").click()
+    page.wait_for_selector("[data-testid=periodic-document] li")
+    document = OutgoingDocument.objects.get(source=f"periodic_report:{report.pk}")
+    export_job_run(job_id=document.job_id)
+    page.reload()
+    with page.expect_download() as download:
+        page.get_by_test_id("periodic-document").get_by_text("Tải Word").click()
+    lines = docx_lines(open(download.value.path(), "rb").read())
+    assert_official_layout(lines, body="ỦY BAN NHÂN DÂN XÃ HƯƠNG SƠN", signature="CHỦ TỊCH")
+    assert report.document_summary() in lines and "Thiếu vốn đối ứng cho đường giao thông nội đồng" in lines
+    assert page.get_by_test_id("periodic-document").get_by_text("Tải PDF").is_visible()
 
     page.context.clear_cookies()
     log_in(page, "vpdp.hatinh")
