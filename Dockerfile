@@ -1,8 +1,12 @@
 FROM python:3.11-slim
 
+# LibreOffice Writer makes the PDF of every official document on the worker (the web process
+# never converts); Liberation Serif stands in, metric-compatible, for Times New Roman.
+
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext postgresql-client \
+       libreoffice-writer-nogui fonts-liberation \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt .

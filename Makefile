@@ -42,12 +42,15 @@ setup: venv messages .secret_key
 run: setup
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST)
 
-# The browser journeys need Debian's Chromium (and npm for axe-core) and the PDF check
-# LibreOffice: install whichever is missing when allowed to (as root).
+# The browser journeys need Debian's Chromium (and npm for axe-core); the PDFs of the Excel
+# tables and of the Word documents need LibreOffice Calc and Writer with the Liberation fonts:
+# install whichever is missing when allowed to (as root).
+OFFICE_PACKAGES = libreoffice-calc-nogui libreoffice-writer-nogui fonts-liberation
 system-packages:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v npm >/dev/null; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium libreoffice-calc-nogui npm; \
-		else echo "Missing system packages: apt-get install chromium libreoffice-calc-nogui npm"; exit 1; fi; \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v npm >/dev/null \
+		|| [ ! -e /usr/lib/libreoffice/program/libswlo.so ] || ! fc-list | grep -q "Liberation Serif"; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium $(OFFICE_PACKAGES) npm; \
+		else echo "Missing system packages: apt-get install chromium $(OFFICE_PACKAGES) npm"; exit 1; fi; \
 	fi
 
 # axe-core, which the browser journeys inject to check each page's accessibility: the version

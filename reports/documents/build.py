@@ -3,6 +3,7 @@ frozen sections, then its PDF."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from django.utils import timezone, translation
@@ -11,7 +12,7 @@ from django.utils.text import slugify
 from communes.models import Commune, District, Province
 
 from . import bodies, pdf, word
-from .letterhead import letterhead_for
+from .letterhead import DocumentType, letterhead_for
 from .models import OutgoingDocument
 
 
@@ -34,6 +35,8 @@ def document_files(job, on_progress) -> tuple[str, bytes, bytes | None, str]:
             on=_built_on(document),
             number=document.number,
         )
+        if document.doc_type == DocumentType.MINUTES:  # minutes record a meeting: no "Kính gửi"
+            letterhead = dataclasses.replace(letterhead, addressees=[])
         content = word.render(
             kind=document.kind,
             province_id=province_of(unit).pk,

@@ -41,6 +41,7 @@ from .styles import (
     put,
     safe_text,
     set_widths,
+    signature_block,
 )
 
 TEMPLATE = "ntm.weekly_rollup"
@@ -112,7 +113,8 @@ def build_rollup_workbook(data: dict, letterhead: Letterhead) -> Workbook:
         _commune_row(ws, row, number, commune, bands)
         row += 1
     row = _total_row(ws, row, data["totals"])
-    _band_table(ws, row + 1, data["totals"], bands)
+    row = _band_table(ws, row + 1, data["totals"], bands)
+    signature_block(ws, letterhead, row + 1, split=5, last=COLUMNS)
     hide_column(ws, KEY_COLUMN)
     print_setup(ws, header_rows=(HEADER_ROW, HEADER_ROW + 1), freeze=f"C{FIRST_DATA_ROW}")
     ws.print_title_cols = "A:B"
@@ -260,7 +262,7 @@ def _total_row(ws: Worksheet, row: int, totals: dict) -> int:
     return row + 1
 
 
-def _band_table(ws: Worksheet, row: int, totals: dict, bands: list[dict]) -> None:
+def _band_table(ws: Worksheet, row: int, totals: dict, bands: list[dict]) -> int:
     put(ws, row, 2, _("Số xã theo nhóm tiêu chí đạt"), font=font(bold=True))
     row += 1
     lines = [(f"band:{code}", band_label(bands, code), count) for code, count in totals["bands"].items()]
@@ -281,6 +283,7 @@ def _band_table(ws: Worksheet, row: int, totals: dict, bands: list[dict]) -> Non
         _cell(ws, row, 3, count, CELL_STYLE).number_format = COUNT_FORMAT
         put(ws, row, KEY_COLUMN, key)
         row += 1
+    return row
 
 
 def _metadata(data: dict) -> dict[str, object]:
