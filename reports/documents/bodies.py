@@ -14,7 +14,7 @@ from .models import DocumentKind
 DOSSIER_NOTE = _(
     "Ghi chú: nội dung mẫu này dựng theo thành phần hồ sơ của các mẫu giai đoạn 2014-2020; "
     "điều quy định hồ sơ của Quyết định 18/2022/QĐ-TTg chưa được đối chiếu. Văn phòng Điều phối "
-    "tỉnh thay bằng mẫu của tỉnh tại trang \u201cMẫu văn bản\u201d."
+    "tỉnh thay bằng mẫu của tỉnh tại trang “Mẫu văn bản”."
 )
 NOTES = {
     DocumentKind.RECOGNITION_REQUEST: DOSSIER_NOTE,

@@ -88,12 +88,12 @@ class DocumentSettings(UnitBound):
     place = models.CharField(
         _("địa danh"),
         max_length=100,
-        help_text=_("In trước ngày tháng: \u201cHương Sơn, ngày … tháng … năm …\u201d."),
+        help_text=_("In trước ngày tháng: “Hương Sơn, ngày … tháng … năm …”."),
     )
     number_suffix = models.CharField(
         _("ký hiệu cơ quan trong số văn bản"),
         max_length=40,
-        help_text=_("Phần sau loại văn bản trong \u201cSố: …/BC-UBND\u201d (ví dụ: UBND, BCĐ, VPĐP)."),
+        help_text=_("Phần sau loại văn bản trong “Số: …/BC-UBND” (ví dụ: UBND, BCĐ, VPĐP)."),
     )
     signing_mode = models.CharField(
         _("hình thức ký"), max_length=4, choices=SigningMode.choices, blank=True, default=SigningMode.TM
@@ -114,7 +114,7 @@ class DocumentSettings(UnitBound):
     recipients = models.TextField(
         _("nơi nhận"),
         blank=True,
-        help_text=_("Mỗi dòng một nơi; dòng \u201cLưu: VT\u201d luôn được thêm ở cuối."),
+        help_text=_("Mỗi dòng một nơi; dòng “Lưu: VT” luôn được thêm ở cuối."),
     )
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
     updated_by = models.ForeignKey(

@@ -254,5 +254,5 @@ def periodic_document(
         parameters={"sections": periodic_sections(report, content)},
         user=request.user,
     )
-    messages.success(request, _("Đang tạo văn bản Word và PDF; tải về ở mục \u201cVăn bản\u201d bên dưới."))
+    messages.success(request, _("Đang tạo văn bản Word và PDF; tải về ở mục “Văn bản” bên dưới."))
     return redirect(request.path.removesuffix("document/"))
