@@ -1,10 +1,11 @@
 """The weekly roll-up workbook of a district (or of a province's communes without a district),
 built from the roll-up's frozen figures (`RollUp.data`), so it can be rebuilt identically.
 
-Template `ntm.weekly_rollup`, version 1. Sheet "Tổng hợp tuần": rows 1-3 heading, 4-6 title,
-unit and set, 8-9 headers, one row per commune from row 10 (hidden last column
-`commune:<code>`), then `total:all` and the band table (`band:<code>`). `_meta` as in the other
-templates.
+Template `ntm.weekly_rollup`, version 1. Sheet "Tổng hợp tuần": rows 1-3 heading (dated the
+local day the roll-up was built, `figures.rollup.rollup_built_on`), 4-6 title, unit and set,
+8-9 headers (row 8 as high as its wrapped text needs) and column numbers, one row per commune
+from row 10 (hidden last column `commune:<code>`), then `total:all` and the band table
+(`band:<code>`). `_meta` as in the other templates.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from criteria.titles import LABELS as TITLE_LABELS
 from plans.deadlines import DeadlineStatus, Timeliness
 
+from ..figures.rollup import rollup_built_on
 from ..labels import band_label, set_name, status_label, title_label, unit_label
 from .styles import (
     AVERAGE_FORMAT,
@@ -96,14 +98,19 @@ def _cell(ws: Worksheet, row: int, column: int, value: object, style: str):
     return cell
 
 
-def build_rollup_workbook(data: dict) -> Workbook:
+def build_rollup_workbook(data: dict, *, finished_at: datetime.datetime | None = None) -> Workbook:
+    """The workbook of frozen figures `data`; `finished_at` (when the roll-up finished) dates
+    figures frozen before the build day was part of them."""
     wb = Workbook()
     _named_styles(wb)
     ws = wb.active
     ws.title = _("Tổng hợp tuần")[:31]
     set_widths(ws, WIDTHS)
-    _title(ws, data)
+    _title(ws, data, rollup_built_on(data, finished_at))
     header_row(ws, HEADER_ROW, headers()[:COLUMNS])
+    # The headers wrap over two lines: without the height their text needs, printing
+    # runs them over the "(1) (2) …" row.
+    fit_row_height(ws, HEADER_ROW)
     column_numbers_row(ws, HEADER_ROW + 1, COLUMNS)
     row = FIRST_DATA_ROW
     bands = data["criteria_set"]["bands"]
@@ -150,13 +157,14 @@ def _other_sets_sheet(wb: Workbook, data: dict) -> None:
             put(ws, row, 4 + 2 * index, state, border=BORDER)
 
 
-def _title(ws: Worksheet, data: dict) -> None:
+def _title(ws: Worksheet, data: dict, built_on: datetime.date) -> None:
     unit = data["unit"]
     left = [_("BAN CHỈ ĐẠO NTM"), unit_label(unit).upper()]
     week = data["week"]
     start = datetime.date.fromisoformat(week["start"])
     end = datetime.date.fromisoformat(week["end"])
-    national_heading(ws, left=left, split=5, last=COLUMNS, place=unit["name"], on=end)
+    # Dated the day it was built (a roll-up built on Tuesday 01/12 is not dated Sunday 06/12).
+    national_heading(ws, left=left, split=5, last=COLUMNS, place=unit["name"], on=built_on)
     title = _("BÁO CÁO TỔNG HỢP TUẦN %(week)s NĂM %(year)s") % {
         "week": week["iso_week"],
         "year": week["iso_year"],
