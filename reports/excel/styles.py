@@ -219,6 +219,12 @@ def vietnamese_date(on: datetime.date) -> str:
     return _("ngày %(day)s tháng %(month)s năm %(year)s") % {"day": day, "month": month, "year": on.year}
 
 
+def decimal_format(value: Decimal) -> str:
+    """Thousands grouping and as many decimals as the value has, up to 2 ("#,##0.0" for 99.7)."""
+    places = min(2, max(0, -Decimal(value).normalize().as_tuple().exponent))
+    return NUMBER_FORMATS.get(places, "#,##0.00")
+
+
 def place_and_date(place: str, on: datetime.date) -> str:
     return f"{place}, {vietnamese_date(on)}"
 
