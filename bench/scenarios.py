@@ -198,7 +198,7 @@ def district_rollup(cast: Cast, median_ms) -> dict:
     rollup = RollUp.objects.select_related("district", "province").get(pk=request())
     today = timezone.localdate()
     data = rollup_figures(rollup=rollup, today=today)
-    letterhead = rollup_letterhead(rollup, data, today)
+    letterhead = rollup_letterhead(rollup, data)
     return {
         "district_rollup_ms": median_ms(build, prepare=request),
         "district_rollup_figures_ms": median_ms(lambda: rollup_figures(rollup=rollup, today=today)),

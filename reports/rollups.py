@@ -24,7 +24,7 @@ from communes.models import District, Province, map_on
 from criteria.models import Assessment
 
 from .documents.letterhead import DocumentType, Letterhead, letterhead_for
-from .figures.rollup import rollup_figures, unit_communes
+from .figures.rollup import rollup_built_on, rollup_figures, unit_communes
 from .mail import rollup_send
 from .models import EvaluationSnapshot, RollUp
 from .snapshots import snapshots_take
@@ -154,7 +154,7 @@ def rollup_build(*, rollup_id: int, send_mail: bool = True) -> RollUp:
             today = timezone.localdate()
             rollup_snapshots_ensure(rollup=rollup, today=today)
             data = rollup_figures(rollup=rollup, today=today)
-            content = rollup_workbook_bytes(data, rollup_letterhead(rollup, data, today))
+            content = rollup_workbook_bytes(data, rollup_letterhead(rollup, data))
     except TRANSIENT_ERRORS:
         raise
     except Exception as error:  # noqa: BLE001 - any other failure must show on the page
@@ -208,11 +208,16 @@ def rollup_filename(rollup: RollUp) -> str:
     return f"tong-hop-tuan_{rollup.unit_code}_{rollup.week_label}.xlsx"
 
 
-def rollup_letterhead(rollup: RollUp, data: dict, today: datetime.date) -> Letterhead:
-    """The roll-up's letterhead, dated the day it is built."""
+def rollup_letterhead(rollup: RollUp, data: dict) -> Letterhead:
+    """The roll-up's letterhead, dated the day it was built (`rollup_built_on`)."""
     from .excel.rollup import rollup_title
 
-    return letterhead_for(rollup.unit, doc_type=DocumentType.REPORT, summary=rollup_title(data), on=today)
+    return letterhead_for(
+        rollup.unit,
+        doc_type=DocumentType.REPORT,
+        summary=rollup_title(data),
+        on=rollup_built_on(data, rollup.finished_at),
+    )
 
 
 def rollup_workbook_bytes(data: dict, letterhead: Letterhead) -> bytes:

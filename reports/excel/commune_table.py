@@ -68,6 +68,7 @@ def build_commune_table(data: CommuneTableData) -> Workbook:
     set_widths(ws, WIDTHS)
     _title(ws, data)
     header_row(ws, HEADER_ROW, headers())
+    fit_row_height(ws, HEADER_ROW)
     column_numbers_row(ws, HEADER_ROW + 1, LAST_VISIBLE)
     sources = threshold_sources(data)
     row = _body(ws, data, FIRST_DATA_ROW, sources)

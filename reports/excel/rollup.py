@@ -1,10 +1,11 @@
 """The weekly roll-up workbook of a district (or of a province's communes without a district),
 built from the roll-up's frozen figures (`RollUp.data`), so it can be rebuilt identically.
 
-Template `ntm.weekly_rollup`, version 1. Sheet "Tổng hợp tuần": rows 1-3 heading, 4-6 title,
-unit and set, 8-9 headers, one row per commune from row 10 (hidden last column
-`commune:<code>`), then `total:all` and the band table (`band:<code>`). `_meta` as in the other
-templates.
+Template `ntm.weekly_rollup`, version 1. Sheet "Tổng hợp tuần": rows 1-3 heading (dated the
+local day the roll-up was built, `figures.rollup.rollup_built_on`), 4-6 title, unit and set,
+8-9 headers (row 8 as high as its wrapped text needs) and column numbers, one row per commune
+from row 10 (hidden last column `commune:<code>`), then `total:all` and the band table
+(`band:<code>`). `_meta` as in the other templates.
 """
 
 from __future__ import annotations
@@ -106,6 +107,9 @@ def build_rollup_workbook(data: dict, letterhead: Letterhead) -> Workbook:
     set_widths(ws, WIDTHS)
     _title(ws, data, letterhead)
     header_row(ws, HEADER_ROW, headers()[:COLUMNS])
+    # The headers wrap over two lines: without the height their text needs, printing
+    # runs them over the "(1) (2) …" row.
+    fit_row_height(ws, HEADER_ROW)
     column_numbers_row(ws, HEADER_ROW + 1, COLUMNS)
     row = FIRST_DATA_ROW
     bands = data["criteria_set"]["bands"]

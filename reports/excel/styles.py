@@ -139,17 +139,24 @@ def header_row(ws: Worksheet, row: int, headers: Sequence[str], *, first_column:
 def fit_row_height(ws: Worksheet, row: int, *, size: int = FONT_SIZE) -> None:
     """Give a row of wrapped text the height its longest cell needs. LibreOffice does not
     grow rows of a generated file by itself, and Excel does so only once the file is edited,
-    so the height is estimated here from each cell's text and column width."""
-    lines = 1
+    so the height is estimated here from each cell's text and column width.
+
+    A cell merged over several columns wraps in their joint width; one merged over rows below
+    (a two-row header) has those rows' height too, one line each (they are not fitted)."""
+    spans = {merged.min_col: merged for merged in ws.merged_cells.ranges if merged.min_row == row}
+    height = 0.0
     for cell in ws[row]:
         if not isinstance(cell.value, str) or not (cell.alignment and cell.alignment.wrap_text):
             continue
-        width = ws.column_dimensions[cell.column_letter].width or 10
+        merged = spans.get(cell.column)
+        columns = range(merged.min_col, merged.max_col + 1) if merged else [cell.column]
+        width = sum(ws.column_dimensions[get_column_letter(column)].width or 10 for column in columns)
         per_line = max(1, int(width * CHARS_PER_WIDTH * FONT_SIZE / size))
-        needed = sum(max(1, math.ceil(len(part) / per_line)) for part in cell.value.split("\n"))
-        lines = max(lines, needed)
-    if lines > 1:
-        ws.row_dimensions[row].height = round(lines * LINE_HEIGHT * size / FONT_SIZE, 1)
+        lines = sum(max(1, math.ceil(len(part) / per_line)) for part in cell.value.split("\n"))
+        rows_below = merged.max_row - row if merged else 0
+        height = max(height, (lines - rows_below) * LINE_HEIGHT * size / FONT_SIZE)
+    if height > LINE_HEIGHT * size / FONT_SIZE:
+        ws.row_dimensions[row].height = round(height, 1)
 
 
 def column_numbers_row(ws: Worksheet, row: int, count: int) -> None:
@@ -223,6 +230,12 @@ def signature_block(ws: Worksheet, letterhead: Letterhead, row: int, *, split: i
     name_row = row + len(right) + 3
     merge_text(ws, name_row, split + 1, last, letterhead.signer_line, font=font(bold=True))
     return max(name_row, row + len(letterhead.recipient_lines)) + 1
+
+
+def decimal_format(value: Decimal) -> str:
+    """Thousands grouping and as many decimals as the value has, up to 2 ("#,##0.0" for 99.7)."""
+    places = min(2, max(0, -Decimal(value).normalize().as_tuple().exponent))
+    return NUMBER_FORMATS.get(places, "#,##0.00")
 
 
 def place_and_date(place: str, on: datetime.date) -> str:

@@ -146,6 +146,8 @@ def _headers(ws: Worksheet, data: SummaryData, layout: Layout) -> None:
         merge_boxed(ws, top, column, below, column)
     merge_boxed(ws, top, layout.first_criterion, top, layout.count - 1)
     put(ws, top, layout.key, "key")
+    # Two rows hold two lines of a header; a longer one (a set's title in English) needs more.
+    fit_row_height(ws, top)
 
 
 def _commune_row(

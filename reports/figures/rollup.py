@@ -4,7 +4,8 @@
 week's snapshot where there is one, so a rebuilt old week shows that week), adds what only a
 week has (criteria gained and lost since last week, edits after approval, the plan's work
 done by the end of the week, deadlines due, the week's reports), and returns plain JSON:
-codes, numbers and names, never sentences, so the roll-up reads in any language.
+codes, numbers and names, never sentences, so the roll-up reads in any language, with the
+local day of the build (`built_on`) that the workbook is dated.
 """
 
 from __future__ import annotations
@@ -107,7 +108,22 @@ def rollup_figures(*, rollup: RollUp, today: datetime.date) -> dict:
         "other_sets": [_set_json(item) for item in others],
         "totals": totals,
         "built_at": timezone.now().isoformat(timespec="seconds"),
+        # The local day of the build, which the workbook is dated (`today` is that day).
+        "built_on": today.isoformat(),
     }
+
+
+def rollup_built_on(data: dict, finished_at: datetime.datetime | None = None) -> datetime.date:
+    """The local day a roll-up was built, from its frozen figures. Figures frozen before the
+    day was stored give the local day of their build time (`built_at`), else of the roll-up's
+    finish, else the last day of the week."""
+    if data.get("built_on"):
+        return datetime.date.fromisoformat(data["built_on"])
+    if data.get("built_at"):
+        return timezone.localdate(datetime.datetime.fromisoformat(data["built_at"]))
+    if finished_at is not None:
+        return timezone.localdate(finished_at)
+    return datetime.date.fromisoformat(data["week"]["end"])
 
 
 def _other_set_figures(communes: QuerySet, sets: list[CriteriaSet], year: int) -> dict[int, dict[str, dict]]:

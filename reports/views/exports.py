@@ -141,9 +141,11 @@ def job_file(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_GET
 def plan_table(request: HttpRequest, code: str) -> HttpResponse:
-    """A commune's plan (?year=, default its latest) as work items × villages."""
+    """A commune's plan (?year=, default its latest): its targets, then work items × villages."""
     commune = get_visible_or_404(Commune, request.user, **unit_lookup(code))
-    plans = Plan.objects.filter(commune=commune).select_related("commune__district", "commune__province")
+    plans = Plan.objects.filter(commune=commune).select_related(
+        "commune__district", "commune__province", "target_set"
+    )
     year = request.GET.get("year", "")
     plan = (plans.filter(year=int(year)) if year.isdigit() else plans.order_by("-year")).first()
     if plan is None:

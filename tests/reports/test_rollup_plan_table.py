@@ -31,9 +31,11 @@ def test_the_son_bang_plan_table_shows_allocations_done_and_progress(client, dem
     ws = wb.worksheets[0]
     plan = Plan.objects.get(commune__code="18190", year=2023)
     assert ws["A4"].value == "BẢNG PHÂN BỔ VÀ TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH NĂM 2023"
-    assert ws["B8"].value == "Nội dung công việc" and ws["F8"].value == "Thịnh Bằng"
-    assert ws["F9"].value == "Giao" and ws["G9"].value == "Đã làm"
     meta = metadata(wb)
+    # The grid follows the plan's targets (tests/reports/test_plan_table_targets.py).
+    header = meta["header_row"]
+    assert ws[f"B{header}"].value == "Nội dung công việc" and ws[f"F{header}"].value == "Thịnh Bằng"
+    assert ws[f"F{header + 1}"].value == "Giao" and ws[f"G{header + 1}"].value == "Đã làm"
     keys = rows_by_key(ws, 5 + 2 * 5 + 3)
     item = plan.work_items.get(name="Trồng hàng rào xanh")
     row = keys[f"item:{item.pk}"]
@@ -51,10 +53,12 @@ def test_the_son_bang_plan_table_shows_allocations_done_and_progress(client, dem
     assert ws.cell(row=row, column=17).number_format == "0.0%"
     assert abs(ws.cell(row=row, column=17).value - float(done / 3200)) < 0.001  # 36,8 %
     assert meta["template"] == "ntm.plan_table" and meta["year"] == 2023
+    assert meta["first_data_row"] == header + 2 and keys[f"item:{plan.work_items.first().pk}"] >= header + 2
+    # Five village targets and two waves above the grid: only the item columns stay frozen.
     assert (
-        ws.freeze_panes == "C10"
+        ws.freeze_panes == "C1"
         and ws.page_setup.orientation == "landscape"
-        and ws.print_title_rows == "$8:$9"
+        and ws.print_title_rows == f"${header}:${header + 1}"
     )
 
 
