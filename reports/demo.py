@@ -8,12 +8,13 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from communes.models import AdminMap, Commune, Province
 from criteria.models import Assessment, CriteriaSet, CriterionResult
 
-from .models import EvaluationSnapshot, ProvinceTarget, RollUp
+from .models import EvaluationSnapshot, ProvinceTarget, RecognitionFile, RollUp
 from .snapshots import week_start
 
 DEMO_WEEKS = 8
@@ -47,6 +48,7 @@ def load_demo_reports(communes: list[tuple[Commune, dict[str, Any]]]) -> None:
     load_demo_snapshots([commune for commune, _spec in communes])
     load_demo_rollups([commune for commune, _spec in communes])
     load_demo_periodic([commune for commune, _spec in communes])
+    load_demo_recognition_files([commune for commune, _spec in communes])
 
 
 def load_demo_rollups(communes: list[Commune]) -> None:
@@ -247,3 +249,25 @@ def load_demo_periodic(communes: list[Commune]) -> None:
             report=report, from_status=from_status, to_status=to_status, by=by
         )
         PeriodicReportTransition.objects.filter(pk=step.pk).update(at=at)
+
+
+# Sơn Bằng (old map) starts a recognition file for its approved 2023 assessment: the page shows
+# what is still missing (the request needs every criterion met; the meeting's vote and the
+# residents' survey are the commune's to enter, and the seeds give neither).
+DEMO_RECOGNITION_FILES = [("legacy", "18190", "xa_ntm_2021_2025", 2023, "canbo.sonbang")]
+
+
+def load_demo_recognition_files(communes: list[Commune]) -> None:
+    by_key = {(commune.map, commune.code): commune for commune in communes}
+    for map_code, code, set_code, year, username in DEMO_RECOGNITION_FILES:
+        commune = by_key.get((map_code, code))
+        criteria_set = CriteriaSet.objects.filter(code=set_code).first()
+        if commune is None or criteria_set is None:
+            continue
+        RecognitionFile.objects.get_or_create(
+            commune=commune,
+            criteria_set=criteria_set,
+            year=year,
+            defaults={"created_by": get_user_model().objects.filter(username=username).first()},
+        )
+

@@ -37,6 +37,7 @@ GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
 MET_FILL = PatternFill("solid", fgColor="C6EFCE")
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="top")
 
 # A spreadsheet reads text starting with these as a formula (= + - @), or, after a paste into
 # another program, as the start of one (tab, carriage return): OWASP's CSV-injection list.
@@ -220,9 +221,9 @@ def signature_block(ws: Worksheet, letterhead: Letterhead, row: int, *, split: i
     """The closing rows of an official table: "Nơi nhận:" and its list on the left; the
     authority (TM. / KT. / Q.), the position, "(Ký tên, đóng dấu)", room to sign and the
     signer's name on the right. Returns the row after the block."""
-    merge_text(ws, row, 1, split, _("Nơi nhận:"), font=font(bold=True, italic=True))
+    merge_text(ws, row, 1, split, _("Nơi nhận:"), font=font(bold=True, italic=True), alignment=LEFT)
     for offset, line in enumerate(letterhead.recipient_lines, start=1):
-        merge_text(ws, row + offset, 1, split, line, font=font(size=11))
+        merge_text(ws, row + offset, 1, split, line, font=font(size=11), alignment=LEFT)
     right = [(line, font(bold=True)) for line in letterhead.signature_lines]
     right.append((_("(Ký tên, đóng dấu)"), font(italic=True)))
     for offset, (text, style) in enumerate(right):
