@@ -270,4 +270,3 @@ def load_demo_recognition_files(communes: list[Commune]) -> None:
             year=year,
             defaults={"created_by": get_user_model().objects.filter(username=username).first()},
         )
-
