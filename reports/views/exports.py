@@ -4,6 +4,7 @@ large ones run as export jobs listed on the user's downloads page. Every unit co
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -52,6 +53,19 @@ def _year(request: HttpRequest, criteria_set: CriteriaSet) -> int:
     return year
 
 
+def _without_criteria(request: HttpRequest, criteria_set: CriteriaSet, back: str) -> HttpResponse | None:
+    """A set whose criteria the province office has not entered yet has no summary to export:
+    say so on the page the user came from instead of building an empty table."""
+    if criteria_set.criteria.exists():
+        return None
+    messages.error(
+        request,
+        _("Bộ tiêu chí “%(name)s” chưa có tiêu chí nào: chưa có bảng tổng hợp để tải về.")
+        % {"name": criteria_set.name},
+    )
+    return redirect(back)
+
+
 def _xlsx(name: str, content: bytes) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -79,6 +93,8 @@ def district_summary(request: HttpRequest, code: str) -> HttpResponse:
     )
     criteria_set = _criteria_set(request, district.province_id)
     year = _year(request, criteria_set)
+    if refused := _without_criteria(request, criteria_set, reverse("reports:district", args=[district.key])):
+        return refused
     return _xlsx(*services.summary_export(unit=district, criteria_set=criteria_set, year=year))
 
 
@@ -89,6 +105,8 @@ def province_summary(request: HttpRequest, code: str) -> HttpResponse:
     province = get_visible_or_404(Province, request.user, **unit_lookup(code))
     criteria_set = _criteria_set(request, province.pk)
     year = _year(request, criteria_set)
+    if refused := _without_criteria(request, criteria_set, reverse("reports:province", args=[province.key])):
+        return refused
     services.export_job_create(
         user=request.user,
         kind=ExportJob.Kind.PROVINCE_SUMMARY,

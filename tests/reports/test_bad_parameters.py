@@ -107,3 +107,18 @@ def test_a_nul_byte_in_other_pages_parameters_is_not_a_server_error(client, worl
         for param in ("set", "unit", "commune", "village", "year", "week")
     }
     assert {call: status for call, status in found.items() if status not in (200, 302, 400, 404)} == {}
+
+
+def test_a_set_without_criteria_gives_a_message_not_an_empty_summary(client, cast, catalogue):
+    from criteria.models import CriteriaSet
+
+    empty = CriteriaSet.objects.create(
+        code="bo_trong", name_vi="Bộ chưa có tiêu chí", unit_level=CriteriaSet.UnitLevel.COMMUNE
+    )
+    client.force_login(cast.admin)
+    url = reverse("reports:district_summary", args=[cast.district_a.key])
+    response = client.get(url, {"set": empty.code, "year": 2024}, follow=True)
+    assert response.status_code == 200 and "chưa có tiêu chí nào" in response.content.decode()
+    url = reverse("reports:province_summary", args=[cast.province.key])
+    response = client.post(url, {"set": empty.code, "year": 2024}, follow=True)
+    assert "chưa có tiêu chí nào" in response.content.decode()
