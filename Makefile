@@ -48,7 +48,7 @@ run: setup
 OFFICE_PACKAGES = libreoffice-calc-nogui libreoffice-writer-nogui fonts-liberation
 system-packages:
 	@if [ ! -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v npm >/dev/null \
-		|| [ ! -e /usr/lib/libreoffice/program/libswlo.so ] || ! fc-list | grep -q "Liberation Serif"; then \
+		|| [ ! -e /usr/lib/libreoffice/program/libswlo.so ] || ! fc-list 2>/dev/null | grep "Liberation Serif" >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium $(OFFICE_PACKAGES) npm; \
 		else echo "Missing system packages: apt-get install chromium $(OFFICE_PACKAGES) npm"; exit 1; fi; \
 	fi
