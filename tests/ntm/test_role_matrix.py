@@ -30,9 +30,12 @@ from criteria.models import Assessment, CriteriaSet, Indicator, Recognition, Thr
 from criteria.services import evidence_add
 from plans.models import Allocation, WeeklyReport
 from reports import rollups
+from reports.documents.models import OutgoingDocument, RecognitionFile
 from reports.excel import commune_groups
 from reports.excel.commune_groups import build_commune_groups
 from reports.models import ExportJob, RollUp
+from reports.periodic import periodic_report_for, periodic_report_save
+from reports.periods import period_of
 
 from ..entry_helpers import indicator, pdf, post_data
 from ..excel_helpers import assess
@@ -101,6 +104,29 @@ class World:
             filename="tong-hop.xlsx",
         )
         self.job.file.save("tong-hop.xlsx", ContentFile(b"PK\x03\x04 not really a workbook"))
+        document_job = ExportJob(
+            user=cast.officer_a, kind=ExportJob.Kind.DOCUMENT, title="Báo cáo", status=ExportJob.State.DONE
+        )
+        document_job.file.save("bao-cao.docx", ContentFile(b"PK\x03\x04 not really a document"))
+        self.document = OutgoingDocument.objects.create(
+            commune=cast.commune_a,
+            kind="periodic_report",
+            doc_type="BC",
+            summary="Báo cáo",
+            source="t",
+            job=document_job,
+        )
+        self.recognition_file = RecognitionFile.objects.create(
+            commune=cast.commune_a, criteria_set=catalogue, year=2024
+        )
+        self.period = period_of("quarter", timezone.localdate())
+        self.periodic = periodic_report_save(
+            unit=cast.commune_a,
+            period=self.period,
+            sections={"difficulties": "Thiếu vốn", "next_tasks": "Làm đường", "other_results": ""},
+            user=cast.officer_a,
+            expected_version=periodic_report_for(cast.commune_a, self.period).version,
+        )
 
     @property
     def table(self) -> bytes:
@@ -730,7 +756,106 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
         lambda w: Call("get", url("reports:rollup_file", w.rollup.pk)),
         (IN, NF, NF, OK, OK, NF, OK),
     ),
+    # --- documents sent upward, recognition files, periodic reports ----------------------------
+    "reports:document_register": (
+        lambda w: Call("get", url("reports:document_register", "communes", w.cast.commune_a.code)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "reports:document_register_status": (
+        lambda w: Call("get", url("reports:document_register_status", "communes", w.cast.commune_a.code)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "reports:document_settings": (
+        lambda w: Call("get", url("reports:document_settings", "communes", w.cast.commune_a.code)),
+        (IN, OK, NF, NO, NO, NF, OK),
+    ),
+    "reports:document_settings district": (
+        lambda w: Call("get", url("reports:document_settings", "districts", w.cast.district_a.code)),
+        (IN, NF, NF, OK, NO, NF, OK),
+    ),
+    "reports:document_file": (
+        lambda w: Call("get", url("reports:document_file", w.document.pk, "docx")),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "reports:document_issue": (
+        lambda w: Call("get", url("reports:document_issue", w.document.pk)),
+        (IN, OK, NF, NO, NO, NF, OK),
+    ),
+    "reports:document_templates": (
+        lambda w: Call("get", url("reports:document_templates", w.cast.province.code)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "reports:document_template_file": (
+        lambda w: Call("get", url("reports:document_template_file", w.cast.province.code, "periodic_report")),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "reports:document_template_reset": (
+        lambda w: Call(
+            "post",
+            url("reports:document_template_reset", w.cast.province.code, "periodic_report"),
+            {},
+            url("reports:document_templates", w.cast.province.code),
+        ),
+        (IN, NF, NF, NF, GO, NF, GO),
+    ),
+    "reports:recognition_files": (
+        lambda w: Call("get", url("reports:recognition_files", w.cast.commune_a.code)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "reports:recognition_file": (
+        lambda w: Call("get", url("reports:recognition_file", w.recognition_file.pk)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "reports:recognition_documents": (
+        lambda w: Call(
+            "post",
+            url("reports:recognition_documents", w.recognition_file.pk),
+            {},
+            url("reports:recognition_file", w.recognition_file.pk),
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    "reports:recognition_zip": (
+        lambda w: Call(
+            "post", url("reports:recognition_zip", w.recognition_file.pk), {}, url("reports:downloads")
+        ),
+        (IN, GO, NF, GO, GO, NF, GO),
+    ),
+    "reports:periodic_list": (
+        lambda w: Call("get", url("reports:periodic_list", "commune", w.cast.commune_a.code)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "reports:periodic_report": (
+        lambda w: Call("get", _periodic_url(w, "reports:periodic_report")),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "reports:periodic_document": (
+        lambda w: Call(
+            "post",
+            _periodic_url(w, "reports:periodic_document"),
+            {},
+            _periodic_url(w, "reports:periodic_report"),
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    "reports:periodic_review": (
+        lambda w: Call("post", _periodic_url(w, "reports:periodic_review"), {"action": "accept"}),
+        (IN, NO, NF, NO, NO, NF, NO),
+    ),
+    "reports:periodic_submissions": (
+        lambda w: Call("get", url("reports:periodic_submissions", "district", w.cast.district_a.code)),
+        (IN, NF, NF, OK, OK, NF, OK),
+    ),
+    "reports:periodic_dues": (
+        lambda w: Call("get", url("reports:periodic_dues", w.cast.province.code)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
 }
+
+
+def _periodic_url(w: World, name: str) -> str:
+    period = w.period
+    return url(name, "commune", w.cast.commune_a.code, period.kind, period.year, period.number)
 
 
 def app_url_names() -> set[str]:
