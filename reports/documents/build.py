@@ -9,15 +9,10 @@ import datetime
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
-from communes.models import Commune, District, Province
-
+from ..figures.periodic import province_of
 from . import bodies, pdf, word
 from .letterhead import DocumentType, letterhead_for
 from .models import OutgoingDocument
-
-
-def province_of(unit: Commune | District | Province) -> Province:
-    return unit if isinstance(unit, Province) else unit.province
 
 
 def document_files(job, on_progress) -> tuple[str, bytes, bytes | None, str]:

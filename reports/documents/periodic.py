@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from criteria.evaluation import format_number
+
 from ..figures.periodic import PeriodicContent
 
 
 def _number(value) -> str:
-    return f"{value:,.3f}".rstrip("0").rstrip(".").replace(",", "\u202f") if value is not None else "—"
+    return format_number(value) if value is not None else "—"
 
 
 def periodic_sections(report, content: PeriodicContent) -> list[dict]:

@@ -66,20 +66,32 @@ def document_register_status(request: HttpRequest, level: str, code: str) -> Jso
     return JsonResponse({"jobs": [document_state(document) for document in documents]})
 
 
-def document_state(document: OutgoingDocument) -> dict:
-    job = document.job
-    done = job.status == job.State.DONE
-    return {
+def job_state(job, *, download_url: str, pdf_url: str | None = None, error: str | None = None) -> dict:
+    """What static/js/downloads.js polls for one export job (a document's also has its PDF)."""
+    state = {
         "id": job.pk,
         "status": job.status,
         "status_label": job.get_status_display(),
         "progress": job.progress,
         "active": job.is_active,
-        "error": job.error or job.pdf_error,
-        "download_url": reverse("reports:document_file", args=[document.pk, "docx"]) if done else "",
-        "pdf_url": reverse("reports:document_file", args=[document.pk, "pdf"]) if done and job.pdf else "",
+        "error": job.error if error is None else error,
+        "download_url": download_url,
         "filename": job.filename,
     }
+    if pdf_url is not None:
+        state["pdf_url"] = pdf_url
+    return state
+
+
+def document_state(document: OutgoingDocument) -> dict:
+    job = document.job
+    done = job.status == job.State.DONE
+    return job_state(
+        job,
+        download_url=reverse("reports:document_file", args=[document.pk, "docx"]) if done else "",
+        pdf_url=reverse("reports:document_file", args=[document.pk, "pdf"]) if done and job.pdf else "",
+        error=job.error or job.pdf_error,
+    )
 
 
 @login_required

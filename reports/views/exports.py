@@ -23,7 +23,7 @@ from .. import services
 from ..excel.plan import build_plan_table, plan_table_data
 from ..excel.styles import ascii_filename, workbook_bytes
 from ..models import ExportJob
-from .documents import document_state
+from .documents import document_state, job_state
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_JOBS = 20
@@ -134,16 +134,7 @@ def _job_state(job: ExportJob) -> dict:
     if job.kind == ExportJob.Kind.DOCUMENT:
         return document_state(job.document)
     done = job.status == ExportJob.State.DONE
-    return {
-        "id": job.pk,
-        "status": job.status,
-        "status_label": job.get_status_display(),
-        "progress": job.progress,
-        "active": job.is_active,
-        "error": job.error,
-        "download_url": reverse("reports:job_file", args=[job.pk]) if done else "",
-        "filename": job.filename,
-    }
+    return job_state(job, download_url=reverse("reports:job_file", args=[job.pk]) if done else "")
 
 
 @login_required
