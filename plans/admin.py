@@ -7,6 +7,7 @@ from .models import (
     CriterionDeadline,
     DeadlineRule,
     Plan,
+    Programme,
     ReportEdit,
     ReportLine,
     SocioTarget,
@@ -50,12 +51,21 @@ class WorkItemInline(admin.TabularInline):
     raw_id_fields = ["criterion"]
 
 
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "start_year", "end_year", "commune", "district", "province", "is_illustrative"]
+    list_filter = ["start_year", "end_year", "is_illustrative"]
+    search_fields = ["name", "document_number", "commune__name", "district__name", "province__name"]
+    raw_id_fields = ["commune", "district", "province"]
+    readonly_fields = ["created_at"]
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["commune", "year", "name", "target_title", "target_criteria_met"]
     list_filter = ["year", "target_title"]
     search_fields = ["commune__name", "name", "document_number"]
-    raw_id_fields = ["commune"]
+    raw_id_fields = ["commune", "programme"]
     readonly_fields = ["created_at"]
     inlines = [
         CriterionDeadlineInline,

@@ -89,6 +89,95 @@ class DeadlineRule(models.Model):
         return result
 
 
+class ProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Programmes of the units the user sees (a village head sees its commune's)."""
+        return self.filter(
+            Q(commune__in=Commune.objects.visible_to(user))
+            | Q(commune__in=Village.objects.visible_to(user).values("commune_id"))
+            | Q(district__in=District.objects.visible_to(user))
+            | Q(province__in=Province.objects.visible_to(user))
+        )
+
+    def covering(self, year: int):
+        """The programmes whose span includes `year`."""
+        return self.filter(start_year__lte=year, end_year__gte=year)
+
+
+class Programme(models.Model):
+    """A programme over several years (Liên Minh's 2021-2025 action programme; a province's
+    programme to 2025 and 2030) of exactly one commune, district (2021-2025 map) or province.
+    It holds title targets by year, unit targets and numeric targets; the yearly plans of a
+    commune belong to it and inherit its targets for their year."""
+
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("xã"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="programmes",
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("huyện"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="programmes",
+    )
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("tỉnh"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="programmes",
+    )
+    name = models.CharField(_("tên chương trình"), max_length=300)
+    start_year = models.PositiveSmallIntegerField(_("từ năm"))
+    end_year = models.PositiveSmallIntegerField(_("đến năm"))
+    document_number = models.CharField(_("số văn bản"), max_length=60, blank=True)
+    document_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    # Demo programmes placed on units the seed does not name (seed 002's commune, seed 003's
+    # province) say so.
+    is_illustrative = models.BooleanField(_("minh họa"), default=False)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_year", "name"]
+        verbose_name = _("chương trình")
+        verbose_name_plural = _("chương trình")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(commune__isnull=False, district__isnull=True, province__isnull=True)
+                    | Q(commune__isnull=True, district__isnull=False, province__isnull=True)
+                    | Q(commune__isnull=True, district__isnull=True, province__isnull=False)
+                ),
+                name="plans_programme_exactly_one_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")), name="plans_programme_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.start_year}-{self.end_year})"
+
+    @property
+    def unit(self):
+        return self.commune or self.district or self.province
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
+
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Plans of the communes the user sees, and of the commune of a village head's village."""
@@ -149,6 +238,16 @@ class Plan(models.Model):
 
     commune = models.ForeignKey(Commune, verbose_name=_("xã"), on_delete=models.CASCADE, related_name="plans")
     year = models.PositiveSmallIntegerField(_("năm"))
+    # The programme the plan carries out for its year (its commune's, or the district's or
+    # province's programme the commune takes part in).
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("thuộc chương trình"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plans",
+    )
     name = models.CharField(_("tên kế hoạch"), max_length=300)
     document_number = models.CharField(_("số văn bản"), max_length=60, blank=True)
     document_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
