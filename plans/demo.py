@@ -21,6 +21,7 @@ from communes.models import Commune, Role
 from criteria.models import CriteriaSet, Criterion
 
 from . import deadlines
+from .demo_funds import load_demo_funds
 from .models import CampaignWave, CriterionDeadline, Plan, SocioTarget, VillageTarget, WorkItem
 from .services import allocation_save, weekly_report_submit
 
@@ -78,6 +79,13 @@ def load_demo_plans(communes: list[tuple[Commune, dict[str, Any]]], today: date 
     for key, items in CURRENT_ITEMS.items():
         if key in by_key:
             _current_plan(by_key[key], items, today)
+    current = [by_key[key] for key in CURRENT_ITEMS if key in by_key]
+    year = (today - timedelta(days=today.weekday())).isocalendar().year
+    plans = Plan.objects.filter(commune__in=current, year=year, note__startswith=ILLUSTRATIVE)
+    son_bang = (
+        Plan.objects.filter(commune=by_key[SON_BANG], year=2023).first() if SON_BANG in by_key else None
+    )
+    load_demo_funds(son_bang, list(plans), today)
 
 
 # --- This year's plans of the successor communes (ILLUSTRATIVE: no source gives them) ---------

@@ -22,6 +22,8 @@ from .models import (
     Allocation,
     CampaignWave,
     CriterionDeadline,
+    FundActual,
+    FundLine,
     Plan,
     ReportLine,
     SocioTarget,
@@ -521,3 +523,59 @@ def plan_criteria_choices(plan: Plan) -> dict[int, Criterion]:
         scope |= Q(pk__in=plan.work_items.exclude(criterion=None).values("criterion_id"))
     rows = Criterion.objects.filter(scope).order_by("criteria_set__code", "order")
     return {criterion.pk: criterion for criterion in rows}
+
+
+class FundLineForm(forms.ModelForm):
+    class Meta:
+        model = FundLine
+        fields = ["source", "detail", "basis", "planned"]
+        field_classes = {"planned": VNDecimalField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["planned"] = VNDecimalField(
+            label=_("Kế hoạch (triệu đồng)"),
+            required=False,
+            help_text=_("Để trống nếu văn bản chưa nêu số tiền."),
+            **column_digits(FundLine, "planned"),
+        )
+        _small_widgets(self)
+
+
+FundLineFormSet = forms.inlineformset_factory(Plan, FundLine, form=FundLineForm, extra=1, can_delete=True)
+
+
+class FundActualForm(forms.ModelForm):
+    """What one source mobilised in a period: the amount, and the period's last day."""
+
+    class Meta:
+        model = FundActual
+        fields = ["line", "period_end", "amount", "note"]
+        widgets = {"period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, lines: list[FundLine], today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["line"] = ObjectChoiceField(
+            {line.pk: line for line in lines}, label=_("Nguồn vốn"), required=True
+        )
+        self.fields["amount"] = VNDecimalField(
+            label=_("Số vốn huy động trong kỳ (triệu đồng)"), **column_digits(FundActual, "amount")
+        )
+        _small_widgets(self)
+
+    def clean_period_end(self):
+        day = self.cleaned_data["period_end"]
+        if day > self.today:
+            raise ValidationError(_("Ngày tính đến không được sau hôm nay."))
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        line, day = cleaned.get("line"), cleaned.get("period_end")
+        if line and day and line.actuals.filter(period_end=day).exists():
+            self.add_error(
+                "period_end",
+                FundActual.DUPLICATE_PERIOD % {"day": day.strftime("%d/%m/%Y")},
+            )
+        return cleaned

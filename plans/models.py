@@ -542,3 +542,94 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id} — {deadlines.iso_label(self.week)}"
+
+
+class FundLine(models.Model):
+    """One source of the funds a programme or a plan (a campaign is a plan with waves) mobilises
+    (seed 000 "huy động tổng nguồn vốn", seed 004 "kinh phí thực hiện"): the amount planned,
+    when the document states one, and the amounts mobilised per period (FundActual)."""
+
+    class Source(models.TextChoices):
+        CENTRAL_BUDGET = "central_budget", _("Ngân sách trung ương")
+        PROVINCE_BUDGET = "province_budget", _("Ngân sách tỉnh")
+        DISTRICT_BUDGET = "district_budget", _("Ngân sách huyện")
+        COMMUNE_BUDGET = "commune_budget", _("Ngân sách xã")
+        INTEGRATED = "integrated", _("Vốn lồng ghép các chương trình, dự án")
+        CREDIT = "credit", _("Vốn tín dụng")
+        BUSINESSES = "businesses", _("Doanh nghiệp, nhà hảo tâm")
+        PEOPLE = "people", _("Nhân dân đóng góp")
+        OTHER = "other", _("Nguồn khác")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="fund_lines"
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="fund_lines")
+    source = models.CharField(_("nguồn vốn"), max_length=20, choices=Source.choices)
+    detail = models.CharField(
+        _("diễn giải"),
+        max_length=300,
+        blank=True,
+        help_text=_("Ví dụ: tiền thưởng khi khu dân cư mẫu đạt chuẩn."),
+    )
+    basis = models.CharField(
+        _("căn cứ"), max_length=300, blank=True, help_text=_("Ví dụ: Nghị quyết 44/2021/NQ-HĐND.")
+    )
+    # In million VND; empty where the document leaves the amount blank ("…… tỷ đồng").
+    planned = models.DecimalField(
+        _("kế hoạch (triệu đồng)"), max_digits=16, decimal_places=3, null=True, blank=True
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    is_illustrative = models.BooleanField(_("minh họa"), default=False)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("nguồn vốn huy động")
+        verbose_name_plural = _("nguồn vốn huy động")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(programme__isnull=False, plan__isnull=True)
+                | Q(programme__isnull=True, plan__isnull=False),
+                name="plans_fundline_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned__isnull=True) | Q(planned__gte=0),
+                name="plans_fundline_planned_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        name = self.get_source_display()
+        return f"{name}: {self.detail}" if self.detail else name
+
+
+class FundActual(models.Model):
+    """What a source mobilised in one period, as of the period's last day (in million VND)."""
+
+    # Said by the form, and by the service when two saves race past it.
+    DUPLICATE_PERIOD = _("Nguồn vốn này đã có số liệu tính đến ngày %(day)s; xóa dòng cũ trước khi ghi lại.")
+
+    line = models.ForeignKey(FundLine, on_delete=models.CASCADE, related_name="actuals")
+    period_end = models.DateField(_("tính đến ngày"))
+    amount = models.DecimalField(_("số vốn huy động trong kỳ (triệu đồng)"), max_digits=16, decimal_places=3)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    is_illustrative = models.BooleanField(_("minh họa"), default=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("ghi lúc"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["period_end", "pk"]
+        verbose_name = _("vốn đã huy động")
+        verbose_name_plural = _("vốn đã huy động")
+        constraints = [
+            models.UniqueConstraint(fields=["line", "period_end"], name="plans_fundactual_unique_period"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="plans_fundactual_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.period_end}: {self.amount}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Sum, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, Sum, prefetch_related_objects
 
 from communes.models import Village
 from criteria.models import Assessment, CriterionResult
@@ -18,6 +18,8 @@ from .models import (
     CampaignWave,
     CriterionDeadline,
     DeadlineRule,
+    FundActual,
+    FundLine,
     Plan,
     ReportEdit,
     ReportLine,
@@ -252,3 +254,104 @@ def commune_this_week(commune, now: datetime) -> CommuneWeek:
     is_due = plan is not None and plan.reporting_span(weekday, at).covers(week)
     reported = WeeklyReport.objects.filter(plan=plan, week=week).count() if plan else 0
     return CommuneWeek(plan, week, deadline, is_due, reported, commune.villages.count())
+
+
+@dataclass
+class FundRow:
+    line: FundLine
+    actuals: list[FundActual]
+
+    @property
+    def mobilised(self) -> Decimal:
+        return deadlines.total(actual.amount for actual in self.actuals)
+
+    @property
+    def percent(self) -> Decimal | None:
+        return deadlines.percent(self.mobilised, self.line.planned) if self.line.planned else None
+
+
+@dataclass
+class FundSummary:
+    """The funds of a programme or a plan by source: planned, mobilised so far, and the share of
+    the plan mobilised where the planned amount is known. The one place these sums are made:
+    the plan page, the funds page and the periodic reports read them from here."""
+
+    rows: list[FundRow]
+
+    @property
+    def planned(self) -> Decimal | None:
+        """The total planned, when every source states its amount; None otherwise (a total of
+        the known amounts alone would read as the whole plan)."""
+        if not self.rows or any(row.line.planned is None for row in self.rows):
+            return None
+        return deadlines.total(row.line.planned for row in self.rows)
+
+    @property
+    def mobilised(self) -> Decimal:
+        return deadlines.total(row.mobilised for row in self.rows)
+
+    @property
+    def percent(self) -> Decimal | None:
+        planned = self.planned
+        return deadlines.percent(self.mobilised, planned) if planned else None
+
+    @property
+    def is_illustrative(self) -> bool:
+        return any(
+            row.line.is_illustrative or any(a.is_illustrative for a in row.actuals) for row in self.rows
+        )
+
+
+def fund_summary(lines, start: date | None = None, end: date | None = None) -> FundSummary:
+    """The fund lines of `lines` (a FundLine queryset) with their actuals whose period ends
+    within [start, end] (all when not given): two queries."""
+    actuals = FundActual.objects.order_by("period_end", "pk")
+    if start:
+        actuals = actuals.filter(period_end__gte=start)
+    if end:
+        actuals = actuals.filter(period_end__lte=end)
+    rows = list(lines.prefetch_related(Prefetch("actuals", queryset=actuals)).order_by("order", "pk"))
+    return FundSummary([FundRow(line, list(line.actuals.all())) for line in rows])
+
+
+def plan_funds(plan: Plan, start: date | None = None, end: date | None = None) -> FundSummary:
+    return fund_summary(FundLine.objects.filter(plan=plan), start, end)
+
+
+@dataclass
+class FundSourceTotal:
+    source: str
+    label: str
+    amount: Decimal
+
+
+def funds_mobilised(lines, start: date, end: date) -> list[FundSourceTotal]:
+    """What the fund lines of `lines` (a FundLine queryset: a commune's plans and programmes,
+    or all those of a district's or province's communes) mobilised in the periods ending
+    within [start, end], by source, in the order of the sources: one query."""
+    rows = (
+        FundActual.objects.filter(line__in=lines, period_end__gte=start, period_end__lte=end)
+        .values("line__source")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    amounts = {row["line__source"]: row["amount"] for row in rows}
+    return [
+        FundSourceTotal(source.value, source.label, amounts[source.value])
+        for source in FundLine.Source
+        if source.value in amounts
+    ]
+
+
+def unit_fund_lines(*, communes, year: int, district_id: int | None = None, province_id: int | None = None):
+    """The fund lines of the plans of `year` of `communes` (a queryset), of the programmes of
+    those communes covering the year, and of the district's or province's own programmes."""
+    programmes = Q(programme__commune__in=communes)
+    if district_id:
+        programmes |= Q(programme__district_id=district_id)
+    if province_id:
+        programmes |= Q(programme__province_id=province_id)
+    return FundLine.objects.filter(
+        Q(plan__commune__in=communes, plan__year=year)
+        | (programmes & Q(programme__start_year__lte=year, programme__end_year__gte=year))
+    )

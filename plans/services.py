@@ -21,6 +21,7 @@ from . import deadlines
 from .models import (
     Allocation,
     DeadlineRule,
+    FundActual,
     Plan,
     ReminderSent,
     ReportEdit,
@@ -297,3 +298,29 @@ def plan_update(*, editor) -> Plan:
         formset.instance = plan
         formset.save()
     return plan
+
+
+@transaction.atomic
+def plan_funds_update(*, plan: Plan, formset) -> None:
+    """Save the plan's table of fund sources (added, changed, removed lines) together."""
+    formset.instance = plan
+    formset.save()
+
+
+def fund_actual_record(*, form, user) -> FundActual:
+    """Record what one source mobilised in a period. A second value for the same source and
+    day (two tabs, a double click) is refused by the unique constraint and said so."""
+    actual = form.save(commit=False)
+    actual.entered_by = user
+    try:
+        with transaction.atomic():
+            actual.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            FundActual.DUPLICATE_PERIOD % {"day": actual.period_end.strftime("%d/%m/%Y")}
+        ) from error
+    return actual
+
+
+def fund_actual_delete(*, actual: FundActual) -> None:
+    actual.delete()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("communes/<code:code>/new/", views.plan_create, name="create"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/edit/", views.plan_edit, name="edit"),
+    path("<int:pk>/funds/", views.plan_funds, name="funds"),
     path("<int:pk>/allocations/", views.allocation_grid, name="allocations"),
     path("<int:pk>/weekly/", views.weekly_overview, name="overview"),
     path("<int:pk>/villages/<code:code>/", views.village_plan, name="village"),

@@ -4,9 +4,9 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,8 @@ from .access import (
 )
 from .forms import (
     AllocationGridForm,
+    FundActualForm,
+    FundLineFormSet,
     PlanEditor,
     PlanForm,
     WeeklyReportForm,
@@ -33,7 +35,7 @@ from .forms import (
     report_rebased,
     report_values,
 )
-from .models import Allocation, Plan, WeeklyReport
+from .models import Allocation, FundActual, Plan, WeeklyReport
 
 
 @login_required
@@ -77,9 +79,60 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "socio_targets": plan.socio_targets.all(),
         "waves": plan.waves.all(),
         "progress": selectors.plan_progress(plan),
+        "funds": selectors.plan_funds(plan),
         "can_manage": can_manage(request.user, plan.commune_id),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+@login_required
+def plan_funds(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's fund sources, planned and mobilised: the commune's officer edits the sources
+    and records what each mobilised in a period; the units above read it."""
+    plan = get_plan_or_404(request.user, pk)
+    require_commune_view(request.user, plan)
+    manage = can_manage(request.user, plan.commune_id)
+    if request.method == "POST" and not manage:
+        raise PermissionDenied
+    action = request.POST.get("action")
+    data = request.POST if action == "lines" else None
+    formset = FundLineFormSet(data, instance=plan, prefix="lines")
+    funds = selectors.plan_funds(plan)
+    lines = [row.line for row in funds.rows]
+    today = timezone.localdate()
+    actual_form = FundActualForm(
+        request.POST if action == "actual" else None, lines=lines, today=today, initial={"period_end": today}
+    )
+    if action == "lines" and formset.is_valid():
+        services.plan_funds_update(plan=plan, formset=formset)
+        messages.success(request, _("Đã lưu các nguồn vốn."))
+        return redirect("plans:funds", plan.pk)
+    if action == "actual" and actual_form.is_valid():
+        try:
+            services.fund_actual_record(form=actual_form, user=request.user)
+        except ValidationError as error:
+            actual_form.add_error("period_end", error)
+        else:
+            messages.success(request, _("Đã ghi số vốn huy động."))
+            return redirect("plans:funds", plan.pk)
+    if action == "delete_actual":
+        actual_id = request.POST.get("actual", "")
+        if not actual_id.isdigit():
+            raise Http404
+        actual = get_object_or_404(FundActual, pk=actual_id, line__plan=plan)
+        services.fund_actual_delete(actual=actual)
+        messages.success(request, _("Đã xóa số liệu."))
+        return redirect("plans:funds", plan.pk)
+    if action in ("lines", "actual"):
+        messages.error(request, _("Chưa lưu: kiểm tra các ô được đánh dấu bên dưới."))
+    context = {
+        "plan": plan,
+        "funds": funds,
+        "formset": formset,
+        "actual_form": actual_form,
+        "can_manage": manage,
+    }
+    return render(request, "plans/plan_funds.html", context)
 
 
 @login_required

@@ -97,7 +97,14 @@ def periodic_sections(report, content: PeriodicContent) -> list[dict]:
                 weekly,
                 _("Quyết định công nhận trong kỳ: %(list)s.")
                 % {"list": "; ".join(decisions) if decisions else _("không có")},
-                _("Nguồn vốn huy động: %(note)s") % {"note": content.funds_note},
+                _("Nguồn vốn huy động trong kỳ: %(note)s")
+                % {
+                    "note": "; ".join(
+                        f"{line.label} {format_number(line.amount)} {_('triệu đồng')}"
+                        for line in content.funds
+                    )
+                    or content.funds_note
+                },
             ]
         }
     )

@@ -8,7 +8,7 @@ snapshots for "at the start of the period", `plans.selectors.plan_progress` for 
 dated in the period. Nothing is computed in a view or template. A fixed number of queries
 whatever the number of communes, villages, items or reports.
 
-Where the project holds no data (funds mobilised), the content says so instead of a figure.
+Where the project holds no data (no funds recorded), the content says so instead of a figure.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from communes.models import Commune, District, Province, Village
 from criteria.evaluation import Status
 from criteria.models import CriteriaSet, Recognition
 from plans import deadlines
-from plans.selectors import plan_progress
+from plans.selectors import FundSourceTotal, funds_mobilised, plan_progress, unit_fund_lines
 
 from ..models import EvaluationSnapshot, PeriodicReport, PeriodicReportDue, report_timeliness
 from ..periods import Period
@@ -130,6 +130,7 @@ class PeriodicContent:
     work: list[WorkLine] = field(default_factory=list)
     compliance: ComplianceLine | None = None
     recognitions: list[RecognitionLine] = field(default_factory=list)
+    funds: list[FundSourceTotal] = field(default_factory=list)
     funds_note: str = ""
     communes: int | None = None
     assessed: int | None = None
@@ -172,13 +173,31 @@ def periodic_report_content(report: PeriodicReport, today: datetime.date | None 
         as_of=as_of,
         due_date=due.due_date if due else None,
         due_note="" if due else _("chưa có hạn nộp"),
-        funds_note=_("chưa có số liệu nguồn vốn"),
     )
     if report.level == PeriodicReport.Level.COMMUNE:
         _commune_figures(content, report.commune, period, as_of)
+        communes = Commune.objects.filter(pk=report.commune_id)
     else:
         _scope_figures(content, report, period, as_of)
+        communes = Commune.objects.filter(**_scope_filter(report))
+    _funds(content, communes, report, period)
     return content
+
+
+def _scope_filter(report: PeriodicReport) -> dict:
+    if report.level == PeriodicReport.Level.DISTRICT:
+        return {"district_id": report.district_id}
+    return {"province_id": report.province_id}
+
+
+def _funds(content: PeriodicContent, communes, report: PeriodicReport, period: Period) -> None:
+    """Funds mobilised in the period by source (one query), or why there is no figure."""
+    lines = unit_fund_lines(
+        communes=communes, year=period.year, district_id=report.district_id, province_id=report.province_id
+    )
+    content.funds = funds_mobilised(lines, period.start, period.end)
+    if not content.funds:
+        content.funds_note = _("chưa có số liệu nguồn vốn trong kỳ")
 
 
 def unit_title(unit) -> str:
@@ -312,12 +331,11 @@ def _scope_figures(
 ) -> None:
     """A district's or a province's content: counts over its communes and who submitted."""
     criteria_set, sets = _selected_set(report.province_id, period.year)
+    communes = Commune.objects.filter(**_scope_filter(report))
     if report.level == PeriodicReport.Level.DISTRICT:
-        communes = Commune.objects.filter(district_id=report.district_id)
         villages = Village.objects.filter(commune__district_id=report.district_id)
         districts: list[District] = []
     else:
-        communes = Commune.objects.filter(province_id=report.province_id)
         villages = Village.objects.filter(commune__province_id=report.province_id)
         districts = list(District.objects.filter(province_id=report.province_id).order_by("name"))
     content.submissions = period_submissions(

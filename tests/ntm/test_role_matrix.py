@@ -178,6 +178,17 @@ def _plan_post(w: World) -> Call:
     )
 
 
+def _funds_post(w: World) -> Call:
+    data = {
+        "action": "lines",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-source": "people",
+        "lines-0-planned": "150,5",
+    }
+    return Call("post", url("plans:funds", w.plan.pk), data, url("plans:funds", w.plan.pk))
+
+
 def _allocations_post(w: World) -> Call:
     cast = w.cast
     item = w.plan.work_items.get()
@@ -590,6 +601,8 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
     "plans:detail": (lambda w: Call("get", url("plans:detail", w.plan.pk)), (IN, OK, OK, OK, OK, NF, OK)),
     "plans:edit": (lambda w: Call("get", url("plans:edit", w.plan.pk)), (IN, OK, NO, NO, NO, NF, OK)),
     "plans:edit POST": (_plan_post, (IN, GO, NO, NO, NO, NF, GO)),
+    "plans:funds": (lambda w: Call("get", url("plans:funds", w.plan.pk)), (IN, OK, NF, OK, OK, NF, OK)),
+    "plans:funds POST": (_funds_post, (IN, GO, NF, NO, NO, NF, GO)),
     "plans:allocations": (
         lambda w: Call("get", url("plans:allocations", w.plan.pk)),
         (IN, OK, NF, OK, OK, NF, OK),

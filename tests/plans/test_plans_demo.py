@@ -101,3 +101,33 @@ def test_loading_the_demo_twice_changes_nothing(demo):
         Allocation.objects.count(),
         ReportEdit.objects.count(),
     ) == counts
+
+
+def test_the_demo_funds_follow_seed_004_and_this_years_plans_have_figures(client, demo):
+    from django.contrib.auth import get_user_model
+
+    from plans.models import FundActual, FundLine
+
+    son_bang = Plan.objects.get(commune__code="18190", year=2023)
+    lines = list(son_bang.fund_lines.order_by("order"))
+    # Seed 004 names six sources and no amount: none is planned, what was mobilised is illustrative.
+    assert [line.source for line in lines] == [
+        "province_budget",
+        "district_budget",
+        "commune_budget",
+        "businesses",
+        "people",
+        "other",
+    ]
+    assert all(line.planned is None for line in lines)
+    assert "44/2021/NQ-HĐND" in lines[0].basis
+    assert FundActual.objects.filter(line__plan=son_bang, is_illustrative=False).count() == 0
+    assert selectors.plan_funds(son_bang).mobilised == Decimal(1700)
+    current = Plan.objects.get(commune__code="18133", year=datetime.now(VN_TZ).year)
+    assert FundLine.objects.filter(plan=current, is_illustrative=True).count() == 3
+    client.force_login(get_user_model().objects.get(username="canbo.huongson"))
+    page = client.get(reverse("plans:funds", args=[current.pk])).content.decode()
+    assert "Ngân sách tỉnh" in page and "1.200" in page and "minh họa" in page
+    count = FundActual.objects.count()
+    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))
+    assert FundActual.objects.count() == count

@@ -41,6 +41,7 @@ def urls(plan, cast) -> dict[str, str]:
         "create": reverse("plans:create", args=[cast.commune_a.key]),
         "detail": reverse("plans:detail", args=[plan.pk]),
         "edit": reverse("plans:edit", args=[plan.pk]),
+        "funds": reverse("plans:funds", args=[plan.pk]),
         "allocations": reverse("plans:allocations", args=[plan.pk]),
         "overview": reverse("plans:overview", args=[plan.pk]) + "?week=2023-W14",
         "village": reverse("plans:village", args=[plan.pk, village]),
@@ -56,6 +57,7 @@ MATRIX = {
     "create": (200, 404, 403, 403, 404, 200),
     "detail": (200, 200, 200, 200, 404, 200),
     "edit": (200, 403, 403, 403, 404, 200),
+    "funds": (200, 404, 200, 200, 404, 200),
     "allocations": (200, 404, 200, 200, 404, 200),
     "overview": (200, 404, 200, 200, 404, 200),
     "village": (200, 200, 200, 200, 404, 200),
@@ -283,7 +285,7 @@ def grow(plan, cast, villages: int, items: int, weeks: int) -> None:
 
 # Expected queries (officer): session, user, roles; plan; then per page:
 # detail: assessment of the target set (none here), deadlines, village targets, socio targets,
-#   waves, progress sums, work items + count of the set's criteria;
+#   waves, progress sums, work items, fund lines (none here) + count of the set's criteria;
 # allocations: commune scope check, items, villages, allocations;
 # overview: commune scope check, deadline rule, reports of the 8 weeks, villages, week totals,
 #   work items, waves;
@@ -291,7 +293,7 @@ def grow(plan, cast, villages: int, items: int, weeks: int) -> None:
 # report: village, allocations, the week's report, its lines;
 # edit: criteria, villages, the five tables, criteria sets.
 BUDGETS = {
-    "detail": 12,
+    "detail": 13,
     "allocations": 8,
     "overview": 11,
     "village": 11,

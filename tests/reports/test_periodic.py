@@ -159,7 +159,7 @@ def test_it_is_on_time_up_to_the_due_day_and_late_after(cast):
 def test_without_a_due_date_the_content_says_so(cast):
     content = periodic_report_content(saved(cast.commune_a, cast.officer_a), today=datetime.date(2024, 11, 1))
     assert content.due_date is None and content.due_note == "chưa có hạn nộp"
-    assert content.funds_note == "chưa có số liệu nguồn vốn"
+    assert content.funds == [] and content.funds_note == "chưa có số liệu nguồn vốn trong kỳ"
 
 
 @pytest.fixture
@@ -312,8 +312,9 @@ def test_the_content_costs_the_same_queries_at_two_sizes(cast, catalogue, extra,
 # The due date (1), the sets in force (1), scope_rows (10: communes, assessments, criteria,
 # criterion results, recognitions, plans, deadline rules, criterion deadlines and, with
 # their joins, the plans' waves), the snapshot at the start (1), plan_progress (2),
-# report_compliance (2: villages by group, reports) and the recognitions (1) = 16 at most.
-COMMUNE_CONTENT_QUERIES = 16
+# report_compliance (2: villages by group, reports), the recognitions (1) and the funds
+# mobilised in the period by source (1) = 17 at most.
+COMMUNE_CONTENT_QUERIES = 17
 # The due date, the districts, who submitted (due date, reports), the sets, scope_rows,
-# group_figures' village counts, report_compliance and the recognitions.
-PROVINCE_CONTENT_QUERIES = 18
+# group_figures' village counts, report_compliance, the recognitions and the funds.
+PROVINCE_CONTENT_QUERIES = 19

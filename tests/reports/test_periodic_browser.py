@@ -32,7 +32,8 @@ def test_the_demo_officer_submits_the_quarterly_report_and_the_office_accepts_it
     row.locator("a").click()
     page.wait_for_url(f"**/periodic/commune/18133/quarter/{quarter.year}/{quarter.number}/")
     assert "Số tiêu chí đạt hiện tại" in page.get_by_test_id("periodic-content").inner_text()
-    assert "chưa có số liệu nguồn vốn" in page.get_by_test_id("periodic-content").inner_text()
+    # The demo's illustrative funds mobilised so far this quarter, by source.
+    assert "Ngân sách tỉnh: 120 triệu đồng" in page.get_by_test_id("periodic-funds").inner_text()
     page.fill("textarea[name=difficulties]", "Thiếu vốn đối ứng cho đường giao thông nội đồng")
     page.fill("textarea[name=next_tasks]", "Hoàn thành tiêu chí 2 và 8 trong quý tới")
     check_page(page)
