@@ -443,3 +443,7 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id} — {deadlines.iso_label(self.week)}"
+
+
+# The daily photo reports live in their own module; imported here so Django registers them.
+from .daily import DailyReport, PlanReporter  # noqa: E402, F401
