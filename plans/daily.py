@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Village
+from criteria.models import Criterion
 
 from .models import Plan, WorkItem
 
@@ -76,13 +77,14 @@ class DailyReportQuerySet(models.QuerySet):
         )
         return {row["work_item_id"]: row["total"] for row in rows}
 
-    def per_criterion(self, plan: Plan) -> list[dict]:
-        """The plan's photos counted per criterion their work item serves. One query."""
+    def per_criterion(self) -> list[Criterion]:
+        """The criteria served by the work items of these reports, each with `photos`, the
+        number of its photos among them. One query."""
+        reports = Q(workitem__daily_reports__in=self.values("pk"))
         return list(
-            self.filter(plan=plan, work_item__criterion__isnull=False)
-            .values("work_item__criterion_id", "work_item__criterion__code", "work_item__criterion__name")
-            .annotate(photos=Count("pk"))
-            .order_by("work_item__criterion__order")
+            Criterion.objects.annotate(photos=Count("workitem__daily_reports", filter=reports))
+            .filter(photos__gt=0)
+            .order_by("order", "pk")
         )
 
 

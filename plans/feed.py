@@ -30,7 +30,7 @@ class Feed:
     day: date
     by_village: list[SenderRow]
     by_reporter: list[SenderRow]
-    criteria: list[dict]
+    criteria: list
     criterion_posts: list[DailyReport] | None
     days: list[date]
 
@@ -88,7 +88,7 @@ def daily_feed(
         day=day,
         by_village=list(by_village.values()),
         by_reporter=list(by_reporter.values()),
-        criteria=scope.per_criterion(plan),
+        criteria=scope.per_criterion(),
         criterion_posts=criterion_posts,
         days=days,
     )

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +31,8 @@ def daily_post(request: HttpRequest, pk: int) -> HttpResponse:
     )
     senders = daily_senders(request.user, plan, villages, list(plan.reporters.prefetch_related("villages")))
     if not senders:
-        raise Http404
+        # Seeing the plan (district, province, another village's head) is not reporting on it.
+        raise PermissionDenied
     allocated: dict[int, set[int]] = {}
     for item_id, village_id in Allocation.objects.filter(work_item__plan=plan, quantity__gt=0).values_list(
         "work_item_id", "village_id"
