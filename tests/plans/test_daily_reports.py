@@ -4,7 +4,7 @@ pre-fill from the week's daily quantities, access, and the feed's query budget."
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -31,7 +31,9 @@ def media(settings, tmp_path):
 
 
 def upload(content: bytes | None = None, name: str = "IMG_0001.jpg") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content if content is not None else make_jpeg(), content_type="image/jpeg")
+    return SimpleUploadedFile(
+        name, content if content is not None else make_jpeg(), content_type="image/jpeg"
+    )
 
 
 # --- The photo --------------------------------------------------------------------------------
@@ -170,7 +172,9 @@ def test_a_refused_post_keeps_the_typed_values_and_asks_to_choose_the_photo_agai
 def test_a_future_day_typed_in_the_form_is_refused_with_the_fields_name(client, cast):
     plan = make_plan(cast.commune_a, villages=[cast.village_a])
     client.force_login(cast.officer_a)
-    response = client.post(reverse("plans:daily_post", args=[plan.pk]), _form(plan, cast.village_a, day="2024-03-25"))
+    response = client.post(
+        reverse("plans:daily_post", args=[plan.pk]), _form(plan, cast.village_a, day="2024-03-25")
+    )
     assert response.status_code == 400 and "Ngày: không thể báo cáo" in response.content.decode()
     assert not DailyReport.objects.exists()
 
@@ -229,7 +233,9 @@ def _feed_world(cast, villages: int, posts: int):
 
 @time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("villages,posts", [(1, 1), (4, 3)])
-def test_the_feed_runs_the_same_queries_whatever_the_number_of_villages_and_posts(client, cast, villages, posts):
+def test_the_feed_runs_the_same_queries_whatever_the_number_of_villages_and_posts(
+    client, cast, villages, posts
+):
     plan = _feed_world(cast, villages, posts)
     client.force_login(cast.officer_a)
     url = reverse("plans:daily", args=[plan.pk]) + "?day=2024-03-20&criterion=1"
