@@ -243,3 +243,30 @@ def test_the_feed_runs_the_same_queries_whatever_the_number_of_villages_and_post
     # allocations (1); reporters and their villages (2); the day's posts (1); the days with
     # posts (1); the criterion's photos (1); photos per criterion (1).
     assert count_queries(lambda: client.get(url), status=200) == 12
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_position_is_kept_when_the_box_is_ticked_in_the_form(client, cast):
+    plan = make_plan(cast.commune_a, villages=[cast.village_a])
+    client.force_login(cast.village_head_a)
+    data = _form(plan, cast.village_a, keep_location="on")
+    assert client.post(reverse("plans:daily_post", args=[plan.pk]), data).status_code == 302
+    report = DailyReport.objects.get()
+    assert (report.keep_location, report.latitude) == (True, Decimal("18.520139"))
+    assert not has_gps(report.photo.read())  # the position is in the fields, never in the file
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_officer_posts_for_a_committee_member_assigned_to_a_village(client, cast):
+    from plans.models import PlanReporter
+
+    plan = make_plan(cast.commune_a, villages=[cast.village_a])
+    member = PlanReporter.objects.create(plan=plan, kind="committee_member", name="Thành viên BCĐ")
+    member.villages.set([cast.village_a])
+    client.force_login(cast.officer_a)
+    data = _form(plan, cast.village_a, sender=f"r{member.pk}", work_item="", quantity="")
+    assert client.post(reverse("plans:daily_post", args=[plan.pk]), data).status_code == 302
+    report = DailyReport.objects.get()
+    assert (report.reporter, report.village, report.quantity) == (member, cast.village_a, None)
+    page = client.get(reverse("plans:daily", args=[plan.pk]) + "?day=2024-03-20").content.decode()
+    assert f"daily-post-{report.pk}" in page and "Thành viên BCĐ" in page
