@@ -91,6 +91,11 @@ def daily_feed(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         criterion_id = None
     feed = daily_feed_module.daily_feed(plan, day, village_ids=village_ids, criterion_id=criterion_id)
+    if "day" not in request.GET and not feed.count and feed.days and plan.year != day.year:
+        # A past year's plan opens on its last day with posts, not on an empty today.
+        feed = daily_feed_module.daily_feed(
+            plan, feed.days[0], village_ids=village_ids, criterion_id=criterion_id
+        )
     context = {
         "plan": plan,
         "feed": feed,
