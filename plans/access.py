@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from communes.access import get_visible_or_404, is_commune_officer, is_village_head
 from communes.models import Commune, Village
 
-from .models import Plan
+from .models import DailyReport, Plan
 
 
 def get_plan_or_404(user, pk: int) -> Plan:
@@ -47,3 +47,35 @@ def require_manage(user, commune_id: int) -> None:
 def require_report(user, village: Village) -> None:
     if not can_report(user, village):
         raise PermissionDenied
+
+
+def can_see_commune(user, plan: Plan) -> bool:
+    """Whether the user sees the plan's whole commune (officer, district, province), not only
+    a village of it. One query."""
+    return Commune.objects.visible_to(user).filter(pk=plan.commune_id).exists()
+
+
+def daily_senders(user, plan: Plan, villages: list[Village], reporters: list) -> dict[str, object]:
+    """Whom the user may post a daily report for, by key ("v<id>" a village's board, "r<id>"
+    a reporter): the commune's officer for every village and reporter, a village head for
+    their own village, a reporter's own account for that reporter."""
+    officer = is_commune_officer(user, plan.commune_id)
+    senders: dict[str, object] = {}
+    for village in villages:
+        if officer or is_village_head(user, village.pk):
+            senders[f"v{village.pk}"] = village
+    for reporter in reporters:
+        if officer or (reporter.user_id is not None and reporter.user_id == user.pk):
+            senders[f"r{reporter.pk}"] = reporter
+    return senders
+
+
+def get_daily_report_or_404(user, pk: int):
+    """A daily report whose plan the user sees; a village head only their own village's."""
+    report = get_visible_or_404(DailyReport.objects.select_related("plan"), user, pk=pk)
+    if (
+        report.village_id is None
+        or not Village.objects.visible_to(user).filter(pk=report.village_id).exists()
+    ):
+        require_commune_view(user, report.plan)
+    return report

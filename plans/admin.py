@@ -5,8 +5,10 @@ from .models import (
     Allocation,
     CampaignWave,
     CriterionDeadline,
+    DailyReport,
     DeadlineRule,
     Plan,
+    PlanReporter,
     Programme,
     ReportEdit,
     ReportLine,
@@ -106,3 +108,19 @@ class WeeklyReportAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description=_("muộn"))
     def is_late(self, report: WeeklyReport) -> bool:
         return report.is_late
+
+
+@admin.register(PlanReporter)
+class PlanReporterAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "plan", "topic", "is_illustrative"]
+    list_filter = ["kind"]
+    raw_id_fields = ["plan", "user"]
+    filter_horizontal = ["villages"]
+
+
+@admin.register(DailyReport)
+class DailyReportAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "work_item", "quantity", "keep_location", "posted_at"]
+    list_filter = ["keep_location", "is_illustrative"]
+    raw_id_fields = ["plan", "reporter", "village", "work_item", "posted_by"]
+    date_hierarchy = "day"

@@ -161,6 +161,13 @@ class ReportingSpan:
             start <= day and end >= day - timedelta(days=6) for start, end in self.waves
         )
 
+    def covers_day(self, day: date) -> bool:
+        """A day of the campaign, when daily reports may be posted: inside one of the waves
+        for a plan with waves, else from the adoption day to the end of the plan's ISO year."""
+        if self.waves:
+            return any(start <= day <= end for start, end in self.waves)
+        return day.isocalendar().year == self.year and day >= self.adopted_on
+
     def is_due(self, monday: date, now: datetime) -> bool:
         return self.covers(monday) and self.deadline(monday) <= now
 

@@ -10,20 +10,33 @@ demo) is left as it is.
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from communes.models import Commune, Role
 from criteria.models import CriteriaSet, Criterion
 
 from . import deadlines
 from .demo_funds import load_demo_funds
-from .models import CampaignWave, CriterionDeadline, Plan, SocioTarget, VillageTarget, WorkItem
-from .services import allocation_save, weekly_report_submit
+from .models import (
+    CampaignWave,
+    CriterionDeadline,
+    DailyReport,
+    Plan,
+    PlanReporter,
+    SocioTarget,
+    VillageTarget,
+    WeeklyReport,
+    WorkItem,
+)
+from .photos import ProcessedPhoto, photo_process
+from .services import allocation_save, daily_report_post, weekly_report_submit
 
 # Unit keys (`Commune.key`): the seeds' communes are on the old map.
 SON_BANG = "legacy-18190"
@@ -73,12 +86,16 @@ def load_demo_plans(communes: list[tuple[Commune, dict[str, Any]]], today: date 
     by_key = {commune.key: commune for commune, _spec in communes}
     if SON_BANG in by_key:
         _son_bang_2023(by_key[SON_BANG])
+        _son_bang_daily(Plan.objects.get(commune=by_key[SON_BANG], year=2023))
     if DUONG_DUC in by_key:
         _duong_duc_2024(by_key[DUONG_DUC])
     today = today or timezone.localdate()
     for key, items in CURRENT_ITEMS.items():
         if key in by_key:
             _current_plan(by_key[key], items, today)
+            plan = Plan.objects.filter(commune=by_key[key], year=today.isocalendar().year)
+            for current in plan:
+                _current_daily(current, today)
     current = [by_key[key] for key in CURRENT_ITEMS if key in by_key]
     year = (today - timedelta(days=today.weekday())).isocalendar().year
     plans = Plan.objects.filter(commune__in=current, year=year, note__startswith=ILLUSTRATIVE)
@@ -359,3 +376,139 @@ def _duong_duc_2024(commune: Commune) -> None:
             for order, (name, value, unit) in enumerate(DUONG_DUC_SOCIO, start=1)
         ]
     )
+
+
+# --- Daily photo reports (seed 004: "báo cáo kết quả hằng ngày bằng hình ảnh") -------------------
+
+# The reporters the seed names for Sơn Bằng besides the village development boards; the names
+# of the committee members are not given, so they are generic role labels, illustrative.
+SON_BANG_ORGANISATIONS: list[tuple[str, str, bool]] = [
+    ("Ủy ban Mặt trận Tổ quốc xã", "Tuyên truyền, vận động hội viên, đoàn viên và nhân dân", False),
+    ("Ban quản lý xây dựng nông thôn mới xã", "", False),
+    ("Hội Phụ nữ xã", "", True),
+    ("Đoàn Thanh niên xã", "", True),
+    ("Hội Nông dân xã", "", True),
+    ("Hội Cựu chiến binh xã", "", True),
+]
+DAILY_NOTE = "Ảnh minh họa của dữ liệu mẫu."
+
+
+def demo_photo(label: str, shade: int) -> ProcessedPhoto:
+    """A small generated JPEG standing for a photo (illustrative), through the same processing
+    as an upload."""
+    image = Image.new("RGB", (320, 240), (40 + shade * 37 % 120, 110 + shade * 13 % 80, 60))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 150, 300, 220), fill=(120, 90, 60))
+    draw.text((24, 20), "Minh hoa / illustrative", fill="white")
+    draw.text((24, 40), label.encode("ascii", "replace").decode(), fill="white")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return photo_process(buffer, label="Ảnh")
+
+
+def _son_bang_daily(plan: Plan) -> None:
+    """Reporters of seed 004, and daily reports of the first wave's weeks whose quantities add
+    up to each village's weekly report lines (one post per line, on a day up to the report's)."""
+    if plan.daily_reports.exists():
+        return
+    villages = {village.name: village for village in plan.commune.villages.all()}
+    reporters = [
+        PlanReporter.objects.get_or_create(
+            plan=plan,
+            kind=PlanReporter.Kind.ORGANISATION,
+            name=name,
+            defaults={"topic": topic, "is_illustrative": illustrative},
+        )[0]
+        for name, topic, illustrative in SON_BANG_ORGANISATIONS
+    ]
+    members = []
+    for name in SON_BANG_VILLAGES:
+        member, _created = PlanReporter.objects.get_or_create(
+            plan=plan,
+            kind=PlanReporter.Kind.COMMITTEE_MEMBER,
+            name=f"Thành viên BCĐ phụ trách thôn {name} (minh họa)",
+            defaults={"is_illustrative": True},
+        )
+        member.villages.set([villages[name]])
+        members.append((member, villages[name]))
+    heads = {role.village_id: role.user for role in Role.objects.filter(village__in=villages.values())}
+    reports = (
+        WeeklyReport.objects.filter(plan=plan).select_related("village").prefetch_related("lines__work_item")
+    )
+    for report in reports:
+        last = deadlines.local_today(report.submitted_at)
+        for index, line in enumerate(sorted(report.lines.all(), key=lambda line: line.work_item.order)):
+            day = min(report.week + timedelta(days=index % 3), last)
+            _demo_post(
+                plan, report.village, None, day, line.work_item, line.quantity, heads.get(report.village_id)
+            )
+    for number in REPORT_WEEKS:
+        monday = deadlines.iso_week_monday(2023, number)
+        for member, village in members:
+            _demo_post(
+                plan,
+                village,
+                member,
+                monday + timedelta(days=1),
+                None,
+                None,
+                None,
+                "Kiểm tra, đôn đốc thôn ra quân.",
+            )
+        _demo_post(
+            plan,
+            None,
+            reporters[0],
+            monday + timedelta(days=2),
+            None,
+            None,
+            None,
+            "Tuyên truyền, vận động hội viên.",
+        )
+
+
+def _demo_post(plan, village, reporter, day, item, quantity, user, note: str = "") -> DailyReport:
+    label = f"{day:%d/%m/%Y} {getattr(village, 'code', '')} {getattr(item, 'pk', '')}"
+    return daily_report_post(
+        plan=plan,
+        village=village,
+        reporter=reporter,
+        day=day,
+        work_item=item,
+        quantity=quantity,
+        note=f"{note} {DAILY_NOTE}".strip(),
+        photo=demo_photo(label, (village.pk if village else 0) + day.day),
+        keep_location=False,
+        user=user,
+        now=min(datetime.combine(day, time(17, 0), tzinfo=deadlines.VN_TZ), timezone.now()),
+        is_illustrative=True,
+    )
+
+
+def _current_daily(plan: Plan, today: date) -> None:
+    """Yesterday's and today's posts of a current plan (illustrative), so the feed and "Hôm nay"
+    show something on the day the demo is loaded: all villages but the last yesterday, the
+    first half today. A day that already has posts is left as it is."""
+    span = plan.reporting_span()
+    villages = list(plan.commune.villages.order_by("code"))
+    heads = {role.village_id: role.user for role in Role.objects.filter(village__in=villages)}
+    member, _created = PlanReporter.objects.get_or_create(
+        plan=plan,
+        kind=PlanReporter.Kind.COMMITTEE_MEMBER,
+        name="Thành viên Ban chỉ đạo xã (minh họa)",
+        defaults={"is_illustrative": True},
+    )
+    items = list(plan.work_items.prefetch_related("allocations"))
+    for day, count in ((today - timedelta(days=1), len(villages) - 1), (today, (len(villages) + 1) // 2)):
+        if not span.covers_day(day) or plan.daily_reports.filter(day=day).exists():
+            continue
+        for index, village in enumerate(villages[:count]):
+            item = items[index % len(items)]
+            allocation = next((a for a in item.allocations.all() if a.village_id == village.pk), None)
+            if allocation is None or not allocation.quantity:
+                continue
+            places = Decimal("0.01") if allocation.quantity < 10 else Decimal(1)
+            quantity = max((allocation.quantity / 50).quantize(places), places)
+            _demo_post(plan, village, None, day, item, quantity, heads.get(village.pk), "Ra quân trong ngày.")
+        if day == today:
+            _demo_post(plan, None, member, day, None, None, None, "Kiểm tra các thôn ra quân.")

@@ -633,3 +633,7 @@ class FundActual(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id} {self.period_end}: {self.amount}"
+
+
+# The daily photo reports live in their own module; imported here so Django registers them.
+from .daily import DailyReport, PlanReporter  # noqa: E402, F401

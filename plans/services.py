@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -20,15 +21,18 @@ from criteria.evaluation import format_number
 from . import deadlines
 from .models import (
     Allocation,
+    DailyReport,
     DeadlineRule,
     FundActual,
     Plan,
+    PlanReporter,
     ReminderSent,
     ReportEdit,
     ReportLine,
     WeeklyReport,
     WorkItem,
 )
+from .photos import ProcessedPhoto
 
 
 def plan_allowed_villages(plan: Plan) -> dict[int, Village]:
@@ -324,3 +328,91 @@ def fund_actual_record(*, form, user) -> FundActual:
 
 def fund_actual_delete(*, actual: FundActual) -> None:
     actual.delete()
+
+
+# --- Daily photo reports ---------------------------------------------------------------------
+
+
+def daily_day_check(*, plan: Plan, day: date, now: datetime) -> None:
+    """Refuse a day in the future, and a day outside the campaign waves (or, for a plan
+    without waves, outside its reporting span)."""
+    if day > deadlines.local_today(now):
+        raise ValidationError(
+            _("Ngày %(day)s chưa đến: không thể báo cáo trước.") % {"day": formats.date_format(day, "d/m/Y")}
+        )
+    if not plan.reporting_span().covers_day(day):
+        if plan.waves.exists():
+            text = _("Ngày %(day)s không nằm trong đợt cao điểm nào của kế hoạch.")
+        else:
+            text = _("Ngày %(day)s nằm ngoài thời gian báo cáo của kế hoạch năm %(year)s.")
+        raise ValidationError(text % {"day": formats.date_format(day, "d/m/Y"), "year": plan.year})
+
+
+def daily_report_post(
+    *,
+    plan: Plan,
+    village: Village | None,
+    reporter: PlanReporter | None,
+    day: date,
+    work_item: WorkItem | None,
+    quantity: Decimal | None,
+    note: str,
+    photo: ProcessedPhoto,
+    keep_location: bool,
+    user,
+    now: datetime | None = None,
+    is_illustrative: bool = False,
+) -> DailyReport:
+    """Store a daily report with its processed photo. The position read from the photo is kept
+    (in the model's fields; the stored file never carries it) only when `keep_location`."""
+    now = now or timezone.now()
+    daily_day_check(plan=plan, day=day, now=now)
+    if village is None and reporter is None:
+        raise ValidationError(_("Chọn thôn hoặc người báo cáo."))
+    if village is not None and village.commune_id != plan.commune_id:
+        raise ValidationError(_("Thôn này không thuộc xã của kế hoạch."))
+    if reporter is not None and reporter.plan_id != plan.pk:
+        raise ValidationError(_("Người báo cáo này không thuộc kế hoạch."))
+    if work_item is not None and work_item.plan_id != plan.pk:
+        raise ValidationError(_("Hạng mục này không thuộc kế hoạch."))
+    if quantity is not None and work_item is None:
+        raise ValidationError(_("Khối lượng: chọn hạng mục công việc trước khi nhập khối lượng."))
+    if reporter is None and work_item is not None and not _allocated(work_item, village):
+        raise ValidationError(_("Hạng mục: chỉ báo cáo được các hạng mục đã giao cho thôn."))
+    keep = keep_location and photo.latitude is not None
+    report = DailyReport(
+        plan=plan,
+        village=village,
+        reporter=reporter,
+        day=day,
+        work_item=work_item,
+        quantity=quantity,
+        note=note,
+        photo_width=photo.width,
+        photo_height=photo.height,
+        photo_taken_at=photo.taken_at,
+        keep_location=keep,
+        latitude=photo.latitude if keep else None,
+        longitude=photo.longitude if keep else None,
+        posted_by=user,
+        posted_at=now,
+        is_illustrative=is_illustrative,
+    )
+    report.photo.save("photo.jpg", ContentFile(photo.content), save=False)
+    report.thumbnail.save("thumb.jpg", ContentFile(photo.thumbnail), save=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except Exception:
+        # Nothing half-written: the files of a refused row are removed.
+        report.photo.delete(save=False)
+        report.thumbnail.delete(save=False)
+        raise
+    return report
+
+
+def _allocated(work_item: WorkItem, village: Village | None) -> bool:
+    return (
+        village is not None
+        and Allocation.objects.filter(work_item=work_item, village=village, quantity__gt=0).exists()
+    )

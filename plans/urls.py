@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_daily
 
 app_name = "plans"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("<int:pk>/weekly/", views.weekly_overview, name="overview"),
     path("<int:pk>/villages/<code:code>/", views.village_plan, name="village"),
     path("<int:pk>/villages/<code:code>/weeks/<int:year>/<int:week>/", views.weekly_report, name="report"),
+    path("<int:pk>/daily/", views_daily.daily_feed, name="daily"),
+    path("<int:pk>/daily/new/", views_daily.daily_post, name="daily_post"),
+    path("daily/<int:pk>/photo/", views_daily.daily_photo, name="daily_photo"),
 ]

@@ -35,7 +35,7 @@ from .forms import (
     report_rebased,
     report_values,
 )
-from .models import Allocation, FundActual, Plan, WeeklyReport
+from .models import Allocation, DailyReport, FundActual, Plan, WeeklyReport
 
 
 @login_required
@@ -256,7 +256,9 @@ def weekly_report(request: HttpRequest, pk: int, code: str, year: int, week: int
         .order_by("work_item__order", "work_item_id")
     )
     report = WeeklyReport.objects.filter(plan=plan, village=village, week=monday).first()
-    form = WeeklyReportForm(request.POST or None, allocations=allocations, initial=_report_initial(report))
+    prefill = _daily_prefill(plan, village, monday, allocations) if report is None else {}
+    initial = _report_initial(report) | prefill
+    form = WeeklyReportForm(request.POST or None, allocations=allocations, initial=initial)
     week_error, merge = _week_error(plan, monday, now), None
     if request.method == "POST" and not week_error and form.is_valid():
         try:
@@ -294,6 +296,7 @@ def weekly_report(request: HttpRequest, pk: int, code: str, year: int, week: int
         "state": report.state(now) if report else None,
         "week_error": week_error,
         "merge": merge,
+        "prefilled": bool(prefill) and not form.is_bound,
     }
     return render(request, "plans/report_form.html", context, status=400 if week_error else 200)
 
@@ -304,6 +307,14 @@ def _week_error(plan: Plan, monday: date, now) -> str:
     except ValidationError as error:
         return " ".join(error.messages)
     return ""
+
+
+def _daily_prefill(plan: Plan, village, monday: date, allocations: list[Allocation]) -> dict:
+    """A report not yet written starts from the sums of the week's daily reports (the base
+    stays empty: nothing is stored yet, so a save is not taken for an edit)."""
+    sums = DailyReport.objects.week_sums(plan=plan, village=village, monday=monday)
+    allocated = {allocation.work_item_id for allocation in allocations}
+    return {f"item_{item_id}": total for item_id, total in sums.items() if item_id in allocated}
 
 
 def _report_initial(report: WeeklyReport | None) -> dict:

@@ -48,3 +48,44 @@ def make_plan(
 
 def add_villages(commune, count: int) -> list:
     return [VillageFactory(commune=commune) for _ in range(count)]
+
+
+def make_jpeg(
+    width: int = 2400,
+    height: int = 1800,
+    *,
+    taken: str | None = "2024:03:20 08:15:00",
+    gps: tuple[tuple[float, float, float], tuple[float, float, float]] | None = (
+        (18.0, 31.0, 12.5),
+        (105.0, 25.0, 30.0),
+    ),
+    orientation: int = 1,
+) -> bytes:
+    """A real JPEG made by Pillow, with EXIF DateTimeOriginal and a GPS IFD unless told not to."""
+    import io
+
+    from PIL import ExifTags, Image
+
+    image = Image.new("RGB", (width, height), (30, 120, 40))
+    image.paste((200, 60, 60), (0, 0, width // 3, height // 3))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    exif[ExifTags.Base.Make] = "TestCam"
+    if taken:
+        exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = taken
+    if gps:
+        info = exif.get_ifd(ExifTags.IFD.GPSInfo)
+        info[ExifTags.GPS.GPSLatitudeRef], info[ExifTags.GPS.GPSLatitude] = "N", gps[0]
+        info[ExifTags.GPS.GPSLongitudeRef], info[ExifTags.GPS.GPSLongitude] = "E", gps[1]
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, quality=90)
+    return out.getvalue()
+
+
+def has_gps(content: bytes) -> bool:
+    import io
+
+    from PIL import ExifTags, Image
+
+    with Image.open(io.BytesIO(content)) as image:
+        return bool(image.getexif().get_ifd(ExifTags.IFD.GPSInfo)) or "exif" in image.info

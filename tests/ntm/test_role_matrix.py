@@ -29,6 +29,8 @@ from communes.office import office_communes
 from criteria.models import Assessment, CriteriaSet, Indicator, Recognition, Threshold
 from criteria.services import evidence_add
 from plans.models import Allocation, WeeklyReport
+from plans.photos import photo_process
+from plans.services import daily_report_post
 from reports import rollups
 from reports.documents.models import OutgoingDocument, RecognitionFile
 from reports.excel import commune_groups
@@ -40,7 +42,7 @@ from reports.periods import period_of
 from ..entry_helpers import indicator, pdf, post_data
 from ..excel_helpers import assess
 from ..factories import CommuneFactory, UserFactory, VillageFactory
-from ..plans_helpers import make_plan
+from ..plans_helpers import make_jpeg, make_plan
 from ..reliability_helpers import form_with, row_counts
 from ..reports.test_import import SHEET, edit, export, row_of
 
@@ -89,6 +91,18 @@ class World:
         )
         self.year = timezone.localdate().isocalendar().year
         self.plan = make_plan(cast.commune_a, year=self.year, villages=[cast.village_a])
+        self.daily = daily_report_post(
+            plan=self.plan,
+            village=cast.village_a,
+            reporter=None,
+            day=timezone.localdate(),
+            work_item=None,
+            quantity=None,
+            note="",
+            photo=photo_process(io.BytesIO(make_jpeg(400, 300)), label="Ảnh"),
+            keep_location=False,
+            user=cast.village_head_a,
+        )
         self.rollup = rollups.rollup_build(
             rollup_id=rollups.rollup_request(
                 unit=rollups.unit_ref(cast.district_a), iso_year=2024, iso_week=10, enqueue=False
@@ -206,6 +220,12 @@ def _report_post(w: World) -> Call:
     path = url("plans:report", w.plan.pk, w.cast.village_a.code, year, week)
     data = {f"item_{item.pk}": "12", "notes": "Đổ bê tông", "next_week_plan": ""}
     return Call("post", path, data, url("plans:village", w.plan.pk, w.cast.village_a.code))
+
+
+def _daily_post(w: World) -> Call:
+    photo = SimpleUploadedFile("IMG_1.jpg", make_jpeg(600, 400), content_type="image/jpeg")
+    data = {"sender": f"v{w.cast.village_a.pk}", "day": timezone.localdate().isoformat(), "photo": photo}
+    return Call("post", url("plans:daily_post", w.plan.pk), data, url("plans:daily", w.plan.pk))
 
 
 def _import_apply(w: World) -> Call:
@@ -618,6 +638,16 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
         (IN, OK, OK, NO, NO, NF, OK),
     ),
     "plans:report POST": (_report_post, (IN, GO, GO, NO, NO, NF, GO)),
+    "plans:daily": (lambda w: Call("get", url("plans:daily", w.plan.pk)), (IN, OK, OK, OK, OK, NF, OK)),
+    "plans:daily_post": (
+        lambda w: Call("get", url("plans:daily_post", w.plan.pk)),
+        (IN, OK, OK, NO, NO, NF, OK),
+    ),
+    "plans:daily_post POST": (_daily_post, (IN, GO, GO, NO, NO, NF, GO)),
+    "plans:daily_photo": (
+        lambda w: Call("get", url("plans:daily_photo", w.daily.pk)),
+        (IN, OK, OK, OK, OK, NF, OK),
+    ),
     # --- dashboards -----------------------------------------------------------------------------
     "reports:commune": (
         lambda w: Call("get", url("reports:commune", w.cast.commune_a.code)),

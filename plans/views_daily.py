@@ -1,0 +1,121 @@
+"""Daily photo reports: the post form, the commune's feed and the photo files (served only
+through a permission check, like criteria evidence)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communes.models import Village
+
+from . import feed as daily_feed_module
+from . import services
+from .access import can_see_commune, daily_senders, get_daily_report_or_404, get_plan_or_404
+from .forms_daily import DailyReportForm
+from .models import Allocation
+
+
+@login_required
+def daily_post(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_or_404(request.user, pk)
+    villages = list(
+        Village.objects.visible_to(request.user).filter(commune_id=plan.commune_id).order_by("code")
+    )
+    senders = daily_senders(request.user, plan, villages, list(plan.reporters.prefetch_related("villages")))
+    if not senders:
+        # Seeing the plan (district, province, another village's head) is not reporting on it.
+        raise PermissionDenied
+    allocated: dict[int, set[int]] = {}
+    for item_id, village_id in Allocation.objects.filter(work_item__plan=plan, quantity__gt=0).values_list(
+        "work_item_id", "village_id"
+    ):
+        allocated.setdefault(village_id, set()).add(item_id)
+    initial = {"day": timezone.localdate(), "sender": _initial_sender(request, senders)}
+    form = DailyReportForm(
+        request.POST or None,
+        request.FILES or None,
+        senders=senders,
+        items=list(plan.work_items.all()),
+        allocated=allocated,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.daily_report_post(plan=plan, user=request.user, **form.post_args())
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã gửi báo cáo hằng ngày có ảnh."))
+            return redirect(f"{reverse('plans:daily', args=[plan.pk])}?day={report.day:%Y-%m-%d}")
+    context = {"plan": plan, "form": form, "reselect_photo": form.is_bound and bool(form.errors)}
+    return render(request, "plans/daily_form.html", context, status=400 if form.is_bound else 200)
+
+
+def _initial_sender(request: HttpRequest, senders: dict) -> str:
+    wanted = request.GET.get("village", "")
+    for key, sender in senders.items():
+        if isinstance(sender, Village) and sender.code == wanted:
+            return key
+    return next(iter(senders))
+
+
+def _parse_day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
+@login_required
+def daily_feed(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_or_404(request.user, pk)
+    commune_view = can_see_commune(request.user, plan)
+    village_ids = None
+    if not commune_view:
+        village_ids = set(
+            Village.objects.visible_to(request.user)
+            .filter(commune_id=plan.commune_id)
+            .values_list("pk", flat=True)
+        )
+    day = _parse_day(request.GET.get("day")) or timezone.localdate()
+    try:
+        criterion_id = int(request.GET["criterion"]) if request.GET.get("criterion") else None
+    except ValueError:
+        criterion_id = None
+    feed = daily_feed_module.daily_feed(plan, day, village_ids=village_ids, criterion_id=criterion_id)
+    if "day" not in request.GET and not feed.count and feed.days and plan.year != day.year:
+        # A past year's plan opens on its last day with posts, not on an empty today.
+        feed = daily_feed_module.daily_feed(
+            plan, feed.days[0], village_ids=village_ids, criterion_id=criterion_id
+        )
+    context = {
+        "plan": plan,
+        "feed": feed,
+        "today": timezone.localdate(),
+        "commune_view": commune_view,
+        "criterion_id": criterion_id,
+    }
+    return render(request, "plans/daily_feed.html", context)
+
+
+@login_required
+def daily_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """The photo (or its thumbnail with ?thumb=1) to users who may see the report."""
+    report = get_daily_report_or_404(request.user, pk)
+    stored = report.thumbnail if request.GET.get("thumb") and report.thumbnail else report.photo
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
