@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Sum, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Q, Sum, prefetch_related_objects
 
 from communes.models import Village
-from criteria.models import Assessment, CriterionResult
+from criteria.evaluation import stored_value
+from criteria.models import Assessment, CriterionResult, IndicatorValue
 
-from . import deadlines
+from . import deadlines, target_status
 from .models import (
     Allocation,
     CampaignWave,
@@ -21,6 +22,8 @@ from .models import (
     Plan,
     ReportEdit,
     ReportLine,
+    SocioTarget,
+    TargetActual,
     WeeklyReport,
     WorkItem,
 )
@@ -252,3 +255,78 @@ def commune_this_week(commune, now: datetime) -> CommuneWeek:
     is_due = plan is not None and plan.reporting_span(weekday, at).covers(week)
     reported = WeeklyReport.objects.filter(plan=plan, week=week).count() if plan else 0
     return CommuneWeek(plan, week, deadline, is_due, reported, commune.villages.count())
+
+
+@dataclass
+class TargetRow:
+    """A numeric target with its actual values and its computed status."""
+
+    target: SocioTarget
+    result: target_status.Result
+    # The source of the latest actual (a TargetActual.Source), "" without one.
+    source: str = ""
+    counted_objects: list = field(default_factory=list)
+
+    @property
+    def status(self) -> target_status.TargetStatus:
+        return self.result.status
+
+    @property
+    def source_label(self) -> str:
+        return TargetActual.Source(self.source).label if self.source else ""
+
+    @property
+    def from_assessment(self) -> bool:
+        return self.source == TargetActual.Source.ASSESSMENT
+
+
+def target_rows(targets, today: date) -> list[TargetRow]:
+    """Each target of the `targets` queryset with its status, from its entered actuals, the
+    commune's assessment values of its linked indicator (as of the end of each assessment's
+    year; they win over an entry of the same day) and, for a counted target, the number of its
+    objects that meet it (as of today). Four queries however many targets: the targets with
+    their owners, their actuals, their counted objects, the assessment values."""
+    targets = list(
+        targets.select_related("plan", "programme", "indicator").prefetch_related(
+            "actuals", "counted_objects"
+        )
+    )
+    assessed = _assessment_points(targets)
+    rows = []
+    for target in targets:
+        points = {actual.as_of: (actual.value, actual.source) for actual in target.actuals.all()}
+        points.update(assessed.get(target.pk, {}))
+        objects = list(target.counted_objects.all())
+        if target.kind == SocioTarget.Kind.COUNTED and objects:
+            points[today] = (Decimal(sum(obj.meets for obj in objects)), TargetActual.Source.TARGET)
+        result = target_status.target_status(
+            target.spec(), [target_status.Point(day, value) for day, (value, _s) in points.items()], today
+        )
+        source = points[result.latest.as_of][1] if result.latest else ""
+        rows.append(TargetRow(target, result, source, objects))
+    return rows
+
+
+def _assessment_points(targets: list[SocioTarget]) -> dict[int, dict[date, tuple[Decimal, str]]]:
+    """Target id → {end of year: (value, "assessment")} from the commune assessments of each
+    indicator-linked target's commune, read through the one stored-value reader. One query."""
+    linked = [t for t in targets if t.indicator_id and t.commune_id]
+    if not linked:
+        return {}
+    wanted = Q()
+    for target in linked:
+        wanted |= Q(assessment__commune_id=target.commune_id, indicator_id=target.indicator_id)
+    values = (
+        IndicatorValue.objects.filter(wanted)
+        .select_related("indicator")
+        .annotate(year=F("assessment__year"), commune_id=F("assessment__commune_id"))
+    )
+    by_key: dict[tuple[int, int], dict[date, tuple[Decimal, str]]] = {}
+    for row in values:
+        value = stored_value(row.indicator.kind, row)
+        if isinstance(value, Decimal):
+            by_key.setdefault((row.commune_id, row.indicator_id), {})[target_status.year_end(row.year)] = (
+                value,
+                TargetActual.Source.ASSESSMENT,
+            )
+    return {t.pk: by_key.get((t.commune_id, t.indicator_id), {}) for t in linked}
