@@ -284,7 +284,7 @@ def target_rows(targets, today: date) -> list[TargetRow]:
     """Each target of the `targets` queryset with its status, from its entered actuals, the
     commune's assessment values of its linked indicator (as of the end of each assessment's
     year; they win over an entry of the same day) and, for a counted target, the number of its
-    objects that meet it (as of today). Four queries however many targets: the targets with
+    objects that meet it (as of today, or of the end of the target year once it has passed). Four queries however many targets: the targets with
     their owners, their actuals, their counted objects, the assessment values."""
     targets = list(
         targets.select_related("plan", "programme", "indicator").prefetch_related(
@@ -298,7 +298,13 @@ def target_rows(targets, today: date) -> list[TargetRow]:
         points.update(assessed.get(target.pk, {}))
         objects = list(target.counted_objects.all())
         if target.kind == SocioTarget.Kind.COUNTED and objects:
-            points[today] = (Decimal(sum(obj.meets for obj in objects)), TargetActual.Source.TARGET)
+            # The count as of today, or as of the end of the target year once it has passed:
+            # the objects that meet, recognised by then (or with no day recorded).
+            day = min(today, target_status.year_end(target.year))
+            met = sum(
+                obj.meets and (obj.recognised_on is None or obj.recognised_on <= day) for obj in objects
+            )
+            points[day] = (Decimal(met), TargetActual.Source.TARGET)
         result = target_status.target_status(
             target.spec(), [target_status.Point(day, value) for day, (value, _s) in points.items()], today
         )
