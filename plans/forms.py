@@ -205,6 +205,17 @@ class SocioTargetForm(forms.ModelForm):
         ]
         field_classes = {"value": VNDecimalField, "baseline_value": VNDecimalField}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A row posted without a kind or a direction (an older page) keeps the defaults.
+        self.fields["kind"].required = self.fields["direction"].required = False
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or SocioTarget.Kind.NUMERIC
+
+    def clean_direction(self):
+        return self.cleaned_data.get("direction") or SocioTarget.Direction.AT_LEAST
+
     def clean(self):
         cleaned = super().clean()
         direction, kind = cleaned.get("direction"), cleaned.get("kind")

@@ -273,7 +273,7 @@ class TargetRow:
 
     @property
     def source_label(self) -> str:
-        return TargetActual.Source(self.source).label if self.source else ""
+        return str(TargetActual.Source(self.source).label) if self.source else ""
 
     @property
     def from_assessment(self) -> bool:

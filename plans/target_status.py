@@ -46,7 +46,7 @@ class Direction(models.TextChoices):
 
 class Change(models.TextChoices):
     POINTS = "points", _("điểm %")
-    RELATIVE = "relative", _("%")
+    RELATIVE = "relative", _("% (so với năm trước)")
 
 
 class TargetStatus(models.TextChoices):
@@ -94,7 +94,7 @@ class Result:
 
     @property
     def label(self) -> str:
-        return self.status.label
+        return str(self.status.label)
 
 
 def year_end(year: int) -> date:

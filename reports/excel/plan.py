@@ -287,7 +287,7 @@ def _village_line(target: VillageTarget) -> tuple[str, list[object]]:
 def _socio_line(row: selectors.TargetRow) -> tuple[str, list[object]]:
     """The target in words, its latest actual (with its unit and date) and its status."""
     target, latest = row.target, row.result.latest
-    actual = ""
+    actual = "—"
     if latest is not None:
         actual = f"{format_number(latest.value)} {target.unit}".strip() + f" ({latest.as_of:%d/%m/%Y})"
     return f"socio:{target.order}", [target.statement(), actual, row.result.label]
