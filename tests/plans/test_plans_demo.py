@@ -144,7 +144,9 @@ def test_the_demo_targets_have_directions_and_status(demo):
     assert rows["Tỷ lệ hộ nghèo (chuẩn Nghị định 07/2021/NĐ-CP)"].target.direction == "at_most"
     assert rows["Tỷ lệ người dân có bảo hiểm y tế"].from_assessment
     # Seed 000: Liên Minh's programme owns its 2025 targets.
-    programme = Programme.objects.get(commune__code="18247", commune__map="legacy", start_year=2021, end_year=2025)
+    programme = Programme.objects.get(
+        commune__code="18247", commune__map="legacy", start_year=2021, end_year=2025
+    )
     targets = {target.name: target for target in programme.socio_targets.all()}
     assert len(targets) == 6 and targets["Tỷ lệ hộ nghèo đa chiều"].direction == "reduce_by"
     assert targets["Sản phẩm OCOP đạt 3 sao trở lên"].kind == "counted"
