@@ -283,7 +283,7 @@ class TargetRow:
 def target_rows(targets, today: date) -> list[TargetRow]:
     """Each target of the `targets` queryset with its status, from its entered actuals, the
     commune's assessment values of its linked indicator (as of the end of each assessment's
-    year; they win over an entry of the same day) and, for a counted target, the number of its
+    year, or today within it; they win over an entry of the same day) and, for a counted target, the number of its
     objects that meet it (as of today, or of the end of the target year once it has passed). Four queries however many targets: the targets with
     their owners, their actuals, their counted objects, the assessment values."""
     targets = list(
@@ -291,11 +291,13 @@ def target_rows(targets, today: date) -> list[TargetRow]:
             "actuals", "counted_objects"
         )
     )
-    assessed = _assessment_points(targets)
+    assessed = _assessment_points(targets, today)
     rows = []
     for target in targets:
         points = {actual.as_of: (actual.value, actual.source) for actual in target.actuals.all()}
         points.update(assessed.get(target.pk, {}))
+        # Nothing known after `today` counts (a report for a past period sees its period only).
+        points = {day: point for day, point in points.items() if day <= today}
         objects = list(target.counted_objects.all())
         if target.kind == SocioTarget.Kind.COUNTED and objects:
             # The count as of today, or as of the end of the target year once it has passed:
@@ -313,8 +315,9 @@ def target_rows(targets, today: date) -> list[TargetRow]:
     return rows
 
 
-def _assessment_points(targets: list[SocioTarget]) -> dict[int, dict[date, tuple[Decimal, str]]]:
-    """Target id → {end of year: (value, "assessment")} from the commune assessments of each
+def _assessment_points(targets: list[SocioTarget], today: date) -> dict[int, dict[date, tuple[Decimal, str]]]:
+    """Target id → {end of year, or today within the year: (value, "assessment")} from the
+    commune assessments of each
     indicator-linked target's commune, read through the one stored-value reader. One query."""
     linked = [t for t in targets if t.indicator_id and t.commune_id]
     if not linked:
@@ -331,7 +334,8 @@ def _assessment_points(targets: list[SocioTarget]) -> dict[int, dict[date, tuple
     for row in values:
         value = stored_value(row.indicator.kind, row)
         if isinstance(value, Decimal):
-            by_key.setdefault((row.commune_id, row.indicator_id), {})[target_status.year_end(row.year)] = (
+            day = min(target_status.year_end(row.year), today)
+            by_key.setdefault((row.commune_id, row.indicator_id), {})[day] = (
                 value,
                 TargetActual.Source.ASSESSMENT,
             )

@@ -212,3 +212,27 @@ def test_the_plan_page_costs_the_same_with_more_targets(client, cast, linked):
     assert count_queries(lambda: client.get(url), status=200) == small
     page = client.get(url).content.decode()
     assert "lấy từ phiếu đánh giá" in page and "96,5 %" in page
+
+
+def test_the_periodic_report_lists_the_targets_with_their_status(cast, catalogue):
+    from reports.documents.periodic import periodic_sections
+    from reports.figures.periodic import periodic_report_content
+
+    from ..dashboard_helpers import populate
+    from ..reports.periodic_helpers import saved
+
+    populate(catalogue, cast.commune_a, 2024)
+    plan = cast.commune_a.plans.get(year=2024)
+    target = poverty(plan)
+    # On 30 September the line is at 5,2 - 274/366 ≈ 4,4514: 4,4 is ahead of it.
+    TargetActual.objects.create(target=target, as_of=date(2024, 9, 30), value=Decimal("4.4"))
+    # After the end of the quarter: not seen by the report of Q4 2024 as of 15 November.
+    TargetActual.objects.create(target=target, as_of=date(2024, 11, 30), value=Decimal("5.1"))
+    report = saved(cast.commune_a, cast.officer_a)
+    content = periodic_report_content(report, today=date(2024, 11, 15))
+    [line] = content.targets
+    assert (line.actual, line.actual_on, line.status) == (Decimal("4.4"), date(2024, 9, 30), "on_track")
+    assert line.statement.startswith("Tỷ lệ hộ nghèo: giảm ít nhất 1 điểm % mỗi năm")
+    sections = periodic_sections(report, content)
+    paragraphs = [text for section in sections for text in section.get("paragraphs", [])]
+    assert any("Đúng tiến độ" in text and "4,4 %" in text for text in paragraphs)

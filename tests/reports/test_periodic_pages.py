@@ -246,9 +246,9 @@ def sized(request, cast, catalogue):
 
 # Session and user (2), roles (1), the commune (1), the stored reports (1), the dues (1).
 LIST_QUERIES = 6
-# Session, user, roles, the commune, the report, the content (17 with the dues and the
-# snapshot), the transitions, the report's documents.
-REPORT_QUERIES = 24
+# Session, user, roles, the commune, the report, the content (18 with the dues, the snapshot
+# and the plan's numeric targets), the transitions, the report's documents.
+REPORT_QUERIES = 25
 # Session, user, roles, the province, the districts, the communes, the due, the reports, the due.
 SUBMISSIONS_QUERIES = 9
 # Session, user, roles, the dues with who set them.
