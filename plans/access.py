@@ -4,11 +4,12 @@ units); writing inside one's scope additionally needs the right role (403 otherw
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 
 from communes.access import get_visible_or_404, is_commune_officer, is_village_head
 from communes.models import Commune, Village
 
-from .models import DailyReport, Plan
+from .models import DailyReport, Plan, SocioTarget
 
 
 def get_plan_or_404(user, pk: int) -> Plan:
@@ -79,3 +80,9 @@ def get_daily_report_or_404(user, pk: int):
     ):
         require_commune_view(user, report.plan)
     return report
+
+
+def get_plan_target_or_404(plan: Plan, pk: int) -> SocioTarget:
+    """A target the plan page shows (the plan's own, or its commune programme's), 404 else;
+    the plan itself was read through get_plan_or_404."""
+    return get_object_or_404(SocioTarget.objects.of_plan(plan).select_related("plan", "programme"), pk=pk)

@@ -24,6 +24,7 @@ from criteria.models import CriteriaSet, Criterion
 
 from . import deadlines
 from .demo_funds import load_demo_funds
+from .demo_targets import load_demo_targets
 from .models import (
     CampaignWave,
     CriterionDeadline,
@@ -103,6 +104,7 @@ def load_demo_plans(communes: list[tuple[Commune, dict[str, Any]]], today: date 
         Plan.objects.filter(commune=by_key[SON_BANG], year=2023).first() if SON_BANG in by_key else None
     )
     load_demo_funds(son_bang, list(plans), today)
+    load_demo_targets(communes, today)
 
 
 # --- This year's plans of the successor communes (ILLUSTRATIVE: no source gives them) ---------

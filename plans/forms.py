@@ -16,11 +16,12 @@ from communes.models import Village
 from criteria.evaluation import format_number
 from criteria.merge import FieldMerge, Side, changed_by
 from criteria.models import CriteriaSet, Criterion
-from criteria.parsing import ParseError, parse_number
+from criteria.parsing import NUMBER_MAX, ParseError, parse_number, rounded
 
 from .models import (
     Allocation,
     CampaignWave,
+    CountedObject,
     CriterionDeadline,
     FundActual,
     FundLine,
@@ -191,8 +192,119 @@ class VillageTargetForm(forms.ModelForm):
 class SocioTargetForm(forms.ModelForm):
     class Meta:
         model = SocioTarget
-        fields = ["name", "value", "unit", "order"]
-        field_classes = {"value": VNDecimalField}
+        fields = [
+            "name",
+            "kind",
+            "direction",
+            "value",
+            "change",
+            "unit",
+            "baseline_value",
+            "baseline_year",
+            "target_year",
+            "source",
+            "order",
+        ]
+        field_classes = {"value": VNDecimalField, "baseline_value": VNDecimalField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A row posted without a kind or a direction (an older page) keeps the defaults.
+        self.fields["kind"].required = self.fields["direction"].required = False
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or SocioTarget.Kind.NUMERIC
+
+    def clean_direction(self):
+        return self.cleaned_data.get("direction") or SocioTarget.Direction.AT_LEAST
+
+    def clean(self):
+        cleaned = super().clean()
+        direction, kind = cleaned.get("direction"), cleaned.get("kind")
+        steps = direction in (SocioTarget.Direction.REDUCE_BY, SocioTarget.Direction.INCREASE_BY)
+        has_value, has_year = (
+            cleaned.get("baseline_value") is not None,
+            cleaned.get("baseline_year") is not None,
+        )
+        if has_value != has_year:
+            field = "baseline_year" if has_value else "baseline_value"
+            self.add_error(field, _("Giá trị mốc và năm mốc phải nhập cùng nhau."))
+        if steps and not (has_value and has_year):
+            self.add_error("baseline_value", _("Chỉ tiêu giảm / tăng mỗi năm cần giá trị mốc và năm mốc."))
+        if steps and not cleaned.get("change"):
+            self.add_error("change", _("Chọn mức thay đổi tính theo điểm % hay theo %."))
+        if not steps and cleaned.get("change"):
+            self.add_error("change", _("Mức thay đổi chỉ dùng cho chỉ tiêu giảm / tăng mỗi năm."))
+        if kind == SocioTarget.Kind.COUNTED and direction != SocioTarget.Direction.AT_LEAST:
+            self.add_error("direction", _("Chỉ tiêu đếm số đối tượng đạt chỉ có chiều ≥."))
+        target_year, baseline_year = cleaned.get("target_year"), cleaned.get("baseline_year")
+        if target_year and baseline_year and target_year <= baseline_year:
+            self.add_error("target_year", _("Năm đạt phải sau năm mốc."))
+        return cleaned
+
+
+class TargetActualForm(forms.Form):
+    """An actual value of a target as of a day, no later than today. A percentage is read with
+    the percent rule of the one number parser and must lie between 0 and 100."""
+
+    as_of = forms.DateField(
+        label=_("Số liệu tính đến ngày"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    value = forms.CharField(label=_("Giá trị thực hiện"), max_length=40)
+    period_label = forms.CharField(label=_("Kỳ (ví dụ: Quý III/2026)"), max_length=60, required=False)
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
+
+    def __init__(self, *args, target: SocioTarget, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target, self.today = target, today
+        self.fields["value"].widget.attrs["inputmode"] = "decimal"
+        self.fields["as_of"].error_messages["invalid"] = _("Ngày tính số liệu không hợp lệ.")
+        self.fields["as_of"].error_messages["required"] = _("Nhập ngày tính số liệu.")
+        self.fields["value"].error_messages["required"] = _("Nhập giá trị thực hiện.")
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if as_of > self.today:
+            raise ValidationError(_("Ngày tính số liệu không được sau hôm nay."))
+        return as_of
+
+    def clean_value(self):
+        text = self.cleaned_data["value"]
+        try:
+            number = parse_number(text, percent=self.target.is_percent)
+        except ParseError as error:
+            raise ValidationError(_("Giá trị thực hiện: %(error)s") % {"error": error}) from error
+        if self.target.is_percent and not (0 <= number <= 100):
+            raise ValidationError(_("Giá trị thực hiện: tỷ lệ phải nằm trong khoảng 0 đến 100."))
+        if not (0 <= number <= NUMBER_MAX):
+            raise ValidationError(_("Giá trị thực hiện: số phải nằm trong khoảng 0 đến 999.999.999."))
+        return rounded(number)
+
+
+class CountedObjectForm(forms.ModelForm):
+    class Meta:
+        model = CountedObject
+        fields = ["name", "meets", "recognised_on", "note"]
+        widgets = {"recognised_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        _small_widgets(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        recognised_on = cleaned.get("recognised_on")
+        if recognised_on and recognised_on > self.today:
+            self.add_error("recognised_on", _("Ngày công nhận không được sau hôm nay."))
+        name = cleaned.get("name")
+        if name and CountedObject.objects.filter(target_id=self.instance.target_id, name=name).exists():
+            self.add_error("name", _("Tên đối tượng đã có trong danh sách của chỉ tiêu."))
+        if recognised_on and not cleaned.get("meets"):
+            self.add_error("meets", _("Đối tượng có ngày công nhận phải được đánh dấu đã đạt."))
+        return cleaned
 
 
 class CampaignWaveForm(forms.ModelForm):

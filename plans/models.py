@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import Commune, District, Province, Village
 from criteria.models import CriteriaSet, Criterion
 
-from . import deadlines
+from . import deadlines, target_status
 
 
 class DeadlineRule(models.Model):
@@ -352,22 +352,238 @@ class VillageTarget(models.Model):
         return f"{self.village}: {self.get_kind_display()}"
 
 
-class SocioTarget(models.Model):
-    """A free socio-economic target: poverty rate 2,21 %, health insurance 99,7 %..."""
+class SocioTargetQuerySet(models.QuerySet):
+    def of_plan(self, plan: Plan):
+        """The plan's own targets and those of its programme when the programme is its
+        commune's (a district's or province's programme counts over many communes)."""
+        owners = Q(plan=plan)
+        if plan.programme_id:
+            owners |= Q(programme_id=plan.programme_id, programme__commune_id=plan.commune_id)
+        return self.filter(owners)
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="socio_targets")
+
+class SocioTarget(models.Model):
+    """A numeric target of a plan or of a programme: an indicator, its direction (at least, at
+    most, down or up by at least x a year), a baseline, a target value and year, and actual values
+    per period; a counted target ("5 vườn mẫu") counts the objects that meet it. Its status is
+    computed (plans.target_status through plans.selectors.target_rows), never typed."""
+
+    Direction = target_status.Direction
+    Change = target_status.Change
+
+    class Kind(models.TextChoices):
+        NUMERIC = "numeric", _("Chỉ tiêu số")
+        COUNTED = "counted", _("Đếm số đối tượng đạt")
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="socio_targets"
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("chương trình"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="socio_targets",
+    )
     name = models.CharField(_("chỉ tiêu"), max_length=300)
+    kind = models.CharField(_("loại chỉ tiêu"), max_length=10, choices=Kind.choices, default=Kind.NUMERIC)
+    direction = models.CharField(
+        _("chiều"), max_length=12, choices=Direction.choices, default=Direction.AT_LEAST
+    )
+    change = models.CharField(_("mức thay đổi tính theo"), max_length=10, choices=Change.choices, blank=True)
+    baseline_value = models.DecimalField(
+        _("giá trị mốc"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("năm mốc"), null=True, blank=True)
+    # The target value; for "down / up by at least x a year" the yearly step x.
     value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=3)
+    # Empty: the plan's year, or the programme's end year.
+    target_year = models.PositiveSmallIntegerField(_("năm đạt"), null=True, blank=True)
     unit = models.CharField(_("đơn vị"), max_length=40, blank=True)
+    # When set, the commune's assessment value of the indicator for a year is an actual of the
+    # target (as of the end of that year).
+    indicator = models.ForeignKey(
+        "criteria.Indicator",
+        verbose_name=_("chỉ tiêu trong bộ tiêu chí"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Demo values the seeds do not give (a baseline, a commune) say so.
+    is_illustrative = models.BooleanField(_("minh họa"), default=False)
+    source = models.CharField(_("nguồn"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = SocioTargetQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = _("chỉ tiêu kinh tế - xã hội")
         verbose_name_plural = _("chỉ tiêu kinh tế - xã hội")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(plan__isnull=False, programme__isnull=True)
+                | Q(plan__isnull=True, programme__isnull=False),
+                name="plans_sociotarget_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True, baseline_year__isnull=True)
+                | Q(baseline_value__isnull=False, baseline_year__isnull=False),
+                name="plans_sociotarget_baseline_with_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(direction__in=target_status.STEPS)
+                | (Q(baseline_value__isnull=False) & ~Q(change="")),
+                name="plans_sociotarget_step_needs_baseline_and_change",
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=target_status.STEPS) | Q(change=""),
+                name="plans_sociotarget_change_only_for_steps",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="numeric") | Q(direction="at_least", indicator__isnull=True),
+                name="plans_sociotarget_counted_at_least",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_year__isnull=True)
+                | Q(target_year__isnull=True)
+                | Q(target_year__gt=models.F("baseline_year")),
+                name="plans_sociotarget_target_after_baseline",
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="plans_sociotarget_value_not_negative"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}: {self.value} {self.unit}"
+
+    @property
+    def owner(self):
+        return self.plan or self.programme
+
+    @property
+    def year(self) -> int:
+        """The year by whose end the target is due."""
+        if self.target_year:
+            return self.target_year
+        return self.plan.year if self.plan_id else self.programme.end_year
+
+    @property
+    def commune_id(self) -> int | None:
+        return self.plan.commune_id if self.plan_id else self.programme.commune_id
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit.strip() == "%"
+
+    def statement(self) -> str:
+        """The target in words: "Tỷ lệ hộ nghèo: giảm ít nhất 1 điểm % mỗi năm, từ 5,2 %
+        (2020)", "Tỷ lệ người dân có bảo hiểm y tế: ≥ 98 % (2021)"."""
+        from criteria.evaluation import format_number
+
+        def amount(number) -> str:
+            return f"{format_number(number)} {self.unit}".strip()
+
+        year = self.year
+        if self.direction in target_status.STEPS:
+            step = format_number(self.value)
+            step += " " + (_("điểm %") if self.change == self.Change.POINTS else "%")
+            if self.direction == self.Direction.REDUCE_BY:
+                text = _("giảm ít nhất %(step)s mỗi năm") % {"step": step}
+            else:
+                text = _("tăng ít nhất %(step)s mỗi năm") % {"step": step}
+            text += ", " + _("từ %(value)s (%(year)s) đến %(target_year)s") % {
+                "value": amount(self.baseline_value),
+                "year": self.baseline_year,
+                "target_year": year,
+            }
+        elif self.kind == self.Kind.COUNTED:
+            text = _("ít nhất %(value)s (%(year)s)") % {"value": amount(self.value), "year": year}
+        else:
+            text = f"{self.get_direction_display()} {amount(self.value)} ({year})"
+            if self.baseline_value is not None:
+                text += ", " + _("mốc %(value)s (%(year)s)") % {
+                    "value": amount(self.baseline_value),
+                    "year": self.baseline_year,
+                }
+        return f"{self.name}: {text}"
+
+    def spec(self) -> target_status.Spec:
+        return target_status.Spec(
+            direction=self.direction,
+            value=self.value,
+            target_year=self.year,
+            change=self.change,
+            baseline_value=self.baseline_value,
+            baseline_year=self.baseline_year,
+        )
+
+
+class TargetActual(models.Model):
+    """The value of a target's indicator as of a day (the end of a period)."""
+
+    class Source(models.TextChoices):
+        TARGET = "target", _("nhập trên chỉ tiêu")
+        PERIODIC_REPORT = "periodic_report", _("báo cáo định kỳ")
+        ASSESSMENT = "assessment", _("lấy từ phiếu đánh giá")
+
+    target = models.ForeignKey(SocioTarget, on_delete=models.CASCADE, related_name="actuals")
+    as_of = models.DateField(_("số liệu tính đến ngày"))
+    period_label = models.CharField(_("kỳ"), max_length=60, blank=True)
+    value = models.DecimalField(_("giá trị thực hiện"), max_digits=14, decimal_places=4)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    source = models.CharField(
+        _("nguồn số liệu"), max_length=20, choices=Source.choices, default=Source.TARGET
+    )
+    is_illustrative = models.BooleanField(_("minh họa"), default=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhập"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("nhập lúc"), default=timezone.now)
+
+    class Meta:
+        ordering = ["as_of"]
+        verbose_name = _("số liệu thực hiện")
+        verbose_name_plural = _("số liệu thực hiện")
+        constraints = [
+            models.UniqueConstraint(fields=["target", "as_of"], name="plans_targetactual_unique_as_of"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="plans_targetactual_value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} @ {self.as_of}: {self.value}"
+
+
+class CountedObject(models.Model):
+    """One object a counted target counts: a model garden, an OCOP product."""
+
+    target = models.ForeignKey(SocioTarget, on_delete=models.CASCADE, related_name="counted_objects")
+    name = models.CharField(_("tên"), max_length=300)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    meets = models.BooleanField(_("đã đạt"), default=False)
+    recognised_on = models.DateField(_("ngày công nhận"), null=True, blank=True)
+    is_illustrative = models.BooleanField(_("minh họa"), default=False)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("đối tượng được đếm")
+        verbose_name_plural = _("đối tượng được đếm")
+        constraints = [
+            models.UniqueConstraint(fields=["target", "name"], name="plans_countedobject_unique_name"),
+            models.CheckConstraint(
+                condition=Q(recognised_on__isnull=True) | Q(meets=True),
+                name="plans_countedobject_recognised_needs_meets",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CampaignWave(models.Model):

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Sum, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Sum, prefetch_related_objects
 
 from communes.models import Village
-from criteria.models import Assessment, CriterionResult
+from criteria.evaluation import stored_value
+from criteria.models import Assessment, CriterionResult, IndicatorValue
 
-from . import deadlines
+from . import deadlines, target_status
 from .models import (
     Allocation,
     CampaignWave,
@@ -23,6 +24,8 @@ from .models import (
     Plan,
     ReportEdit,
     ReportLine,
+    SocioTarget,
+    TargetActual,
     WeeklyReport,
     WorkItem,
 )
@@ -355,3 +358,87 @@ def unit_fund_lines(*, communes, year: int, district_id: int | None = None, prov
         Q(plan__commune__in=communes, plan__year=year)
         | (programmes & Q(programme__start_year__lte=year, programme__end_year__gte=year))
     )
+
+
+class TargetRow:
+    """A numeric target with its actual values and its computed status."""
+
+    target: SocioTarget
+    result: target_status.Result
+    # The source of the latest actual (a TargetActual.Source), "" without one.
+    source: str = ""
+    counted_objects: list = field(default_factory=list)
+
+    @property
+    def status(self) -> target_status.TargetStatus:
+        return self.result.status
+
+    @property
+    def source_label(self) -> str:
+        return str(TargetActual.Source(self.source).label) if self.source else ""
+
+    @property
+    def from_assessment(self) -> bool:
+        return self.source == TargetActual.Source.ASSESSMENT
+
+
+def target_rows(targets, today: date) -> list[TargetRow]:
+    """Each target of the `targets` queryset with its status, from its entered actuals, the
+    commune's assessment values of its linked indicator (as of the end of each assessment's
+    year, or today within it; they win over an entry of the same day) and, for a counted target, the number of its
+    objects that meet it (as of today, or of the end of the target year once it has passed). Four queries however many targets: the targets with
+    their owners, their actuals, their counted objects, the assessment values."""
+    targets = list(
+        targets.select_related("plan", "programme", "indicator").prefetch_related(
+            "actuals", "counted_objects"
+        )
+    )
+    assessed = _assessment_points(targets, today)
+    rows = []
+    for target in targets:
+        points = {actual.as_of: (actual.value, actual.source) for actual in target.actuals.all()}
+        points.update(assessed.get(target.pk, {}))
+        # Nothing known after `today` counts (a report for a past period sees its period only).
+        points = {day: point for day, point in points.items() if day <= today}
+        objects = list(target.counted_objects.all())
+        if target.kind == SocioTarget.Kind.COUNTED and objects:
+            # The count as of today, or as of the end of the target year once it has passed:
+            # the objects that meet, recognised by then (or with no day recorded).
+            day = min(today, target_status.year_end(target.year))
+            met = sum(
+                obj.meets and (obj.recognised_on is None or obj.recognised_on <= day) for obj in objects
+            )
+            points[day] = (Decimal(met), TargetActual.Source.TARGET)
+        result = target_status.target_status(
+            target.spec(), [target_status.Point(day, value) for day, (value, _s) in points.items()], today
+        )
+        source = points[result.latest.as_of][1] if result.latest else ""
+        rows.append(TargetRow(target, result, source, objects))
+    return rows
+
+
+def _assessment_points(targets: list[SocioTarget], today: date) -> dict[int, dict[date, tuple[Decimal, str]]]:
+    """Target id → {end of year, or today within the year: (value, "assessment")} from the
+    commune assessments of each
+    indicator-linked target's commune, read through the one stored-value reader. One query."""
+    linked = [t for t in targets if t.indicator_id and t.commune_id]
+    if not linked:
+        return {}
+    wanted = Q()
+    for target in linked:
+        wanted |= Q(assessment__commune_id=target.commune_id, indicator_id=target.indicator_id)
+    values = (
+        IndicatorValue.objects.filter(wanted)
+        .select_related("indicator")
+        .annotate(year=F("assessment__year"), commune_id=F("assessment__commune_id"))
+    )
+    by_key: dict[tuple[int, int], dict[date, tuple[Decimal, str]]] = {}
+    for row in values:
+        value = stored_value(row.indicator.kind, row)
+        if isinstance(value, Decimal):
+            day = min(target_status.year_end(row.year), today)
+            by_key.setdefault((row.commune_id, row.indicator_id), {})[day] = (
+                value,
+                TargetActual.Source.ASSESSMENT,
+            )
+    return {t.pk: by_key.get((t.commune_id, t.indicator_id), {}) for t in linked}

@@ -21,6 +21,7 @@ from criteria.evaluation import format_number
 from . import deadlines
 from .models import (
     Allocation,
+    CountedObject,
     DailyReport,
     DeadlineRule,
     FundActual,
@@ -29,6 +30,8 @@ from .models import (
     ReminderSent,
     ReportEdit,
     ReportLine,
+    SocioTarget,
+    TargetActual,
     WeeklyReport,
     WorkItem,
 )
@@ -416,3 +419,40 @@ def _allocated(work_item: WorkItem, village: Village | None) -> bool:
         village is not None
         and Allocation.objects.filter(work_item=work_item, village=village, quantity__gt=0).exists()
     )
+
+
+def target_actual_record(
+    *,
+    target: SocioTarget,
+    as_of: date,
+    value: Decimal,
+    user,
+    period_label: str = "",
+    note: str = "",
+    source: str = TargetActual.Source.TARGET,
+) -> TargetActual:
+    """Record the target's actual value as of a day; a second entry for the same day replaces
+    the first (one value per day)."""
+    actual, _created = TargetActual.objects.update_or_create(
+        target=target,
+        as_of=as_of,
+        defaults={
+            "value": value,
+            "period_label": period_label,
+            "note": note,
+            "source": source,
+            "is_illustrative": False,
+            "entered_by": user,
+            "entered_at": timezone.now(),
+        },
+    )
+    return actual
+
+
+def counted_object_mark(*, counted: CountedObject, meets: bool, today: date) -> CountedObject:
+    """Mark an object of a counted target as meeting it (recognised today unless it already
+    has a day) or not (its day cleared)."""
+    counted.meets = meets
+    counted.recognised_on = (counted.recognised_on or today) if meets else None
+    counted.save(update_fields=["meets", "recognised_on"])
+    return counted

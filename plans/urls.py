@@ -10,6 +10,13 @@ urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/edit/", views.plan_edit, name="edit"),
     path("<int:pk>/funds/", views.plan_funds, name="funds"),
+    path("<int:pk>/targets/<int:target_pk>/actual/", views.target_actual, name="target_actual"),
+    path("<int:pk>/targets/<int:target_pk>/objects/", views.counted_objects, name="counted"),
+    path(
+        "<int:pk>/targets/<int:target_pk>/objects/<int:object_pk>/meets/",
+        views.counted_object_meets,
+        name="counted_meets",
+    ),
     path("<int:pk>/allocations/", views.allocation_grid, name="allocations"),
     path("<int:pk>/weekly/", views.weekly_overview, name="overview"),
     path("<int:pk>/villages/<code:code>/", views.village_plan, name="village"),

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from .access import (
     can_manage,
     can_report,
     get_plan_or_404,
+    get_plan_target_or_404,
     get_plan_village_or_404,
     require_commune_view,
     require_manage,
@@ -25,17 +27,19 @@ from .access import (
 )
 from .forms import (
     AllocationGridForm,
+    CountedObjectForm,
     FundActualForm,
     FundLineFormSet,
     PlanEditor,
     PlanForm,
+    TargetActualForm,
     WeeklyReportForm,
     encode_report_base,
     report_merge,
     report_rebased,
     report_values,
 )
-from .models import Allocation, DailyReport, FundActual, Plan, WeeklyReport
+from .models import Allocation, CountedObject, DailyReport, FundActual, Plan, SocioTarget, WeeklyReport
 
 
 @login_required
@@ -76,7 +80,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assessment": assessment,
         "target_total": plan.target_set.criteria.count() if plan.target_set_id else None,
         "village_targets": plan.village_targets.select_related("village"),
-        "socio_targets": plan.socio_targets.all(),
+        "target_rows": selectors.target_rows(SocioTarget.objects.of_plan(plan), timezone.localdate()),
         "waves": plan.waves.all(),
         "progress": selectors.plan_progress(plan),
         "funds": selectors.plan_funds(plan),
@@ -147,6 +151,67 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("plans:detail", plan.pk)
         messages.error(request, _("Chưa lưu: kiểm tra các ô được đánh dấu bên dưới."))
     return render(request, "plans/plan_edit.html", {"plan": plan, "editor": editor})
+
+
+@login_required
+def target_actual(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
+    """Enter an actual value of one of the plan's targets ("Nhập số liệu thực hiện")."""
+    plan = get_plan_or_404(request.user, pk)
+    target = get_plan_target_or_404(plan, target_pk)
+    require_manage(request.user, plan.commune_id)
+    today = timezone.localdate()
+    form = TargetActualForm(request.POST or None, target=target, today=today, initial={"as_of": today})
+    if request.method == "POST" and form.is_valid():
+        services.target_actual_record(target=target, user=request.user, **form.cleaned_data)
+        messages.success(
+            request, _("Đã lưu số liệu thực hiện của chỉ tiêu “%(name)s”.") % {"name": target.name}
+        )
+        return redirect(f"{reverse('plans:detail', args=[plan.pk])}#target-{target.pk}")
+    status = 400 if form.is_bound else 200
+    context = {"plan": plan, "target": target, "form": form}
+    return render(request, "plans/target_actual.html", context, status=status)
+
+
+@login_required
+def counted_objects(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
+    """The objects a counted target counts; the commune adds them and marks those that meet."""
+    plan = get_plan_or_404(request.user, pk)
+    target = get_plan_target_or_404(plan, target_pk)
+    if target.kind != SocioTarget.Kind.COUNTED:
+        raise Http404
+    manage = can_manage(request.user, plan.commune_id)
+    today = timezone.localdate()
+    form = CountedObjectForm(request.POST or None, instance=CountedObject(target=target), today=today)
+    if request.method == "POST":
+        require_manage(request.user, plan.commune_id)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Đã thêm “%(name)s”.") % {"name": form.instance.name})
+            return redirect("plans:counted", plan.pk, target.pk)
+    context = {
+        "plan": plan,
+        "target": target,
+        "objects": target.counted_objects.all(),
+        "form": form,
+        "can_manage": manage,
+    }
+    return render(request, "plans/counted_objects.html", context, status=400 if form.is_bound else 200)
+
+
+@login_required
+def counted_object_meets(request: HttpRequest, pk: int, target_pk: int, object_pk: int) -> HttpResponse:
+    """Mark an object as meeting the target (or not), POST only."""
+    plan = get_plan_or_404(request.user, pk)
+    target = get_plan_target_or_404(plan, target_pk)
+    require_manage(request.user, plan.commune_id)
+    if request.method != "POST":
+        return redirect("plans:counted", plan.pk, target.pk)
+    obj = get_object_or_404(CountedObject, target=target, pk=object_pk)
+    services.counted_object_mark(
+        counted=obj, meets=request.POST.get("meets") == "1", today=timezone.localdate()
+    )
+    messages.success(request, _("Đã cập nhật “%(name)s”.") % {"name": obj.name})
+    return redirect("plans:counted", plan.pk, target.pk)
 
 
 @login_required

@@ -133,6 +133,12 @@ def _plan(content: PeriodicContent) -> list[dict]:
         % {"code": line.code, "name": line.name, "quarter": line.quarter, "status": line.status_label}
         for line in content.deadlines
     ]
+    for line in content.targets:
+        if line.actual is None:
+            actual = _("chưa có số liệu")
+        else:
+            actual = f"{_number(line.actual)} {line.unit}".strip() + f" ({line.actual_on:%d/%m/%Y})"
+        lines.append(f"{line.statement}: {actual}; {line.status_label}.")
     section: dict = {"paragraphs": lines}
     if content.work:
         section["table"] = {

@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from communes.models import Village
+from criteria.evaluation import format_number
 from criteria.models import Assessment
 from plans import deadlines, selectors
 from plans.models import (
@@ -91,14 +92,16 @@ class PlanTableData:
     assessment: Assessment | None
     deadlines: list[selectors.DeadlineRow]
     village_targets: list[VillageTarget]
-    socio_targets: list[SocioTarget]
+    socio_targets: list[selectors.TargetRow]
     waves: list[CampaignWave]
 
 
 def plan_table_data(plan: Plan) -> PlanTableData:
     """Queries: villages, work items, allocations, quantities done per item and village; the
     target set's criteria count, the commune's assessment of the set and year, its criteria
-    met, the criterion deadlines, the village targets, the socio-economic targets, the waves;
+    met, the criterion deadlines, the village targets, the socio-economic targets (with their
+    actuals and counted objects, and their assessment values when linked to an indicator:
+    plans.selectors.target_rows), the waves;
     the commune's letterhead settings. `plan` comes with its commune, district, province and target set selected."""
     today = timezone.localdate()
     items = list(WorkItem.objects.filter(plan=plan).select_related("criterion").order_by("order", "pk"))
@@ -130,7 +133,7 @@ def plan_table_data(plan: Plan) -> PlanTableData:
         assessment=assessment,
         deadlines=deadline_rows,
         village_targets=list(plan.village_targets.select_related("village")),
-        socio_targets=list(plan.socio_targets.all()),
+        socio_targets=selectors.target_rows(SocioTarget.objects.of_plan(plan), today),
         waves=list(plan.waves.all()),
     )
 
@@ -206,7 +209,11 @@ def _targets(ws: Worksheet, row: int, data: PlanTableData, last: int) -> int:
         ),
         (
             _("Chỉ tiêu kinh tế - xã hội"),
-            _field_names(SocioTarget, "name", "value", "unit"),
+            [
+                str(capfirst(SocioTarget._meta.get_field("name").verbose_name)),
+                _("Thực hiện"),
+                _("Tình trạng"),
+            ],
             [_socio_line(target) for target in data.socio_targets],
         ),
         (
@@ -277,8 +284,13 @@ def _village_line(target: VillageTarget) -> tuple[str, list[object]]:
     ]
 
 
-def _socio_line(target: SocioTarget) -> tuple[str, list[object]]:
-    return f"socio:{target.order}", [target.name, target.value, target.unit]
+def _socio_line(row: selectors.TargetRow) -> tuple[str, list[object]]:
+    """The target in words, its latest actual (with its unit and date) and its status."""
+    target, latest = row.target, row.result.latest
+    actual = "—"
+    if latest is not None:
+        actual = f"{format_number(latest.value)} {target.unit}".strip() + f" ({latest.as_of:%d/%m/%Y})"
+    return f"socio:{target.order}", [target.statement(), actual, row.result.label]
 
 
 def _wave_line(wave: CampaignWave) -> tuple[str, list[object]]:

@@ -26,7 +26,8 @@ from communes.models import Commune, District, Province, Village
 from criteria.evaluation import Status
 from criteria.models import CriteriaSet, Recognition
 from plans import deadlines
-from plans.selectors import FundSourceTotal, funds_mobilised, plan_progress, unit_fund_lines
+from plans.models import SocioTarget
+from plans.selectors import FundSourceTotal, funds_mobilised, plan_progress, target_rows, unit_fund_lines
 
 from ..models import EvaluationSnapshot, PeriodicReport, PeriodicReportDue, report_timeliness
 from ..periods import Period
@@ -58,6 +59,20 @@ class WorkLine:
     target: Decimal
     done: Decimal
     percent: Decimal | None
+
+
+@dataclass
+class TargetLine:
+    """A numeric target of the plan (or of its commune's programme) with its latest actual as of
+    the report's day and its status (plans.target_status through plans.selectors.target_rows)."""
+
+    statement: str
+    unit: str
+    actual: Decimal | None
+    actual_on: datetime.date | None
+    source_label: str
+    status: str
+    status_label: str
 
 
 @dataclass
@@ -128,6 +143,7 @@ class PeriodicContent:
     plan_note: str = ""
     deadlines: list[DeadlineLine] = field(default_factory=list)
     work: list[WorkLine] = field(default_factory=list)
+    targets: list[TargetLine] = field(default_factory=list)
     compliance: ComplianceLine | None = None
     recognitions: list[RecognitionLine] = field(default_factory=list)
     funds: list[FundSourceTotal] = field(default_factory=list)
@@ -231,7 +247,7 @@ def _commune_figures(
         content.band_label = row.band.label if row.band else ""
     current = {str(cell.criterion.pk): cell.status for cell in row.cells}
     _start_figures(content, commune, criteria_set, period, scope, current if assessment else None)
-    _plan_figures(content, row, period)
+    _plan_figures(content, row, period, as_of)
     villages = Village.objects.filter(commune=commune)
     _compliance(content, villages, weeks, "commune_id", scope)
     _recognitions(content, Q(commune=commune) | Q(village__commune=commune), period)
@@ -271,7 +287,7 @@ def _start_figures(content, commune, criteria_set, period, scope, current: dict[
             content.lost.append(CriterionLine(criterion.code, criterion.name))
 
 
-def _plan_figures(content: PeriodicContent, row, period: Period) -> None:
+def _plan_figures(content: PeriodicContent, row, period: Period, as_of: datetime.date) -> None:
     progress = row.progress
     if progress is None:
         content.plan_note = _("Chưa có kế hoạch năm %(year)s.") % {"year": period.year}
@@ -296,6 +312,18 @@ def _plan_figures(content: PeriodicContent, row, period: Period) -> None:
     content.work = [
         WorkLine(line.item.name, line.item.unit, line.target, line.done, line.percent)
         for line in plan_progress(plan)
+    ]
+    content.targets = [
+        TargetLine(
+            target.target.statement(),
+            target.target.unit,
+            target.result.latest.value if target.result.latest else None,
+            target.result.latest.as_of if target.result.latest else None,
+            target.source_label,
+            target.status.value,
+            target.result.label,
+        )
+        for target in target_rows(SocioTarget.objects.of_plan(plan), as_of)
     ]
 
 

@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from types import SimpleNamespace
 
 import openpyxl
@@ -28,7 +29,7 @@ from communes.models import Commune, Role
 from communes.office import office_communes
 from criteria.models import Assessment, CriteriaSet, Indicator, Recognition, Threshold
 from criteria.services import evidence_add
-from plans.models import Allocation, WeeklyReport
+from plans.models import Allocation, CountedObject, SocioTarget, WeeklyReport
 from plans.photos import photo_process
 from plans.services import daily_report_post
 from reports import rollups
@@ -201,6 +202,37 @@ def _funds_post(w: World) -> Call:
         "lines-0-planned": "150,5",
     }
     return Call("post", url("plans:funds", w.plan.pk), data, url("plans:funds", w.plan.pk))
+
+
+def _target(w: World, kind: str = "numeric"):
+    """A fresh target of the plan (numeric, in %) or a counted one with one object."""
+    target = SocioTarget.objects.create(
+        plan=w.plan, name=f"Chỉ tiêu {next(YEARS)}", kind=kind, value=Decimal(90), unit="%"
+    )
+    if kind == "counted":
+        CountedObject.objects.create(target=target, name="Vườn mẫu 1")
+    return target
+
+
+def _target_actual_post(w: World) -> Call:
+    target = _target(w)
+    data = {"as_of": timezone.localdate().isoformat(), "value": "91,5"}
+    return Call(
+        "post", url("plans:target_actual", w.plan.pk, target.pk), data, url("plans:detail", w.plan.pk)
+    )
+
+
+def _counted_post(w: World) -> Call:
+    target = _target(w, "counted")
+    path = url("plans:counted", w.plan.pk, target.pk)
+    return Call("post", path, {"name": "Vườn mẫu 2", "meets": "on"}, path)
+
+
+def _counted_meets(w: World) -> Call:
+    target = _target(w, "counted")
+    obj = target.counted_objects.get()
+    path = url("plans:counted_meets", w.plan.pk, target.pk, obj.pk)
+    return Call("post", path, {"meets": "1"}, url("plans:counted", w.plan.pk, target.pk))
 
 
 def _allocations_post(w: World) -> Call:
@@ -623,6 +655,17 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
     "plans:edit POST": (_plan_post, (IN, GO, NO, NO, NO, NF, GO)),
     "plans:funds": (lambda w: Call("get", url("plans:funds", w.plan.pk)), (IN, OK, NF, OK, OK, NF, OK)),
     "plans:funds POST": (_funds_post, (IN, GO, NF, NO, NO, NF, GO)),
+    "plans:target_actual": (
+        lambda w: Call("get", url("plans:target_actual", w.plan.pk, _target(w).pk)),
+        (IN, OK, NO, NO, NO, NF, OK),
+    ),
+    "plans:target_actual POST": (_target_actual_post, (IN, GO, NO, NO, NO, NF, GO)),
+    "plans:counted": (
+        lambda w: Call("get", url("plans:counted", w.plan.pk, _target(w, "counted").pk)),
+        (IN, OK, OK, OK, OK, NF, OK),
+    ),
+    "plans:counted POST": (_counted_post, (IN, GO, NO, NO, NO, NF, GO)),
+    "plans:counted_meets": (_counted_meets, (IN, GO, NO, NO, NO, NF, GO)),
     "plans:allocations": (
         lambda w: Call("get", url("plans:allocations", w.plan.pk)),
         (IN, OK, NF, OK, OK, NF, OK),

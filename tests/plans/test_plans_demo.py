@@ -10,7 +10,16 @@ from django.urls import reverse
 
 from plans import selectors
 from plans.deadlines import VN_TZ, Timeliness, iso_week_monday
-from plans.models import Allocation, Plan, ReportEdit, WeeklyReport
+from plans.models import (
+    Allocation,
+    CountedObject,
+    Plan,
+    Programme,
+    ReportEdit,
+    SocioTarget,
+    TargetActual,
+    WeeklyReport,
+)
 
 SEED_004_ITEMS = {
     "Trồng hàng rào xanh": ("m", Decimal("3200")),
@@ -78,7 +87,7 @@ def test_the_demo_pages_show_the_seed_plans(client, demo):
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="canbo.duongduc"))
-    plan = Plan.objects.get(commune__code="07408")
+    plan = Plan.objects.get(commune__code="07408", year=2024)
     page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
     assert "13/19" in page and "2,21 %" in page and "99,7 %" in page and "Cống Phên" in page
     client.force_login(get_user_model().objects.get(username="canbo.sonbang"))
@@ -90,6 +99,9 @@ def test_the_demo_pages_show_the_seed_plans(client, demo):
 def test_loading_the_demo_twice_changes_nothing(demo):
     counts = (
         Plan.objects.count(),
+        SocioTarget.objects.count(),
+        TargetActual.objects.count(),
+        CountedObject.objects.count(),
         WeeklyReport.objects.count(),
         Allocation.objects.count(),
         ReportEdit.objects.count(),
@@ -97,6 +109,9 @@ def test_loading_the_demo_twice_changes_nothing(demo):
     call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))
     assert (
         Plan.objects.count(),
+        SocioTarget.objects.count(),
+        TargetActual.objects.count(),
+        CountedObject.objects.count(),
         WeeklyReport.objects.count(),
         Allocation.objects.count(),
         ReportEdit.objects.count(),
@@ -131,3 +146,38 @@ def test_the_demo_funds_follow_seed_004_and_this_years_plans_have_figures(client
     count = FundActual.objects.count()
     call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))
     assert FundActual.objects.count() == count
+
+
+def test_the_demo_targets_have_directions_and_status(demo):
+    from django.utils import timezone
+
+    from plans.selectors import target_rows
+
+    today = timezone.localdate()
+    # Seed 002's 2021 plan, placed on Dương Đức and labelled illustrative.
+    plan = Plan.objects.get(commune__code="07408", year=2021)
+    assert "Minh họa" in plan.note and plan.document_number == "17/KH-UBND"
+    rows = {row.target.name: row for row in target_rows(SocioTarget.objects.of_plan(plan), today)}
+    poverty = rows["Tỷ lệ hộ nghèo"]
+    assert poverty.target.statement() == (
+        "Tỷ lệ hộ nghèo: giảm ít nhất 1 điểm % mỗi năm, từ 5,2 % (2020) đến 2021"
+    )
+    assert poverty.target.is_illustrative and poverty.status == "met"  # 4,1 ≤ 5,2 - 1
+    assert rows["Vườn mẫu"].status == "missed"  # 3 of 5 gardens by the end of 2021
+    assert rows["Vườn mẫu"].result.latest.value == 3
+    assert rows["Thôn đạt chuẩn nông thôn mới kiểu mẫu"].status == "met"
+    assert rows["Tỷ lệ người dân tham gia bảo hiểm xã hội tự nguyện"].status == "missed"
+    assert rows["Tỷ lệ người dân tham gia bảo hiểm y tế"].status == "no_data"
+    # Seed 001: the poverty rate is a ceiling; health insurance comes from the assessment.
+    duong_duc = Plan.objects.get(commune__code="07408", year=2024)
+    rows = {row.target.name: row for row in target_rows(SocioTarget.objects.of_plan(duong_duc), today)}
+    assert rows["Tỷ lệ hộ nghèo (chuẩn Nghị định 07/2021/NĐ-CP)"].target.direction == "at_most"
+    assert rows["Tỷ lệ người dân có bảo hiểm y tế"].from_assessment
+    # Seed 000: Liên Minh's programme owns its 2025 targets.
+    programme = Programme.objects.get(
+        commune__code="18247", commune__map="legacy", start_year=2021, end_year=2025
+    )
+    targets = {target.name: target for target in programme.socio_targets.all()}
+    assert len(targets) == 6 and targets["Tỷ lệ hộ nghèo đa chiều"].direction == "reduce_by"
+    assert targets["Sản phẩm OCOP đạt 3 sao trở lên"].kind == "counted"
+    assert all(target.year == 2025 for target in targets.values())

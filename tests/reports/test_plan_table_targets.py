@@ -55,9 +55,17 @@ def test_duong_duc_2024_plan_table_shows_13_of_19_criterion_8_by_quarter_iv_and_
     ]
     assert sum(key.startswith("village_target:") for key in keys) == 5
     poverty = texts(ws, keys["socio:1"])
-    assert poverty[1:] == ["Tỷ lệ hộ nghèo (chuẩn Nghị định 07/2021/NĐ-CP)", 2.21, "%", "socio:1"]
-    assert ws.cell(row=keys["socio:1"], column=3).number_format == "#,##0.00"
-    assert ws.cell(row=keys["socio:7"], column=3).value == 99.7
+    # The target in words with its direction (a ceiling), its latest actual and its status.
+    assert poverty[1:] == [
+        "Tỷ lệ hộ nghèo (chuẩn Nghị định 07/2021/NĐ-CP): ≤ 2,21 % (2024)",
+        "—",
+        "Chưa có số liệu thực hiện",
+        "socio:1",
+    ]
+    # Health insurance reads its actual from the commune's 2024 assessment.
+    insurance = texts(ws, keys["socio:7"])
+    assert insurance[1] == "Tỷ lệ người dân có bảo hiểm y tế: ≥ 99,7 % (2024)"
+    assert insurance[2].endswith("% (31/12/2024)") and insurance[3] in ("Đã đạt", "Không đạt")
     assert not any(key.startswith("wave:") for key in keys)  # the 2024 plan has no waves
     # Part II, the grid, follows the targets: its header row is recorded in `_meta`.
     header = meta["header_row"]
@@ -129,7 +137,8 @@ def test_the_plan_table_costs_the_same_queries_with_more_targets_and_villages(cl
     client.get(url)
     # Session, user, roles; commune, plan (with its commune, district, province and target set);
     # villages, items, allocations, quantities done; the set's criteria count, the assessment,
-    # its criteria met, the deadlines, village targets, socio-economic targets and waves.
+    # its criteria met, the deadlines, village targets, socio-economic targets, their actuals
+    # and their counted objects, and waves.
     small = count_queries(lambda: client.get(url), status=200)
     add_targets(plan, catalogue, 6, first=1)
     assert count_queries(lambda: client.get(url), status=200) == small
