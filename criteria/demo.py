@@ -167,6 +167,7 @@ ILLUSTRATIVE_CHECKLISTS = {
 def load_demo_workflow(communes: list[tuple[Commune, dict[str, Any]]]) -> None:
     _load_checklists()
     _load_village_assessments()
+    _load_cong_phen_assessment()
     User = get_user_model()
     users = {user.username: user for user in User.objects.filter(username__in=DEMO_FLOW_USERS)}
     for unit_filter, year, steps in DEMO_FLOWS:
@@ -276,13 +277,35 @@ def _load_village_assessments() -> None:
         assessment_reevaluate(assessment=assessment)
 
 
+# Cống Phên (Dương Đức, Bắc Giang) must reach the model-village title in 2024 (seed 001). Its
+# assessment is started on Bắc Giang's stand-in set, with no values: the set has no content
+# until the province office (vpdp.bacgiang) enters it. Illustrative: the seed gives no data.
+CONG_PHEN = ("07408", "Cống Phên", "bac_giang_thon_kieu_mau", 2024)
+
+
+def _load_cong_phen_assessment() -> None:
+    commune_code, village_name, set_code, year = CONG_PHEN
+    criteria_set = CriteriaSet.objects.filter(code=set_code).first()
+    village = Village.objects.filter(
+        commune__map=LEGACY, commune__code=commune_code, name=village_name
+    ).first()
+    if criteria_set is None or village is None:
+        return
+    assessment, created = Assessment.objects.get_or_create(
+        village=village, criteria_set=criteria_set, year=year, defaults={"illustrative": True}
+    )
+    if created:
+        assessment_reevaluate(assessment=assessment)
+
+
 # --- Recognitions: the titles the seed documents say a unit already holds ---------------------
 
 # The seeds say which titles are held but give no decision: every row is illustrative, with no
 # decision number, the level usual for the title, and the date of the seed document (by which
 # the title was held). Titles the seeds only set as targets (Liên Minh: advanced in 2022, model
 # in 2024; Dương Đức: 13/19 advanced criteria; Thịnh Bằng and Cống Phên: model village) are not
-# recorded. Dương Đức's four model villages are not either: no Bắc Giang village set is loaded.
+# recorded. Dương Đức's four model villages are not either: Bắc Giang's village set is only a
+# stand-in without content, and the seed names no decision.
 SEED_000 = (
     "Minh họa. Chương trình hành động 2021 của xã Liên Minh (tài liệu nguồn 000), thực hiện Nghị "
     "quyết 03-NQ/HU ngày 28/9/2021, đặt mục tiêu đạt chuẩn NTM nâng cao năm 2022: xã đã đạt chuẩn NTM."

@@ -124,5 +124,5 @@ def _client_data(outcome) -> dict:
                 "flag": threshold.flag if threshold else None,
                 "level": threshold.level if threshold else "",
             }
-    criteria = {str(item.criterion.pk): item.criterion.is_detailed for item in outcome.criteria}
+    criteria = {str(item.criterion.pk): item.has_content for item in outcome.criteria}
     return {"indicators": indicators, "criteria": criteria}

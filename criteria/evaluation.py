@@ -295,6 +295,13 @@ def criterion_status(statuses: Iterable[Status]) -> Status:
     return Status.MET
 
 
+def criterion_has_content(*, is_detailed: bool, province_defined: bool, has_own: bool) -> bool:
+    """Whether a criterion has content a unit can be assessed on: the province's own active
+    indicators give it content; otherwise the catalogue's, unless the sources do not detail
+    it or the national set leaves it to the province (its stand-in only says so)."""
+    return has_own or (is_detailed and not province_defined)
+
+
 @dataclass(frozen=True)
 class Band:
     """A reporting band of a criteria set: `min_met` criteria met or more, or all
@@ -335,11 +342,17 @@ class TitleRule:
 
 
 def title_qualified(
-    rule: TitleRule | None, criteria_met: int, criteria_total: int, prerequisite_qualified: bool | None
+    rule: TitleRule | None,
+    criteria_met: int,
+    criteria_total: int,
+    prerequisite_qualified: bool | None,
+    *,
+    content_complete: bool = True,
 ) -> bool:
     """A unit qualifies for a set's title when its count meets the set's title rule and, where
     the set requires another set first (advanced requires NTM), it qualifies for that one too.
-    A set without a title rule confers no title."""
-    if rule is None or not rule.holds(criteria_met, criteria_total):
+    A set without a title rule confers no title, and a set some of whose criteria still lack
+    content (`content_complete` false) confers none whatever the count."""
+    if rule is None or not content_complete or not rule.holds(criteria_met, criteria_total):
         return False
     return prerequisite_qualified is None or prerequisite_qualified

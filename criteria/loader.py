@@ -80,7 +80,7 @@ def evaluation_inputs(criteria_set: CriteriaSet) -> tuple:
             criteria_set.prerequisite_id,
             criteria_set.unit_level,
         ),
-        list(criteria.values_list("pk", "order", "is_detailed")),
+        list(criteria.values_list("pk", "order", "is_detailed", "province_defined")),
         list(indicators.values_list("pk", "criterion_id", "order", "kind", "levels")),
         list(
             thresholds.values_list(
@@ -222,12 +222,13 @@ def _load_criterion(criteria_set, spec, order, group, stand_in: dict[str, str]) 
             "order": order,
             "group": group,
             "is_detailed": is_detailed,
+            "province_defined": bool(spec.get("province_defined", False)),
             "note": spec.get("note", "") or "",
         },
     )
     indicators = spec.get("indicators") or []
     if not indicators and is_detailed:
-        indicators = [_placeholder(spec, stand_in)]
+        indicators = [_placeholder(spec, spec.get("stand_in") or stand_in)]
     for order_in, indicator_spec in enumerate(indicators, start=1):
         _load_indicator(criterion, indicator_spec, order_in)
 
@@ -235,12 +236,15 @@ def _load_criterion(criteria_set, spec, order, group, stand_in: dict[str, str]) 
 def _placeholder(criterion_spec, stand_in: dict[str, str]) -> dict[str, Any]:
     """The yes/no stand-in of a criterion listing no indicators: "Đạt" is what a yes/no
     indicator requires by its nature. A set may word it (`stand_in`: name_vi, name_en, note)."""
+    # A criterion whose content each province sets (`province_defined`) has no content until
+    # the province enters it: its stand-in only says so and has no threshold.
+    thresholds = {} if criterion_spec.get("province_defined") else {ANY: True}
     return {
         "code": str(criterion_spec["code"]),
         "name_vi": stand_in.get("name_vi") or PLACEHOLDER_NAME_VI,
         "name_en": stand_in.get("name_en") or PLACEHOLDER_NAME_EN,
         "kind": "bool",
-        "thresholds": {ANY: True},
+        "thresholds": thresholds,
         "is_placeholder": True,
         "note": stand_in.get("note") or "Chỉ tiêu tạm: nguồn chưa nêu các chỉ tiêu của tiêu chí này.",
     }

@@ -252,6 +252,10 @@ class Criterion(BilingualName):
     # False where the sources name a criterion but not its content: it is shown as such and
     # never evaluated as met.
     is_detailed = models.BooleanField(_("đã có nội dung chi tiết"), default=True)
+    # True where the national set leaves the criterion's content to each province (the model
+    # commune's outstanding field, QĐ 319/QĐ-TTg): its stand-in has no threshold and the
+    # criterion has no content in a province until the province enters its own indicators.
+    province_defined = models.BooleanField(_("nội dung do tỉnh quy định"), default=False)
     note = models.TextField(_("ghi chú"), blank=True)
     evidence_checklist = models.JSONField(_("hồ sơ minh chứng cần có"), default=list, blank=True)
 

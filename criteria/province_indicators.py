@@ -51,11 +51,12 @@ class IndicatorSpec:
 
 @dataclass
 class CriterionLine:
-    """A criterion whose national content is a stand-in, with the province's own indicators
+    """A criterion whose national content is a stand-in (or, in a province's own set, a
+    criterion the sources do not detail: no stand-in), with the province's own indicators
     (active or not) and their thresholds as text."""
 
     criterion: Criterion
-    stand_in: Indicator
+    stand_in: Indicator | None
     own: list[tuple[Indicator, list[tuple[Threshold, str]]]] = field(default_factory=list)
 
     @property
@@ -76,11 +77,45 @@ def open_sets(province: Province, year: int) -> list[CriteriaSet]:
     return [item for item in sets if item.applies_in(province)]
 
 
-def stand_in_lines(province: Province, sets: list[CriteriaSet]) -> dict[int, list[CriterionLine]]:
-    """By set id, the criteria of `sets` whose national content is a stand-in, with the
-    province's own indicators: two queries (indicators, the province's thresholds)."""
+def undetailed_criteria(province: Province) -> list[Criterion]:
+    """The criteria of the province's own sets (on either map, whatever their period: their
+    assessments stay) that the sources do not detail, for its office to complete: one query.
+    A national set's criteria are never among them."""
+    criteria = (
+        Criterion.objects.filter(is_detailed=False, criteria_set__province_id__in=same_province(province.pk))
+        .select_related("criteria_set__province")
+        .order_by("-criteria_set__valid_from_year", "criteria_set__code", "order")
+    )
+    return [item for item in criteria if item.criteria_set.applies_in(province)]
+
+
+def content_lines(
+    province: Province, sets: list[CriteriaSet], undetailed: list[Criterion]
+) -> tuple[dict[int, list[CriterionLine]], dict[int, list[CriterionLine]]]:
+    """By set id, the stand-in lines of `sets` (`stand_in_lines`) and the lines of the
+    `undetailed` criteria, with the province's own indicators: two queries in all."""
+    lines = stand_in_lines(province, sets, undetailed)
+    by_criterion = {item.pk for item in undetailed}
+    stand_ins: dict[int, list[CriterionLine]] = defaultdict(list)
+    to_complete: dict[int, list[CriterionLine]] = defaultdict(list)
+    for set_id, of_set in lines.items():
+        for line in of_set:
+            target = to_complete if line.criterion.pk in by_criterion else stand_ins
+            target[set_id].append(line)
+    return stand_ins, to_complete
+
+
+def stand_in_lines(
+    province: Province, sets: list[CriteriaSet], undetailed: list[Criterion] = ()
+) -> dict[int, list[CriterionLine]]:
+    """By set id, the criteria of `sets` whose national content is a stand-in, and the
+    `undetailed` criteria, with the province's own indicators: two queries (indicators, the
+    province's thresholds)."""
+    lines: dict[int, CriterionLine] = {item.pk: CriterionLine(item, None) for item in undetailed}
     indicators = list(
-        Indicator.objects.filter(criterion__criteria_set__in=sets)
+        Indicator.objects.filter(
+            Q(criterion__criteria_set__in=sets) | Q(criterion__in=[item.pk for item in undetailed])
+        )
         .filter(Q(is_placeholder=True, province__isnull=True) | Q(province_id__in=same_province(province.pk)))
         .select_related("criterion")
         .prefetch_related(
@@ -94,11 +129,11 @@ def stand_in_lines(province: Province, sets: list[CriteriaSet]) -> dict[int, lis
         )
         .order_by("criterion__criteria_set_id", "criterion__order", "order", "pk")
     )
-    lines: dict[int, CriterionLine] = {}
     for indicator in indicators:
-        if indicator.province_id is None:
+        if indicator.province_id is None and indicator.is_placeholder:
             lines[indicator.criterion_id] = CriterionLine(indicator.criterion, indicator)
     labels = {item.pk: classifier_labels(item) for item in sets}
+    labels.update({item.criteria_set_id: classifier_labels(item.criteria_set) for item in undetailed})
     for indicator in indicators:
         line = lines.get(indicator.criterion_id)
         if indicator.province_id is not None and line is not None:
@@ -125,13 +160,24 @@ def stand_in_of(criterion: Criterion) -> Indicator | None:
 def check_criterion(province: Province, criterion: Criterion) -> None:
     """Refuse a criterion whose national content is not a stand-in, or of a set the province
     may not use: the province adds its own indicators only where the national set leaves the
-    content to it; national content changes only through the catalogue files."""
+    content to it, or completes a criterion of its own set that the sources do not detail;
+    national content changes only through the catalogue files."""
     criteria_set = criterion.criteria_set
     if not criteria_set.applies_in(province):
         raise IndicatorRefused(
             _("%(set)s chỉ áp dụng cho tỉnh %(province)s.")
             % {"set": criteria_set.name, "province": criteria_set.province.name}
         )
+    if not criterion.is_detailed:
+        if criteria_set.province_id is None:
+            raise IndicatorRefused(
+                _(
+                    "%(set)s là bộ tiêu chí quốc gia: nội dung tiêu chí %(criterion)s chỉ được bổ sung "
+                    "theo văn bản của Trung ương, tỉnh không sửa được."
+                )
+                % {"set": criteria_set.name, "criterion": criterion}
+            )
+        return
     if stand_in_of(criterion) is None:
         raise IndicatorRefused(
             _(

@@ -188,6 +188,9 @@ class CriterionEvaluation:
     results: list[tuple[Indicator, object, Result]]
     indicators_met: int
     indicators_total: int
+    # False for a criterion the sources do not detail or whose content the province has not
+    # entered yet: it is never met, and the set's title cannot be met while one lacks content.
+    has_content: bool = True
 
     @property
     def met(self) -> bool:
@@ -213,6 +216,15 @@ class Evaluation:
     @property
     def indicators_total(self) -> int:
         return sum(item.indicators_total for item in self.criteria)
+
+    @property
+    def criteria_with_content(self) -> int:
+        return sum(1 for item in self.criteria if item.has_content)
+
+    @property
+    def content_complete(self) -> bool:
+        """Whether every criterion has content: otherwise the set's title cannot be met."""
+        return self.criteria_with_content == self.criteria_total
 
     @property
     def unmet(self) -> list[CriterionEvaluation]:
@@ -256,13 +268,26 @@ def evaluate(
                 levels=indicator.levels,
             )
             results.append((indicator, value, result))
-        if criterion.is_detailed:
+        has_content = criterion_has_content(criterion)
+        if has_content:
             status = evaluation.criterion_status(result.status for _i, _v, result in results)
         else:
             status = Status.NO_THRESHOLD
         met = sum(1 for _i, _v, result in results if result.met)
-        outcome.criteria.append(CriterionEvaluation(criterion, status, results, met, len(results)))
+        outcome.criteria.append(
+            CriterionEvaluation(criterion, status, results, met, len(results), has_content)
+        )
     return outcome
+
+
+def criterion_has_content(criterion: Criterion) -> bool:
+    """Whether the criterion, as a catalogue view gives it (`indicator_list`: the indicators a
+    unit of one province is evaluated on), has content (`evaluation.criterion_has_content`)."""
+    return evaluation.criterion_has_content(
+        is_detailed=criterion.is_detailed,
+        province_defined=criterion.province_defined,
+        has_own=any(item.province_id is not None for item in criterion.indicator_list),
+    )
 
 
 def assessment_values(assessment: Assessment) -> dict[int, IndicatorValue]:
@@ -342,6 +367,7 @@ def assessments_store_evaluations(*, evaluated: list[Evaluated]) -> None:
             outcome.criteria_met,
             outcome.criteria_total,
             None if prerequisite_id is None else (prerequisite_id, *_unit_key(assessment)) in qualified,
+            content_complete=outcome.content_complete,
         )
     Assessment.objects.bulk_update(
         [assessment for assessment, _outcome, _rows in evaluated],
@@ -403,9 +429,14 @@ def _refresh_dependent_titles(assessments: list[Assessment]) -> None:
             dependents.update(title_qualified=False)
             continue
         # The prerequisite is met: each dependent qualifies when its own set's rule holds.
-        changed = []
+        changed, recheck = [], []
         for dependent in dependents.select_related("criteria_set"):
             rule = dependent.criteria_set.title_requirement()
+            if rule is not None and rule.min_met is not None and _may_lack_content(dependent.criteria_set):
+                # The stored counts do not say whether every criterion has content; a rule of
+                # "all" needs no check (a criterion without content is never met).
+                recheck.append(dependent)
+                continue
             qualified = evaluation.title_qualified(
                 rule, dependent.criteria_met, dependent.criteria_total, True
             )
@@ -413,6 +444,14 @@ def _refresh_dependent_titles(assessments: list[Assessment]) -> None:
                 dependent.title_qualified = qualified
                 changed.append(dependent)
         Assessment.objects.bulk_update(changed, ["title_qualified"])
+        for dependent in recheck:
+            assessment_reevaluate(assessment=dependent)
+
+
+def _may_lack_content(criteria_set: CriteriaSet) -> bool:
+    """Whether some criterion of the set may lack content in a province (not detailed in the
+    sources, or left to the province)."""
+    return criteria_set.criteria.filter(Q(is_detailed=False) | Q(province_defined=True)).exists()
 
 
 def assessment_reevaluate(*, assessment: Assessment) -> Evaluation:

@@ -28,20 +28,29 @@ from .models import Criterion, Indicator, Threshold
 def province_indicators(request: HttpRequest, code: str) -> HttpResponse:
     province = get_office_province_or_404(request.user, code)
     sets = service.open_sets(province, timezone.localdate().year)
-    lines = service.stand_in_lines(province, sets)
+    undetailed = service.undetailed_criteria(province)
+    lines, to_complete = service.content_lines(province, sets, undetailed)
+    own_sets = {item.criteria_set_id: item.criteria_set for item in undetailed}
     context = {
         "province": province,
         "sections": [(item, lines[item.pk]) for item in sets if lines.get(item.pk)],
+        "to_complete": [(item, to_complete[pk]) for pk, item in own_sets.items()],
         "decision_form": DecisionForm(),
     }
     return render(request, "criteria/province_indicators.html", context)
 
 
 def _criterion_or_404(province: Province, set_code: str, criterion_code: str) -> Criterion:
+    """A criterion of a set the province may use whose period is open, or a criterion the
+    sources do not detail of one of its own sets (whatever its period): 404 otherwise."""
     sets = service.open_sets(province, timezone.localdate().year)
     criteria_set = next((item for item in sets if item.code == set_code), None)
     if criteria_set is None:
-        raise Http404
+        found = [item for item in service.undetailed_criteria(province) if item.criteria_set.code == set_code]
+        criterion = next((item for item in found if item.code == criterion_code), None)
+        if criterion is None:
+            raise Http404
+        return criterion
     return get_object_or_404(
         Criterion.objects.select_related("criteria_set__province"),
         criteria_set=criteria_set,

@@ -109,7 +109,7 @@ def test_the_2021_2025_sets_are_in_force_until_2025_and_the_2026_2030_sets_from_
             CriteriaSet.objects.in_force(year).filter(province__isnull=True).values_list("code", flat=True)
         )
 
-    assert codes(2021) == codes(2025) == {NTM_SET, "xa_ntm_nang_cao_2021_2025"}
+    assert codes(2021) == codes(2025) == {NTM_SET, "xa_ntm_nang_cao_2021_2025", "xa_ntm_kieu_mau_2021_2025"}
     assert codes(2026) == codes(2030) == {NEW_SET, PILOT_SET}
     assert codes(2031) == set()
 

@@ -357,10 +357,13 @@ def test_the_beat_schedule_builds_the_provinces_rollup_of_a_2026_week(
 
 
 def test_a_rollup_covers_every_commune_set_in_force_in_its_year(demo):
-    # 2024: the basic set counts the communes; the advanced set is in force beside it.
+    # 2024: the basic set counts the communes; the advanced and model sets are in force beside it.
     rollup = build(HUONG_SON, "2024-W10")
     assert rollup.data["criteria_set"]["code"] == "xa_ntm_2021_2025"
-    assert [item["code"] for item in rollup.data["other_sets"]] == ["xa_ntm_nang_cao_2021_2025"]
+    assert [item["code"] for item in rollup.data["other_sets"]] == [
+        "xa_ntm_kieu_mau_2021_2025",
+        "xa_ntm_nang_cao_2021_2025",
+    ]
     son_bang = by_code(rollup)["18190"]["other_sets"]["xa_ntm_nang_cao_2021_2025"]
     assert (son_bang["criteria_met"], son_bang["criteria_total"]) == (9, 19)
     assert rollup.data["totals"]["other_sets"]["xa_ntm_nang_cao_2021_2025"] == {"assessed": 1, "qualified": 0}
