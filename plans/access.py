@@ -5,15 +5,25 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from communes.access import get_visible_or_404, is_commune_officer, is_village_head
+from communes.access import (
+    get_visible_or_404,
+    is_committee,
+    is_commune_officer,
+    is_province_office,
+    is_village_head,
+)
 from communes.models import Commune, Village
 
-from .models import Plan
+from .models import Plan, Programme
 
 
 def get_plan_or_404(user, pk: int) -> Plan:
     return get_visible_or_404(
-        Plan.objects.select_related("commune__district", "commune__province", "target_set"), user, pk=pk
+        Plan.objects.select_related(
+            "commune__district", "commune__province", "target_set", "programme__commune"
+        ),
+        user,
+        pk=pk,
     )
 
 
@@ -46,4 +56,29 @@ def require_manage(user, commune_id: int) -> None:
 
 def require_report(user, village: Village) -> None:
     if not can_report(user, village):
+        raise PermissionDenied
+
+
+def get_programme_or_404(user, pk: int) -> Programme:
+    return get_visible_or_404(
+        Programme.objects.select_related("commune__province", "commune__district", "district", "province"),
+        user,
+        pk=pk,
+    )
+
+
+def can_manage_programme(user, programme: Programme) -> bool:
+    """A commune's officer edits its programme; a district committee or a province office
+    edits its own unit's."""
+    if user.is_superuser:
+        return True
+    if programme.commune_id:
+        return is_commune_officer(user, programme.commune_id)
+    if programme.district_id:
+        return is_committee(user, district_id=programme.district_id, province_id=None)
+    return is_province_office(user, programme.province_id)
+
+
+def require_manage_programme(user, programme: Programme) -> None:
+    if not can_manage_programme(user, programme):
         raise PermissionDenied

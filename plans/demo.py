@@ -21,6 +21,7 @@ from communes.models import Commune, Role
 from criteria.models import CriteriaSet, Criterion
 
 from . import deadlines
+from .demo_programmes import load_demo_programmes
 from .models import CampaignWave, CriterionDeadline, Plan, SocioTarget, VillageTarget, WorkItem
 from .services import allocation_save, weekly_report_submit
 
@@ -78,6 +79,7 @@ def load_demo_plans(communes: list[tuple[Commune, dict[str, Any]]], today: date 
     for key, items in CURRENT_ITEMS.items():
         if key in by_key:
             _current_plan(by_key[key], items, today)
+    load_demo_programmes(communes, today)
 
 
 # --- This year's plans of the successor communes (ILLUSTRATIVE: no source gives them) ---------

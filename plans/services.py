@@ -22,6 +22,7 @@ from .models import (
     Allocation,
     DeadlineRule,
     Plan,
+    Programme,
     ReminderSent,
     ReportEdit,
     ReportLine,
@@ -297,3 +298,21 @@ def plan_update(*, editor) -> Plan:
         formset.instance = plan
         formset.save()
     return plan
+
+
+@transaction.atomic
+def programme_create(*, unit, form) -> Programme:
+    programme = form.save(commit=False)
+    setattr(programme, unit._meta.model_name, unit)
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, editor) -> Programme:
+    """Save the programme's main form and its target tables together, or nothing."""
+    programme = editor.form.save()
+    for _title, formset in editor.formsets:
+        formset.instance = programme
+        formset.save()
+    return programme

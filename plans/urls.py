@@ -13,4 +13,8 @@ urlpatterns = [
     path("<int:pk>/weekly/", views.weekly_overview, name="overview"),
     path("<int:pk>/villages/<code:code>/", views.village_plan, name="village"),
     path("<int:pk>/villages/<code:code>/weeks/<int:year>/<int:week>/", views.weekly_report, name="report"),
+    path("programmes/<int:pk>/", views.programme_detail, name="programme"),
+    path("programmes/<int:pk>/edit/", views.programme_edit, name="programme_edit"),
+    path("<slug:level>/<code:code>/programmes/", views.programme_list, name="programmes"),
+    path("<slug:level>/<code:code>/programmes/new/", views.programme_create, name="programme_create"),
 ]
