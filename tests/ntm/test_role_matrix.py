@@ -28,7 +28,7 @@ from communes.models import Commune, Role
 from communes.office import office_communes
 from criteria.models import Assessment, CriteriaSet, Indicator, Recognition, Threshold
 from criteria.services import evidence_add
-from plans.models import Allocation, WeeklyReport
+from plans.models import Allocation, Programme, WeeklyReport
 from reports import rollups
 from reports.documents.models import OutgoingDocument, RecognitionFile
 from reports.excel import commune_groups
@@ -89,6 +89,9 @@ class World:
         )
         self.year = timezone.localdate().isocalendar().year
         self.plan = make_plan(cast.commune_a, year=self.year, villages=[cast.village_a])
+        self.programme = Programme.objects.create(
+            commune=cast.commune_a, name="Chương trình", start_year=2021, end_year=2030
+        )
         self.rollup = rollups.rollup_build(
             rollup_id=rollups.rollup_request(
                 unit=rollups.unit_ref(cast.district_a), iso_year=2024, iso_week=10, enqueue=False
@@ -588,6 +591,31 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
         (IN, GO, NF, NO, NO, NF, GO),
     ),
     "plans:detail": (lambda w: Call("get", url("plans:detail", w.plan.pk)), (IN, OK, OK, OK, OK, NF, OK)),
+    "plans:programmes": (
+        lambda w: Call("get", url("plans:programmes", "commune", w.cast.commune_a.code)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "plans:programme_create": (
+        lambda w: Call("get", url("plans:programme_create", "commune", w.cast.commune_a.code)),
+        (IN, OK, NF, NO, NO, NF, OK),
+    ),
+    "plans:programme_create POST": (
+        lambda w: Call(
+            "post",
+            url("plans:programme_create", "commune", w.cast.commune_a.code),
+            {"programme-name": "Chương trình mới", "programme-start_year": 2026, "programme-end_year": 2030},
+            "/plans/programmes/",
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    "plans:programme": (
+        lambda w: Call("get", url("plans:programme", w.programme.pk)),
+        (IN, OK, OK, OK, OK, NF, OK),
+    ),
+    "plans:programme_edit": (
+        lambda w: Call("get", url("plans:programme_edit", w.programme.pk)),
+        (IN, OK, NO, NO, NO, NF, OK),
+    ),
     "plans:edit": (lambda w: Call("get", url("plans:edit", w.plan.pk)), (IN, OK, NO, NO, NO, NF, OK)),
     "plans:edit POST": (_plan_post, (IN, GO, NO, NO, NO, NF, GO)),
     "plans:allocations": (
