@@ -84,9 +84,7 @@ def untracked_reason(target: ProvinceTarget, set_id: int | None) -> str:
     if target.kind == ProvinceTarget.Kind.COMMUNES_BELOW:
         if not target.criteria_below:
             return _("chưa nhập số tiêu chí tối thiểu của mỗi xã")
-        return _("chỉ tiêu tính theo bộ %(set)s; chọn bộ đó ở trên để xem") % {
-            "set": target.criteria_set.name if target.criteria_set else "—"
-        }
+        return _("chỉ tiêu tính theo một bộ tiêu chí khác bộ đang xem; chọn bộ đó ở trên")
     return _("chỉ tiêu chưa gắn bộ tiêu chí tính danh hiệu")
 
 

@@ -53,7 +53,7 @@ def _targets(programme, titles: int, villages: int):
     for year in range(first, first + titles - 1):
         ProgrammeTitleTarget.objects.create(programme=programme, year=year, title="model")
     commune = programme.commune
-    for n in range(villages):
+    for _n in range(villages):
         village = VillageFactory(name=f"Thôn {commune.villages.count() + 10}", commune=commune)
         ProgrammeUnitTarget.objects.create(programme=programme, year=2024, kind="keep_model", village=village)
     ProgrammeUnitTarget.objects.create(
@@ -72,7 +72,9 @@ def test_a_unit_target_is_either_a_village_or_a_count(programme, cast):
             programme=programme, year=2024, kind="count", value=4, village=cast.village_a
         )
     ProgrammeUnitTarget.objects.create(programme=programme, year=2024, kind="count", value=4)
-    ProgrammeUnitTarget.objects.create(programme=programme, year=2024, kind="reach_model", village=cast.village_a)
+    ProgrammeUnitTarget.objects.create(
+        programme=programme, year=2024, kind="reach_model", village=cast.village_a
+    )
 
 
 def test_one_title_target_per_programme_year_and_set_even_without_a_set(programme):
@@ -80,7 +82,9 @@ def test_one_title_target_per_programme_year_and_set_even_without_a_set(programm
     with pytest.raises(IntegrityError), transaction.atomic():
         ProgrammeTitleTarget.objects.create(programme=programme, year=2024, title="advanced")
     advanced = CriteriaSet.objects.get(code=ADVANCED)
-    ProgrammeTitleTarget.objects.create(programme=programme, year=2024, title="advanced", criteria_set=advanced)
+    ProgrammeTitleTarget.objects.create(
+        programme=programme, year=2024, title="advanced", criteria_set=advanced
+    )
 
 
 # --- selectors --------------------------------------------------------------------------------
@@ -119,7 +123,9 @@ def test_title_and_count_states_come_from_assessments_and_recognitions(programme
     assert count.count == 1 and not count.reached  # 1 of the 2 villages is recognised
 
 
-def test_programme_targets_read_the_same_number_of_queries_for_more_targets(programme, cast, django_assert_num_queries):
+def test_programme_targets_read_the_same_number_of_queries_for_more_targets(
+    programme, cast, django_assert_num_queries
+):
     _targets(programme, titles=2, villages=1)
     small = count_queries(lambda: selectors.programme_targets(programme))
     _targets(programme, titles=4, villages=5)
@@ -174,7 +180,9 @@ def test_an_outsider_gets_404_and_a_village_head_cannot_edit(client, cast, progr
     assert client.get(reverse("plans:programme", args=[programme.pk])).status_code == 404
 
 
-def test_a_title_target_outside_the_programmes_years_is_refused_and_nothing_is_written(client, cast, programme):
+def test_a_title_target_outside_the_programmes_years_is_refused_and_nothing_is_written(
+    client, cast, programme
+):
     client.force_login(cast.officer_a)
     data = {
         "programme-name": programme.name,
