@@ -6,15 +6,25 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from communes.access import get_visible_or_404, is_commune_officer, is_village_head
+from communes.access import (
+    get_visible_or_404,
+    is_committee,
+    is_commune_officer,
+    is_province_office,
+    is_village_head,
+)
 from communes.models import Commune, Village
 
-from .models import DailyReport, Plan, SocioTarget
+from .models import DailyReport, Plan, Programme, SocioTarget
 
 
 def get_plan_or_404(user, pk: int) -> Plan:
     return get_visible_or_404(
-        Plan.objects.select_related("commune__district", "commune__province", "target_set"), user, pk=pk
+        Plan.objects.select_related(
+            "commune__district", "commune__province", "target_set", "programme__commune"
+        ),
+        user,
+        pk=pk,
     )
 
 
@@ -86,3 +96,28 @@ def get_plan_target_or_404(plan: Plan, pk: int) -> SocioTarget:
     """A target the plan page shows (the plan's own, or its commune programme's), 404 else;
     the plan itself was read through get_plan_or_404."""
     return get_object_or_404(SocioTarget.objects.of_plan(plan).select_related("plan", "programme"), pk=pk)
+
+
+def get_programme_or_404(user, pk: int) -> Programme:
+    return get_visible_or_404(
+        Programme.objects.select_related("commune__province", "commune__district", "district", "province"),
+        user,
+        pk=pk,
+    )
+
+
+def can_manage_programme(user, programme: Programme) -> bool:
+    """A commune's officer edits its programme; a district committee or a province office
+    edits its own unit's."""
+    if user.is_superuser:
+        return True
+    if programme.commune_id:
+        return is_commune_officer(user, programme.commune_id)
+    if programme.district_id:
+        return is_committee(user, district_id=programme.district_id, province_id=None)
+    return is_province_office(user, programme.province_id)
+
+
+def require_manage_programme(user, programme: Programme) -> None:
+    if not can_manage_programme(user, programme):
+        raise PermissionDenied

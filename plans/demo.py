@@ -24,6 +24,7 @@ from criteria.models import CriteriaSet, Criterion
 
 from . import deadlines
 from .demo_funds import load_demo_funds
+from .demo_programmes import load_demo_programmes
 from .demo_targets import load_demo_targets
 from .models import (
     CampaignWave,
@@ -105,6 +106,7 @@ def load_demo_plans(communes: list[tuple[Commune, dict[str, Any]]], today: date 
     )
     load_demo_funds(son_bang, list(plans), today)
     load_demo_targets(communes, today)
+    load_demo_programmes(communes, today)
 
 
 # --- This year's plans of the successor communes (ILLUSTRATIVE: no source gives them) ---------

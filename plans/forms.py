@@ -26,6 +26,9 @@ from .models import (
     FundActual,
     FundLine,
     Plan,
+    Programme,
+    ProgrammeTitleTarget,
+    ProgrammeUnitTarget,
     ReportLine,
     SocioTarget,
     VillageTarget,
@@ -119,6 +122,7 @@ class PlanForm(forms.ModelForm):
         fields = [
             "name",
             "year",
+            "programme",
             "document_number",
             "document_date",
             "target_title",
@@ -138,12 +142,29 @@ class PlanForm(forms.ModelForm):
         self.fields["target_set"].queryset = CriteriaSet.objects.filter(
             unit_level=CriteriaSet.UnitLevel.COMMUNE
         )
+        # The commune's programmes, and those of its district and province it takes part in.
+        self.fields["programme"].queryset = Programme.objects.filter(
+            Q(commune=commune) | Q(district_id=commune.district_id) | Q(province_id=commune.province_id)
+        ).order_by("-start_year", "name")
+        self.fields["programme"].help_text = _("Chương trình có giai đoạn bao gồm năm của kế hoạch.")
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("target_criteria_met") is not None and not cleaned.get("target_set"):
             self.add_error("target_set", _("Chọn bộ tiêu chí cho số tiêu chí phấn đấu đạt."))
         year = cleaned.get("year")
+        programme = cleaned.get("programme")
+        if programme and year and not programme.start_year <= year <= programme.end_year:
+            self.add_error(
+                "programme",
+                _("Chương trình %(name)s chỉ gồm các năm %(start)s-%(end)s, không có năm %(year)s.")
+                % {
+                    "name": programme.name,
+                    "start": programme.start_year,
+                    "end": programme.end_year,
+                    "year": year,
+                },
+            )
         if (
             year
             and Plan.objects.filter(commune=self.commune, year=year).exclude(pk=self.instance.pk).exists()
@@ -323,8 +344,8 @@ class CampaignWaveForm(forms.ModelForm):
         return cleaned
 
 
-def _formset(model, form, extra: int = 1):
-    return forms.inlineformset_factory(Plan, model, form=form, extra=extra, can_delete=True)
+def _formset(model, form, extra: int = 1, parent=Plan):
+    return forms.inlineformset_factory(parent, model, form=form, extra=extra, can_delete=True)
 
 
 WorkItemFormSet = _formset(WorkItem, WorkItemForm, extra=2)
@@ -691,3 +712,128 @@ class FundActualForm(forms.ModelForm):
                 FundActual.DUPLICATE_PERIOD % {"day": day.strftime("%d/%m/%Y")},
             )
         return cleaned
+
+
+# --- Programmes ------------------------------------------------------------------------------
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "start_year", "end_year", "document_number", "document_date", "note"]
+        widgets = {
+            "document_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_year"), cleaned.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("“Đến năm” phải từ năm %(start)s trở đi.") % {"start": start})
+        for name in ("start_year", "end_year"):
+            value = cleaned.get(name)
+            if value is not None and not 2000 <= value <= 2100:
+                self.add_error(name, _("Năm phải trong khoảng 2000-2100."))
+        return cleaned
+
+
+class _InSpanForm(forms.ModelForm):
+    """A programme target whose year must fall in the programme's span."""
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        start = self.data.get("programme-start_year") or self.programme.start_year
+        end = self.data.get("programme-end_year") or self.programme.end_year
+        try:
+            start, end = int(start), int(end)
+        except (TypeError, ValueError):
+            return year
+        if year is not None and not start <= year <= end:
+            raise ValidationError(
+                _("Năm %(year)s nằm ngoài giai đoạn %(start)s-%(end)s của chương trình.")
+                % {"year": year, "start": start, "end": end}
+            )
+        return year
+
+
+class ProgrammeTitleTargetForm(_InSpanForm):
+    class Meta:
+        model = ProgrammeTitleTarget
+        fields = ["year", "title", "criteria_set", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria_set"].queryset = CriteriaSet.objects.filter(
+            unit_level=CriteriaSet.UnitLevel.COMMUNE
+        )
+
+
+class ProgrammeUnitTargetForm(_InSpanForm):
+    class Meta:
+        model = ProgrammeUnitTarget
+        fields = ["year", "kind", "village", "value", "criteria_set", "note"]
+
+    def __init__(self, *args, villages: dict[int, Village], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"] = ObjectChoiceField(villages, required=False, label=_("thôn"))
+        self.fields["criteria_set"].queryset = CriteriaSet.objects.filter(
+            unit_level=CriteriaSet.UnitLevel.VILLAGE
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == ProgrammeUnitTarget.COUNT:
+            if cleaned.get("value") is None:
+                self.add_error("value", _("Nhập số thôn cần có danh hiệu."))
+            cleaned["village"] = None
+        elif kind:
+            if cleaned.get("village") is None:
+                self.add_error("village", _("Chọn thôn của mục tiêu."))
+            cleaned["value"] = None
+        return cleaned
+
+
+ProgrammeTitleTargetFormSet = _formset(ProgrammeTitleTarget, ProgrammeTitleTargetForm, parent=Programme)
+ProgrammeUnitTargetFormSet = _formset(ProgrammeUnitTarget, ProgrammeUnitTargetForm, parent=Programme)
+
+
+class ProgrammeEditor:
+    """The programme's main form and its title and unit targets, validated and saved together."""
+
+    def __init__(self, programme: Programme, data=None):
+        self.programme = programme
+        self.form = ProgrammeForm(data, instance=programme, prefix="programme")
+        kwargs = {"programme": programme}
+        villages = (
+            {village.pk: village for village in programme.commune.villages.all()}
+            if programme.commune_id
+            else {}
+        )
+        self.formsets = [
+            (
+                _("Mục tiêu danh hiệu theo năm"),
+                ProgrammeTitleTargetFormSet(data, instance=programme, prefix="titles", form_kwargs=kwargs),
+            ),
+        ]
+        if programme.commune_id:
+            self.formsets.append(
+                (
+                    _("Mục tiêu của thôn"),
+                    ProgrammeUnitTargetFormSet(
+                        data, instance=programme, prefix="units", form_kwargs=kwargs | {"villages": villages}
+                    ),
+                )
+            )
+        for _title, formset in self.formsets:
+            for form in formset.forms:
+                _small_widgets(form)
+
+    def is_valid(self) -> bool:
+        results = [self.form.is_valid()] + [formset.is_valid() for _title, formset in self.formsets]
+        return all(results)

@@ -362,6 +362,91 @@ class SocioTargetQuerySet(models.QuerySet):
         return self.filter(owners)
 
 
+class ProgrammeTitleTarget(models.Model):
+    """The title a programme wants its commune to reach in a year (Liên Minh: advanced in
+    2022, model in 2024). `criteria_set` names the set whose title is meant; without it the
+    target is shown but cannot be checked against an assessment."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="title_targets")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    title = models.CharField(_("danh hiệu"), max_length=20, choices=Plan.Title.choices)
+    criteria_set = models.ForeignKey(
+        CriteriaSet,
+        verbose_name=_("bộ tiêu chí của danh hiệu"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["year", "pk"]
+        verbose_name = _("mục tiêu danh hiệu của chương trình")
+        verbose_name_plural = _("mục tiêu danh hiệu của chương trình")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "year", "criteria_set"],
+                name="plans_programmetitletarget_unique_year_set",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.year}: {self.title}"
+
+
+class ProgrammeUnitTarget(models.Model):
+    """A programme's target for its villages in a year: one village reaching or keeping a
+    title, or a count ("4/4 khu dân cư giữ vững kiểu mẫu": `value` villages holding the title
+    of `criteria_set`)."""
+
+    # A village's own target (VillageTarget's kinds), or a count of villages with a title.
+    COUNT = "count"
+    KINDS = [*VillageTarget.Kind.choices, (COUNT, _("Số thôn có danh hiệu"))]
+    KEEP_KINDS = frozenset({VillageTarget.Kind.KEEP_MODEL, VillageTarget.Kind.KEEP_NTM})
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="unit_targets")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    kind = models.CharField(_("mục tiêu"), max_length=20, choices=KINDS)
+    village = models.ForeignKey(
+        Village, verbose_name=_("thôn"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    value = models.PositiveSmallIntegerField(_("số thôn"), null=True, blank=True)
+    criteria_set = models.ForeignKey(
+        CriteriaSet,
+        verbose_name=_("bộ tiêu chí của danh hiệu"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["year", "kind", "pk"]
+        verbose_name = _("mục tiêu thôn của chương trình")
+        verbose_name_plural = _("mục tiêu thôn của chương trình")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="count", village__isnull=True, value__isnull=False))
+                | (~Q(kind="count") & Q(village__isnull=False, value__isnull=True)),
+                name="plans_programmeunittarget_village_or_count",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.year}: {self.kind}"
+
+    @property
+    def is_count(self) -> bool:
+        return self.kind == self.COUNT
+
+    @property
+    def is_keep(self) -> bool:
+        return self.kind in self.KEEP_KINDS
+
+
 class SocioTarget(models.Model):
     """A numeric target of a plan or of a programme: an indicator, its direction (at least, at
     most, down or up by at least x a year), a baseline, a target value and year, and actual values

@@ -8,10 +8,19 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Sum, prefetch_related_objects
+from django.utils.translation import gettext_lazy as _
 
-from communes.models import Village
+from communes.models import Province, Village
 from criteria.evaluation import stored_value
-from criteria.models import Assessment, CriterionResult, IndicatorValue
+from criteria.models import (
+    Assessment,
+    CriteriaSet,
+    CriterionResult,
+    IndicatorValue,
+    Recognition,
+    same_province,
+)
+from criteria.titles import TitleState, title_state
 
 from . import deadlines, target_status
 from .models import (
@@ -22,10 +31,14 @@ from .models import (
     FundActual,
     FundLine,
     Plan,
+    Programme,
+    ProgrammeTitleTarget,
+    ProgrammeUnitTarget,
     ReportEdit,
     ReportLine,
     SocioTarget,
     TargetActual,
+    VillageTarget,
     WeeklyReport,
     WorkItem,
 )
@@ -442,3 +455,238 @@ def _assessment_points(targets: list[SocioTarget], today: date) -> dict[int, dic
                 TargetActual.Source.ASSESSMENT,
             )
     return {t.pk: by_key.get((t.commune_id, t.indicator_id), {}) for t in linked}
+
+
+# --- Programmes: title and unit targets with their state -----------------------------------
+
+# The code of Bắc Giang's model-village set in the catalogue (added separately; may be absent).
+BAC_GIANG_VILLAGE_SET = "bac_giang_thon_kieu_mau"
+MODEL_VILLAGE_KINDS = frozenset({VillageTarget.Kind.KEEP_MODEL, VillageTarget.Kind.REACH_MODEL})
+
+
+@dataclass
+class TargetState:
+    """Where a programme or plan target stands: the title state it has (None: not reached),
+    the assessment that decides it (None: none yet), or why the app cannot follow it."""
+
+    state: TitleState | None = None
+    assessment: Assessment | None = None
+    untracked: str = ""
+    # For a count target: how many villages hold the title (recognised), and the villages.
+    count: int | None = None
+
+    @property
+    def reached(self) -> bool:
+        return self.state is TitleState.RECOGNISED
+
+    @property
+    def label(self) -> str:
+        return self.state.label if self.state else ""
+
+
+@dataclass
+class TitleTargetLine:
+    target: ProgrammeTitleTarget
+    status: TargetState
+
+
+@dataclass
+class UnitTargetLine:
+    target: ProgrammeUnitTarget | VillageTarget
+    status: TargetState
+    criteria_set: CriteriaSet | None = None
+
+
+@dataclass
+class ProgrammeTargets:
+    programme: Programme
+    titles: list[TitleTargetLine]
+    units: list[UnitTargetLine]
+
+    def by_year(self) -> list[tuple[int, list[TitleTargetLine], list[UnitTargetLine]]]:
+        years = sorted({line.target.year for line in self.titles} | {line.target.year for line in self.units})
+        return [
+            (
+                year,
+                [line for line in self.titles if line.target.year == year],
+                [line for line in self.units if line.target.year == year],
+            )
+            for year in years
+        ]
+
+
+def _states(
+    *, commune_ids: set[int], village_ids: set[int], set_ids: set[int], years: set[int]
+) -> tuple[dict[tuple[str, int, int, int], Assessment], set[tuple[str, int, int, int]]]:
+    """The assessments of the communes and villages for the sets and years, keyed ("c" or "v",
+    unit id, set id, year), and the recognitions in force at each year's end under the same
+    keys. Two queries (none when nothing is asked)."""
+    if not set_ids or not years or not (commune_ids or village_ids):
+        return {}, set()
+    units = Q(commune_id__in=commune_ids) | Q(village_id__in=village_ids)
+    assessments = {}
+    for item in Assessment.objects.filter(units, criteria_set_id__in=set_ids, year__in=years).order_by():
+        kind, unit = ("v", item.village_id) if item.village_id else ("c", item.commune_id)
+        assessments[(kind, unit, item.criteria_set_id, item.year)] = item
+    recognised = set()
+    for decision in Recognition.objects.filter(units, criteria_set_id__in=set_ids).order_by():
+        kind, unit = ("v", decision.village_id) if decision.village_id else ("c", decision.commune_id)
+        for year in years:
+            if decision.in_force_on(date(year, 12, 31)):
+                recognised.add((kind, unit, decision.criteria_set_id, year))
+    return assessments, recognised
+
+
+def _state(key, assessments, recognised) -> TargetState:
+    assessment = assessments.get(key)
+    state = title_state(
+        qualified=bool(assessment and assessment.title_qualified),
+        approved=bool(assessment and assessment.status == Assessment.State.APPROVED),
+        recognised=key in recognised,
+    )
+    return TargetState(state=state, assessment=assessment)
+
+
+def village_set_for(provinces: set[int], year: int, sets: list[CriteriaSet]) -> CriteriaSet | None:
+    """The model-village set that applies in `year` among `sets` (the village sets read once)
+    for the province whose ids on either map are `provinces`: Bắc Giang's stand-in looked up
+    by its code first, else the province's own set in force."""
+    in_force = [
+        item
+        for item in sets
+        if item.is_in_force(year) and (item.province_id is None or item.province_id in provinces)
+    ]
+    by_code = next((item for item in in_force if item.code == BAC_GIANG_VILLAGE_SET), None)
+    return by_code or next(iter(in_force), None)
+
+
+def _provinces(province_id: int) -> set[int]:
+    return set(Province.objects.filter(pk__in=same_province(province_id)).values_list("pk", flat=True))
+
+
+def _village_sets(province_id: int) -> list[CriteriaSet]:
+    """The village sets of the province (one query)."""
+    return list(
+        CriteriaSet.objects.for_province(province_id).filter(unit_level=CriteriaSet.UnitLevel.VILLAGE)
+    )
+
+
+NO_VILLAGE_SET = _("chưa có bộ tiêu chí thôn kiểu mẫu của tỉnh")
+
+
+def programme_targets(programme: Programme, year: int | None = None) -> ProgrammeTargets:
+    """The programme's title and unit targets (of `year` only when given), each with the state
+    of its commune or villages: recognised by a decision in force at the year's end, confirmed
+    by an approved assessment, or eligible by the unit's own data. Bounded whatever the number
+    of targets: the targets (2), the village sets (1) and the province's ids (1) when a target
+    needs them, the assessments and recognitions (2)."""
+    titles = programme.title_targets.select_related("criteria_set")
+    units = programme.unit_targets.select_related("criteria_set", "village")
+    if year is not None:
+        titles, units = titles.filter(year=year), units.filter(year=year)
+    titles, units = list(titles), list(units)
+    commune = programme.commune
+    province_id = commune.province_id if commune else None
+    # A village target without a set of its own counts the province's model-village set.
+    village_sets = (
+        _village_sets(province_id) if province_id and any(not u.criteria_set_id for u in units) else []
+    )
+    provinces = _provinces(province_id) if village_sets else set()
+
+    def unit_set(target):
+        if target.criteria_set_id:
+            return target.criteria_set
+        return village_set_for(provinces, target.year, village_sets)
+
+    sets_of_units = [(target, unit_set(target)) for target in units]
+    village_ids = set(commune.villages.values_list("pk", flat=True)) if commune and units else set()
+    assessments, recognised = _states(
+        commune_ids={commune.pk} if commune else set(),
+        village_ids=village_ids,
+        set_ids={t.criteria_set_id for t in titles if t.criteria_set_id}
+        | {s.pk for _t, s in sets_of_units if s is not None},
+        years={t.year for t in titles} | {t.year for t in units},
+    )
+    title_lines = []
+    for target in titles:
+        if commune is None:
+            status = TargetState(untracked=_("danh hiệu của huyện, tỉnh không được đánh giá trong ứng dụng"))
+        elif target.criteria_set_id is None:
+            status = TargetState(untracked=_("chưa có bộ tiêu chí của danh hiệu này trong danh mục"))
+        else:
+            status = _state(("c", commune.pk, target.criteria_set_id, target.year), assessments, recognised)
+        title_lines.append(TitleTargetLine(target, status))
+    unit_lines = []
+    for target, criteria_set in sets_of_units:
+        if criteria_set is None:
+            status = TargetState(untracked=NO_VILLAGE_SET)
+        elif target.is_count:
+            count = sum(
+                1
+                for village_id in village_ids
+                if ("v", village_id, criteria_set.pk, target.year) in recognised
+            )
+            status = TargetState(
+                state=TitleState.RECOGNISED if count >= (target.value or 0) else None, count=count
+            )
+        else:
+            status = _state(("v", target.village_id, criteria_set.pk, target.year), assessments, recognised)
+        unit_lines.append(UnitTargetLine(target, status, criteria_set))
+    return ProgrammeTargets(programme, title_lines, unit_lines)
+
+
+def plan_village_target_lines(plan: Plan) -> list[UnitTargetLine]:
+    """The plan's village targets, each with the state of its village for the province's
+    model-village set in the plan's year and the village assessment that decides it; without
+    such a set a model-village target says what is missing. Four queries: the targets, the
+    village sets, the province's ids, the assessments and recognitions (two)."""
+    targets = list(plan.village_targets.select_related("village"))
+    if not targets:
+        return []
+    sets = _village_sets(plan.commune.province_id)
+    criteria_set = village_set_for(_provinces(plan.commune.province_id), plan.year, sets) if sets else None
+    assessments, recognised = _states(
+        commune_ids=set(),
+        village_ids={t.village_id for t in targets},
+        set_ids={criteria_set.pk} if criteria_set else set(),
+        years={plan.year},
+    )
+    lines = []
+    for target in targets:
+        if criteria_set is None:
+            status = TargetState(untracked=NO_VILLAGE_SET)
+        else:
+            status = _state(("v", target.village_id, criteria_set.pk, plan.year), assessments, recognised)
+        lines.append(UnitTargetLine(target, status, criteria_set))
+    return lines
+
+
+@dataclass
+class CommuneStrip:
+    """The plan and programme a commune landing page leads to, one click away."""
+
+    plan: Plan | None
+    programme: Programme | None
+
+
+def commune_strip(commune, year: int) -> CommuneStrip:
+    """The commune's plan of `year` (else its latest earlier plan) and the programme covering
+    that year: the plan's own, else the commune's or its district's or province's programme.
+    Two queries."""
+    plan = (
+        Plan.objects.filter(commune=commune, year__lte=year)
+        .select_related("programme")
+        .order_by("-year")
+        .first()
+    )
+    programme = plan.programme if plan else None
+    if programme is None:
+        programme = (
+            Programme.objects.filter(
+                Q(commune=commune) | Q(district_id=commune.district_id) | Q(province_id=commune.province_id)
+            )
+            .covering(plan.year if plan else year)
+            .order_by("commune_id", "-start_year")
+            .first()
+        )
+    return CommuneStrip(plan, programme)

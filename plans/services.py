@@ -27,6 +27,7 @@ from .models import (
     FundActual,
     Plan,
     PlanReporter,
+    Programme,
     ReminderSent,
     ReportEdit,
     ReportLine,
@@ -456,3 +457,20 @@ def counted_object_mark(*, counted: CountedObject, meets: bool, today: date) -> 
     counted.recognised_on = (counted.recognised_on or today) if meets else None
     counted.save(update_fields=["meets", "recognised_on"])
     return counted
+
+
+def programme_create(*, unit, form) -> Programme:
+    programme = form.save(commit=False)
+    setattr(programme, unit._meta.model_name, unit)
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, editor) -> Programme:
+    """Save the programme's main form and its target tables together, or nothing."""
+    programme = editor.form.save()
+    for _title, formset in editor.formsets:
+        formset.instance = programme
+        formset.save()
+    return programme

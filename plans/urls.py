@@ -24,4 +24,8 @@ urlpatterns = [
     path("<int:pk>/daily/", views_daily.daily_feed, name="daily"),
     path("<int:pk>/daily/new/", views_daily.daily_post, name="daily_post"),
     path("daily/<int:pk>/photo/", views_daily.daily_photo, name="daily_photo"),
+    path("programmes/<int:pk>/", views.programme_detail, name="programme"),
+    path("programmes/<int:pk>/edit/", views.programme_edit, name="programme_edit"),
+    path("<slug:level>/<code:code>/programmes/", views.programme_list, name="programmes"),
+    path("<slug:level>/<code:code>/programmes/new/", views.programme_create, name="programme_create"),
 ]

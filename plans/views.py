@@ -11,18 +11,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.access import get_visible_or_404, unit_lookup
-from communes.models import Commune
+from communes.access import get_visible_or_404, is_province_office, unit_lookup
+from communes.models import Commune, District, Province
 
 from . import deadlines, selectors, services
 from .access import (
     can_manage,
+    can_manage_programme,
     can_report,
     get_plan_or_404,
     get_plan_target_or_404,
     get_plan_village_or_404,
+    get_programme_or_404,
     require_commune_view,
     require_manage,
+    require_manage_programme,
     require_report,
 )
 from .forms import (
@@ -32,6 +35,8 @@ from .forms import (
     FundLineFormSet,
     PlanEditor,
     PlanForm,
+    ProgrammeEditor,
+    ProgrammeForm,
     TargetActualForm,
     WeeklyReportForm,
     encode_report_base,
@@ -39,7 +44,16 @@ from .forms import (
     report_rebased,
     report_values,
 )
-from .models import Allocation, CountedObject, DailyReport, FundActual, Plan, SocioTarget, WeeklyReport
+from .models import (
+    Allocation,
+    CountedObject,
+    DailyReport,
+    FundActual,
+    Plan,
+    Programme,
+    SocioTarget,
+    WeeklyReport,
+)
 
 
 @login_required
@@ -74,12 +88,21 @@ def plan_create(request: HttpRequest, code: str) -> HttpResponse:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_or_404(request.user, pk)
     deadline_rows, assessment = selectors.plan_criterion_status(plan, timezone.localdate())
+    inherited = selectors.programme_targets(plan.programme, plan.year) if plan.programme_id else None
+    province = plan.commune.province
     context = {
         "plan": plan,
         "deadline_rows": deadline_rows,
         "assessment": assessment,
         "target_total": plan.target_set.criteria.count() if plan.target_set_id else None,
-        "village_targets": plan.village_targets.select_related("village"),
+        "village_targets": selectors.plan_village_target_lines(plan),
+        "inherited": inherited,
+        # Where the province office adds what a model-village target lacks.
+        "set_link": (
+            reverse("criteria:province_indicators", args=[province.key])
+            if is_province_office(request.user, province.pk)
+            else None
+        ),
         "target_rows": selectors.target_rows(SocioTarget.objects.of_plan(plan), timezone.localdate()),
         "waves": plan.waves.all(),
         "progress": selectors.plan_progress(plan),
@@ -400,3 +423,90 @@ def _report_message(request: HttpRequest, report: WeeklyReport, now) -> None:
             _("Đã nhận báo cáo tuần %(week)s: nộp muộn so với hạn.")
             % {"week": deadlines.iso_label(report.week)},
         )
+
+
+# --- Programmes ------------------------------------------------------------------------------
+
+PROGRAMME_UNITS = {"commune": Commune, "district": District, "province": Province}
+
+
+def _programme_unit(request: HttpRequest, level: str, code: str):
+    model = PROGRAMME_UNITS.get(level)
+    if model is None:
+        raise Http404
+    return get_visible_or_404(model, request.user, **unit_lookup(code))
+
+
+@login_required
+def programme_list(request: HttpRequest, level: str, code: str) -> HttpResponse:
+    """A unit's programmes; for a district or province, also those of its communes."""
+    unit = _programme_unit(request, level, code)
+    own = Programme.objects.filter(**{level: unit})
+    below = Programme.objects.none()
+    if level != "commune":
+        below = (
+            Programme.objects.visible_to(request.user)
+            .filter(**{f"commune__{level}": unit})
+            .select_related("commune")
+            .order_by("commune__name", "-start_year")
+        )
+    context = {
+        "unit": unit,
+        "level": level,
+        "programmes": list(own),
+        "below": list(below),
+        "can_manage": can_manage_programme(request.user, Programme(**{level: unit})),
+    }
+    return render(request, "plans/programme_list.html", context)
+
+
+@login_required
+def programme_create(request: HttpRequest, level: str, code: str) -> HttpResponse:
+    unit = _programme_unit(request, level, code)
+    require_manage_programme(request.user, Programme(**{level: unit}))
+    today = timezone.localdate()
+    form = ProgrammeForm(
+        request.POST or None,
+        instance=Programme(**{level: unit}),
+        prefix="programme",
+        initial={"start_year": today.year, "end_year": today.year + 4},
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            programme = services.programme_create(unit=unit, form=form)
+            messages.success(request, _("Đã tạo chương trình. Nhập các mục tiêu theo năm."))
+            return redirect("plans:programme_edit", programme.pk)
+        messages.error(request, _("Chưa lưu: kiểm tra các ô được đánh dấu bên dưới."))
+    return render(request, "plans/programme_create.html", {"unit": unit, "level": level, "form": form})
+
+
+@login_required
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_or_404(request.user, pk)
+    if programme.province_id:
+        # A province programme's targets are the province's, counted on its dashboard.
+        return redirect(reverse("reports:province", args=[programme.province.key]) + "#targets-heading")
+    targets = selectors.programme_targets(programme)
+    plans = programme.plans.select_related("commune").order_by("year", "commune__name")
+    context = {
+        "programme": programme,
+        "targets": targets,
+        "years": targets.by_year(),
+        "plans": list(plans),
+        "can_manage": can_manage_programme(request.user, programme),
+    }
+    return render(request, "plans/programme_detail.html", context)
+
+
+@login_required
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_or_404(request.user, pk)
+    require_manage_programme(request.user, programme)
+    editor = ProgrammeEditor(programme, request.POST or None)
+    if request.method == "POST":
+        if editor.is_valid():
+            services.programme_update(editor=editor)
+            messages.success(request, _("Đã lưu chương trình."))
+            return redirect("plans:programme", programme.pk)
+        messages.error(request, _("Chưa lưu: kiểm tra các ô được đánh dấu bên dưới."))
+    return render(request, "plans/programme_edit.html", {"programme": programme, "editor": editor})

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from communes.models import AdminMap, Commune, Province
 from criteria.models import Assessment, CriteriaSet, CriterionResult
+from plans.models import Programme
 
 from .models import EvaluationSnapshot, ProvinceTarget, RecognitionFile, RollUp
 from .snapshots import week_start
@@ -30,16 +31,29 @@ SEED_003_SOURCE = (
     "Chương trình hành động thực hiện Nghị quyết 16-NQ/TU ngày 13/01/2022 (tài liệu nguồn 003; "
     "số liệu minh họa, văn bản không nêu tên tỉnh)"
 )
-# (kind, value, set counted, criteria line): "không còn xã dưới 15 tiêu chí" is the 15.
-SEED_003_TARGETS: list[tuple[str, int, str | None, int | None]] = [
-    (ProvinceTarget.Kind.DISTRICTS_NTM, 4, None, None),
-    (ProvinceTarget.Kind.DISTRICTS_ADVANCED, 1, None, None),
-    (ProvinceTarget.Kind.COMMUNES_NTM, 38, "xa_ntm_2021_2025", None),
-    (ProvinceTarget.Kind.COMMUNES_ADVANCED, 15, "xa_ntm_nang_cao_2021_2025", None),
-    (ProvinceTarget.Kind.COMMUNES_MODEL, 5, None, None),
-    (ProvinceTarget.Kind.COMMUNES_BELOW, 0, "xa_ntm_2021_2025", 15),
-    (ProvinceTarget.Kind.VILLAGES_NTM_PERCENT, 85, None, None),
-    (ProvinceTarget.Kind.VILLAGES_MODEL_PERCENT, 5, "ha_tinh_kdc_kieu_mau_2022", None),
+# (year, kind, value, set counted, criteria line): "không còn xã dưới 15 tiêu chí" is the 15.
+# The 2030 targets are the programme's horizon; no set is attached to them (the 2026-2030 sets
+# apply on the new map, where the seed's unnamed province cannot be placed).
+K = ProvinceTarget.Kind
+SEED_003_TARGETS: list[tuple[int, str, int, str | None, int | None]] = [
+    (2025, K.DISTRICTS_NTM, 4, None, None),
+    (2025, K.DISTRICTS_ADVANCED, 1, None, None),
+    (2025, K.DISTRICTS_ADVANCED_BASIC, 1, None, None),
+    (2025, K.COMMUNES_NTM, 38, "xa_ntm_2021_2025", None),
+    (2025, K.COMMUNES_ADVANCED, 15, "xa_ntm_nang_cao_2021_2025", None),
+    (2025, K.COMMUNES_MODEL, 5, None, None),
+    (2025, K.COMMUNES_BELOW, 0, "xa_ntm_2021_2025", 15),
+    (2025, K.VILLAGES_NTM_PERCENT, 85, None, None),
+    (2025, K.VILLAGES_MODEL_PERCENT, 5, "ha_tinh_kdc_kieu_mau_2022", None),
+    (2025, K.VILLAGES_DIFFICULT_NTM_PERCENT, 60, None, None),
+    (2030, K.DISTRICTS_NTM, 5, None, None),
+    (2030, K.DISTRICTS_ADVANCED, 2, None, None),
+    (2030, K.COMMUNES_NTM, 45, None, None),
+    (2030, K.COMMUNES_ADVANCED, 20, None, None),
+    (2030, K.COMMUNES_MODEL, 8, None, None),
+    (2030, K.VILLAGES_NTM_PERCENT, 95, None, None),
+    (2030, K.VILLAGES_MODEL_PERCENT, 15, None, None),
+    (2030, K.VILLAGES_DIFFICULT_NTM_PERCENT, 65, None, None),
 ]
 
 
@@ -71,13 +85,15 @@ def load_demo_rollups(communes: list[Commune]) -> None:
         rollup_build(rollup_id=rollup.pk, send_mail=False)
 
 
-def load_demo_province_targets(province_code: str = "42", year: int = 2025) -> None:
+def load_demo_province_targets(province_code: str = "42") -> None:
     # The targets of a programme to 2025 count districts: they belong to the old map.
     province = Province.objects.filter(map=AdminMap.LEGACY, code=province_code).first()
     if province is None:
         return
+    # Seed 003's programme (plans.demo_programmes), when the plans demo has placed it.
+    programme = Programme.objects.filter(province=province, start_year=2021, end_year=2025).first()
     sets = {item.code: item for item in CriteriaSet.objects.all()}
-    for kind, value, set_code, below in SEED_003_TARGETS:
+    for year, kind, value, set_code, below in SEED_003_TARGETS:
         ProvinceTarget.objects.get_or_create(
             province=province,
             year=year,
@@ -88,8 +104,13 @@ def load_demo_province_targets(province_code: str = "42", year: int = 2025) -> N
                 "criteria_below": below,
                 "source": SEED_003_SOURCE,
                 "is_illustrative": True,
+                "programme": programme,
             },
         )
+    if programme is not None:
+        ProvinceTarget.objects.filter(
+            province=province, source=SEED_003_SOURCE, programme__isnull=True
+        ).update(programme=programme)
 
 
 def demo_weeks(today: datetime.date) -> list[tuple[int, int]]:

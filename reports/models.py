@@ -52,6 +52,10 @@ class ProvinceTarget(models.Model):
     class Kind(models.TextChoices):
         DISTRICTS_NTM = "districts_ntm", _("Số huyện đạt chuẩn NTM (tối thiểu)")
         DISTRICTS_ADVANCED = "districts_advanced", _("Số huyện đạt chuẩn NTM nâng cao (tối thiểu)")
+        DISTRICTS_ADVANCED_BASIC = (
+            "districts_advanced_basic",
+            _("Số huyện cơ bản đạt chuẩn NTM nâng cao (tối thiểu)"),
+        )
         COMMUNES_NTM = "communes_ntm", _("Số xã đạt chuẩn NTM (tối thiểu)")
         COMMUNES_ADVANCED = "communes_advanced", _("Số xã đạt chuẩn NTM nâng cao (tối thiểu)")
         COMMUNES_MODEL = "communes_model", _("Số xã đạt chuẩn NTM kiểu mẫu (tối thiểu)")
@@ -61,13 +65,30 @@ class ProvinceTarget(models.Model):
             "villages_model_percent",
             _("Tỷ lệ thôn đạt chuẩn NTM kiểu mẫu (%, tối thiểu)"),
         )
+        VILLAGES_DIFFICULT_NTM_PERCENT = (
+            "villages_difficult_ntm_percent",
+            _("Tỷ lệ thôn thuộc xã ĐBKK, xã bãi ngang ven biển đạt chuẩn NTM (%, tối thiểu)"),
+        )
 
     # Kinds whose target is a ceiling (the actual value must not exceed it).
     CEILING_KINDS = frozenset({Kind.COMMUNES_BELOW})
-    PERCENT_KINDS = frozenset({Kind.VILLAGES_NTM_PERCENT, Kind.VILLAGES_MODEL_PERCENT})
+    PERCENT_KINDS = frozenset(
+        {Kind.VILLAGES_NTM_PERCENT, Kind.VILLAGES_MODEL_PERCENT, Kind.VILLAGES_DIFFICULT_NTM_PERCENT}
+    )
+    # Kinds that count districts: only the 2021-2025 map has districts.
+    DISTRICT_KINDS = frozenset({Kind.DISTRICTS_NTM, Kind.DISTRICTS_ADVANCED, Kind.DISTRICTS_ADVANCED_BASIC})
 
     province = models.ForeignKey(
         "communes.Province", verbose_name=_("tỉnh"), on_delete=models.CASCADE, related_name="targets"
+    )
+    # The province programme whose target this is (seed 003's programme to 2025 and 2030).
+    programme = models.ForeignKey(
+        "plans.Programme",
+        verbose_name=_("chương trình"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="province_targets",
     )
     year = models.PositiveSmallIntegerField(_("đến năm"))
     kind = models.CharField(_("loại chỉ tiêu"), max_length=30, choices=Kind.choices)

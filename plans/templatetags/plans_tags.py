@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from criteria.evaluation import format_number
 
 from .. import deadlines
+from ..models import Plan
 
 register = template.Library()
 
@@ -59,3 +60,15 @@ def timeliness_label(code) -> str:
 def deadline_label(code) -> str:
     """{{ "overdue"|deadline_label }} → "Quá hạn"."""
     return deadlines.DeadlineStatus(code).label
+
+
+@register.inclusion_tag("plans/_assessment_plans.html")
+def assessment_plans(assessment):
+    """The plans whose targets an assessment updates, for its page: the commune's plan of the
+    assessment's year (its criteria count and deadlines), or the plan with a target for the
+    assessed village. One query."""
+    if assessment.village_id:
+        plans = Plan.objects.filter(year=assessment.year, village_targets__village_id=assessment.village_id)
+    else:
+        plans = Plan.objects.filter(year=assessment.year, commune_id=assessment.commune_id)
+    return {"plans": list(plans.select_related("programme").distinct())}

@@ -100,7 +100,8 @@ def periodic_sections(report, content: PeriodicContent) -> list[dict]:
                 _("Nguồn vốn huy động trong kỳ: %(note)s")
                 % {
                     "note": "; ".join(
-                        _("%(source)s %(amount)s triệu đồng") % {"source": line.label, "amount": format_number(line.amount)}
+                        _("%(source)s %(amount)s triệu đồng")
+                        % {"source": line.label, "amount": format_number(line.amount)}
                         for line in content.funds
                     )
                     or content.funds_note

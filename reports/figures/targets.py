@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from criteria.titles import TitleState
 
 from ..models import ProvinceTarget
@@ -22,6 +24,8 @@ class TargetLine:
     gap: Decimal | None
     confirmed: int | None = None
     eligible: int | None = None
+    # Why the app cannot count the target ("chưa theo dõi được: …"), when actual is None.
+    untracked: str = ""
 
     @property
     def reached(self) -> bool | None:
@@ -40,8 +44,10 @@ TARGET_ORDER = [
     ProvinceTarget.Kind.COMMUNES_BELOW,
     ProvinceTarget.Kind.VILLAGES_NTM_PERCENT,
     ProvinceTarget.Kind.VILLAGES_MODEL_PERCENT,
+    ProvinceTarget.Kind.VILLAGES_DIFFICULT_NTM_PERCENT,
     ProvinceTarget.Kind.DISTRICTS_NTM,
     ProvinceTarget.Kind.DISTRICTS_ADVANCED,
+    ProvinceTarget.Kind.DISTRICTS_ADVANCED_BASIC,
 ]
 TITLE_KINDS = (
     ProvinceTarget.Kind.COMMUNES_NTM,
@@ -57,6 +63,8 @@ def target_lines(targets: list[ProvinceTarget], total: Figures, set_id: int | No
     lines = []
     for target in sorted(targets, key=lambda item: (item.year, TARGET_ORDER.index(item.kind))):
         line = TargetLine(target, _actual(target, total, set_id), None)
+        if line.actual is None:
+            line.untracked = untracked_reason(target, set_id)
         if line.actual is not None:
             missing = line.actual - target.value if target.is_ceiling else target.value - line.actual
             line.gap = max(Decimal(0), missing)
@@ -65,6 +73,19 @@ def target_lines(targets: list[ProvinceTarget], total: Figures, set_id: int | No
             line.eligible = total.title_count(target.criteria_set_id, TitleState.ELIGIBLE)
         lines.append(line)
     return lines
+
+
+def untracked_reason(target: ProvinceTarget, set_id: int | None) -> str:
+    """Why the app cannot count `target` (the figures it would need are not recorded)."""
+    if target.kind in ProvinceTarget.DISTRICT_KINDS:
+        return _("ứng dụng không đánh giá danh hiệu của huyện (chỉ tiêu của bản đồ 2021-2025)")
+    if target.kind == ProvinceTarget.Kind.VILLAGES_DIFFICULT_NTM_PERCENT:
+        return _("chưa có dữ liệu xã bãi ngang ven biển (chỉ có đánh dấu xã đặc biệt khó khăn)")
+    if target.kind == ProvinceTarget.Kind.COMMUNES_BELOW:
+        if not target.criteria_below:
+            return _("chưa nhập số tiêu chí tối thiểu của mỗi xã")
+        return _("chỉ tiêu tính theo một bộ tiêu chí khác bộ đang xem; chọn bộ đó ở trên")
+    return _("chỉ tiêu chưa gắn bộ tiêu chí tính danh hiệu")
 
 
 def _actual(target: ProvinceTarget, total: Figures, set_id: int | None) -> Decimal | None:

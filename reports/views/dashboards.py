@@ -14,6 +14,7 @@ from communes.params import asked_year
 from criteria.models import Assessment, CriteriaSet
 from criteria.services import assessment_evaluation, set_catalogue
 from criteria.titles import LABELS as TITLE_LABELS
+from plans.selectors import commune_strip
 
 from .. import charts
 from ..figures.lineage import commune_lineage
@@ -143,7 +144,7 @@ def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     context = _base_context(criteria_set, sets, year, villages_sets) | matrix
     districts = list(province.districts.order_by("name"))
     targets = target_lines(
-        list(ProvinceTarget.objects.filter(province=province).select_related("criteria_set")),
+        list(ProvinceTarget.objects.filter(province=province).select_related("criteria_set", "programme")),
         total,
         criteria_set.pk if criteria_set else None,
     )
@@ -211,6 +212,7 @@ def commune_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "villages": [(village, compliance.get(village.pk)) for village in villages.order_by("name")],
         "compliance": total_compliance(weeks, compliance),
         "lineage": commune_lineage(commune),
+        "strip": commune_strip(commune, year),
     }
     return render(request, "reports/dashboard_commune.html", context)
 

@@ -14,7 +14,7 @@ from criteria.models import Assessment, CriteriaSet, Recognition
 from criteria.services import assessment_evaluation, set_catalogue
 from criteria.titles import title_state
 from plans.access import can_manage, can_report
-from plans.selectors import commune_this_week, village_this_week
+from plans.selectors import commune_strip, commune_this_week, village_this_week
 
 from ..figures.lineage import commune_lineage
 from ..figures.scope import main_set
@@ -110,6 +110,7 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
             "villages": villages,
             "unit_assessments": unit_assessments,
             "lineage": commune_lineage(commune),
+            "strip": commune_strip(commune, year or commune.open_year(today)),
         },
     )
 

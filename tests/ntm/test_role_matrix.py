@@ -29,7 +29,7 @@ from communes.models import Commune, Role
 from communes.office import office_communes
 from criteria.models import Assessment, CriteriaSet, Indicator, Recognition, Threshold
 from criteria.services import evidence_add
-from plans.models import Allocation, CountedObject, SocioTarget, WeeklyReport
+from plans.models import Allocation, CountedObject, Programme, SocioTarget, WeeklyReport
 from plans.photos import photo_process
 from plans.services import daily_report_post
 from reports import rollups
@@ -103,6 +103,9 @@ class World:
             photo=photo_process(io.BytesIO(make_jpeg(400, 300)), label="Ảnh"),
             keep_location=False,
             user=cast.village_head_a,
+        )
+        self.programme = Programme.objects.create(
+            commune=cast.commune_a, name="Chương trình", start_year=2021, end_year=2030
         )
         self.rollup = rollups.rollup_build(
             rollup_id=rollups.rollup_request(
@@ -651,6 +654,31 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
         (IN, GO, NF, NO, NO, NF, GO),
     ),
     "plans:detail": (lambda w: Call("get", url("plans:detail", w.plan.pk)), (IN, OK, OK, OK, OK, NF, OK)),
+    "plans:programmes": (
+        lambda w: Call("get", url("plans:programmes", "commune", w.cast.commune_a.code)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "plans:programme_create": (
+        lambda w: Call("get", url("plans:programme_create", "commune", w.cast.commune_a.code)),
+        (IN, OK, NF, NO, NO, NF, OK),
+    ),
+    "plans:programme_create POST": (
+        lambda w: Call(
+            "post",
+            url("plans:programme_create", "commune", w.cast.commune_a.code),
+            {"programme-name": "Chương trình mới", "programme-start_year": 2026, "programme-end_year": 2030},
+            "/plans/programmes/",
+        ),
+        (IN, GO, NF, NO, NO, NF, GO),
+    ),
+    "plans:programme": (
+        lambda w: Call("get", url("plans:programme", w.programme.pk)),
+        (IN, OK, OK, OK, OK, NF, OK),
+    ),
+    "plans:programme_edit": (
+        lambda w: Call("get", url("plans:programme_edit", w.programme.pk)),
+        (IN, OK, NO, NO, NO, NF, OK),
+    ),
     "plans:edit": (lambda w: Call("get", url("plans:edit", w.plan.pk)), (IN, OK, NO, NO, NO, NF, OK)),
     "plans:edit POST": (_plan_post, (IN, GO, NO, NO, NO, NF, GO)),
     "plans:funds": (lambda w: Call("get", url("plans:funds", w.plan.pk)), (IN, OK, NF, OK, OK, NF, OK)),

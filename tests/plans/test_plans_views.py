@@ -291,14 +291,14 @@ def grow(plan, cast, villages: int, items: int, weeks: int) -> None:
 #   work items, waves;
 # village: village, allocations, progress sums, deadline rule, waves, reports with their edits;
 # report: village, allocations, the week's report, its lines;
-# edit: criteria, villages, the five tables, criteria sets.
+# edit: criteria, villages, the five tables, criteria sets, the programmes the plan may belong to.
 BUDGETS = {
     "detail": 13,
     "allocations": 8,
     "overview": 11,
     "village": 11,
     "report": 8,
-    "edit": 12,
+    "edit": 13,
     "commune": 5,
 }
 

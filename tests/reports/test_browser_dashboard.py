@@ -85,7 +85,7 @@ def test_the_province_office_sees_the_overview_with_its_targets(browser_page, de
     # The old Hà Tĩnh (its programme to 2025 counts districts), in the demo's year.
     page.goto(page.base_url + "/reports/provinces/legacy-42/?year=2024")
     # 38 communes targeted, 2 recognised (the demo's illustrative decisions): 36 to go.
-    assert page.get_by_test_id("gap-communes_ntm").inner_text() == "36"
+    assert page.get_by_test_id("gap-communes_ntm-2025").inner_text() == "36"
     screenshots(page, "province")
     page.goto(page.base_url + "/reports/communes/legacy-18172/?year=2024")
     assert page.get_by_test_id("regressed-17").is_visible()

@@ -144,14 +144,22 @@ def test_the_ha_tinh_overview_compares_the_province_targets_with_the_actual_coun
     assert cell(page, f"title-total-{ADVANCED}") == "0 / 0 / 1"
     assert text_of(page, "villages-total") == "9"  # Liên Minh 4, Sơn Bằng 5
     # Targets count recognised units only; the other two counts stand beside, labelled.
-    assert text_of(page, "actual-communes_ntm") == "2" and text_of(page, "gap-communes_ntm") == "36"
-    assert cell(page, "beside-communes_ntm") == "0 đã thẩm định · 1 tự đánh giá đủ điều kiện"
-    assert text_of(page, "actual-communes_advanced") == "0" and text_of(page, "gap-communes_advanced") == "15"
-    assert text_of(page, "actual-communes_below") == "3" and text_of(page, "gap-communes_below") == "3"
+    assert text_of(page, "actual-communes_ntm-2025") == "2" and text_of(page, "gap-communes_ntm-2025") == "36"
+    assert cell(page, "beside-communes_ntm-2025") == "0 đã thẩm định · 1 tự đánh giá đủ điều kiện"
+    assert (
+        text_of(page, "actual-communes_advanced-2025") == "0"
+        and text_of(page, "gap-communes_advanced-2025") == "15"
+    )
+    assert (
+        text_of(page, "actual-communes_below-2025") == "3" and text_of(page, "gap-communes_below-2025") == "3"
+    )
     # 8 of the 9 villages are recognised model residential areas (Liên Minh 4, Sơn Bằng 4).
-    assert text_of(page, "actual-villages_model_percent") == "88,9 %"
-    assert text_of(page, "actual-communes_model") == "chưa theo dõi"
+    assert text_of(page, "actual-villages_model_percent-2025") == "88,9 %"
+    assert (
+        text_of(page, "actual-communes_model-2025")
+        == "chưa theo dõi được: chỉ tiêu chưa gắn bộ tiêu chí tính danh hiệu"
+    )
     below = block(page, "below-list", "</ul>")
     assert [name in below for name in ("Sơn Kim 1", "Sơn Hồng", "Sơn Lĩnh")] == [True] * 3
     assert text_of(page, "below-count") == "3"
-    assert ProvinceTarget.objects.filter(province__code="42").count() == 8
+    assert ProvinceTarget.objects.filter(province__code="42").count() == 18

@@ -67,8 +67,9 @@ BUDGETS = {
     # sets with their latest year; report window; scope figures (as above); catalogue
     # (criteria, indicators, thresholds), values, regions; snapshots; villages, report counts;
     # work items, allocations, report lines; villages; the commune's lineage (its predecessors
-    # or successors across the 2025 reorganisation).
-    "commune": 27,
+    # or successors across the 2025 reorganisation); the plan and the programme of the strip
+    # at the top.
+    "commune": 29,
 }
 
 

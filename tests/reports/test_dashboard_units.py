@@ -13,6 +13,7 @@ from django.urls import reverse
 from communes.models import Commune
 from ntm.schedule import DEFAULT_SCHEDULE
 from plans.deadlines import DeadlineStatus, parse_iso_week
+from plans.models import Programme
 from reports import charts
 from reports.demo import demo_weeks
 from reports.figures.plans import DueItem, PlanProgress, compliance_weeks, plan_track, reference_day
@@ -147,10 +148,13 @@ def test_the_demo_weeks_are_the_last_complete_weeks():
 
 
 def test_loading_the_demo_again_adds_no_snapshot_or_target(demo):
-    before = (EvaluationSnapshot.objects.count(), ProvinceTarget.objects.count())
+    counts = (EvaluationSnapshot.objects.count, ProvinceTarget.objects.count, Programme.objects.count)
+    before = tuple(count() for count in counts)
     call_command("load_demo", stdout=open("/dev/null", "w"))
-    assert (EvaluationSnapshot.objects.count(), ProvinceTarget.objects.count()) == before
-    assert before[1] == 8
+    assert tuple(count() for count in counts) == before
+    # Seed 003's targets to 2025 and 2030, all on its (illustrative) province programme.
+    assert before[1] == 18
+    assert not ProvinceTarget.objects.filter(programme=None).exists()
 
 
 def test_a_province_without_districts_shows_its_communes_on_the_province_page(client, catalogue, cast):
