@@ -20,6 +20,7 @@ from .models import Plan, Programme, ProgrammeTitleTarget, ProgrammeUnitTarget
 LIEN_MINH = "legacy-18247"
 DUONG_DUC = "legacy-07408"
 ADVANCED_SET = "xa_ntm_nang_cao_2021_2025"
+MODEL_SET = "xa_ntm_kieu_mau_2021_2025"
 VILLAGE_SET = "ha_tinh_kdc_kieu_mau_2022"
 SEED_003_PROVINCE = "42"  # old Hà Tĩnh: the demo province carrying seed 003's targets
 
@@ -63,17 +64,15 @@ def _lien_minh(commune: Commune) -> None:
     advanced = CriteriaSet.objects.filter(code=ADVANCED_SET).first()
     villages = CriteriaSet.objects.filter(code=VILLAGE_SET).first()
     # Seed 000, II.2: "Phấn đấu năm 2022 xã đạt chuẩn xã nông thôn mới nâng cao, năm 2024, xã đạt
-    # chuẩn nông thôn mới kiểu mẫu". The catalogue has no model-commune set: that target is
-    # shown, not checked.
+    # chuẩn nông thôn mới kiểu mẫu", checked against the model-commune set (QĐ 319/QĐ-TTg).
+    model = CriteriaSet.objects.filter(code=MODEL_SET).first()
     ProgrammeTitleTarget.objects.get_or_create(
         programme=programme, year=2022, criteria_set=advanced, defaults={"title": Plan.Title.ADVANCED}
     )
-    ProgrammeTitleTarget.objects.get_or_create(
-        programme=programme,
-        year=2024,
-        criteria_set=None,
-        defaults={"title": Plan.Title.MODEL},
-    )
+    if not programme.title_targets.filter(year=2024, title=Plan.Title.MODEL).exists():
+        ProgrammeTitleTarget.objects.create(
+            programme=programme, year=2024, criteria_set=model, title=Plan.Title.MODEL
+        )
     # "4/4 Khu dân cư giữ vững đạt chuẩn Khu dân cư nông thôn mới kiểu mẫu": the seed gives no
     # year, so it is held for the programme's last year.
     if not programme.unit_targets.filter(kind=ProgrammeUnitTarget.COUNT).exists():
