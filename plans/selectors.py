@@ -373,6 +373,7 @@ def unit_fund_lines(*, communes, year: int, district_id: int | None = None, prov
     )
 
 
+@dataclass
 class TargetRow:
     """A numeric target with its actual values and its computed status."""
 

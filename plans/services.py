@@ -459,6 +459,7 @@ def counted_object_mark(*, counted: CountedObject, meets: bool, today: date) -> 
     return counted
 
 
+@transaction.atomic
 def programme_create(*, unit, form) -> Programme:
     programme = form.save(commit=False)
     setattr(programme, unit._meta.model_name, unit)
