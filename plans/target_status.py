@@ -111,7 +111,8 @@ def _stepped(spec: Spec, years: Decimal) -> Decimal:
     if spec.change == Change.RELATIVE:
         factor = 1 + sign * spec.value / 100
         return spec.baseline_value * (factor**years if years else Decimal(1))
-    return spec.baseline_value + sign * spec.value * years
+    # A rate or count reduced by points stops at zero: nothing is left to reduce below it.
+    return max(Decimal(0), spec.baseline_value + sign * spec.value * years)
 
 
 def goal(spec: Spec) -> Decimal | None:

@@ -493,6 +493,9 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "targets": targets,
         "years": targets.by_year(),
         "plans": list(plans),
+        "target_rows": selectors.target_rows(
+            SocioTarget.objects.filter(programme=programme), timezone.localdate()
+        ),
         "can_manage": can_manage_programme(request.user, programme),
     }
     return render(request, "plans/programme_detail.html", context)

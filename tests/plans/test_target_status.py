@@ -161,3 +161,14 @@ def test_increase_by_relative():
 @pytest.mark.parametrize("day", [date(2020, 6, 1), date(2020, 12, 31)])
 def test_before_the_line_starts_the_baseline_is_required(day):
     assert expected_at(REDUCE_POINTS, day) == D("5.2")
+
+
+def test_a_reduction_by_points_stops_at_zero():
+    # Liên Minh: multidimensional poverty from 4,5 % (2020) down by at least 1 point a year to
+    # 2025 would be -0,5 %: the goal is zero, and so is the line once it reaches it.
+    spec = Spec(
+        Direction.REDUCE_BY, D("1"), 2025, change=Change.POINTS, baseline_value=D("4.5"), baseline_year=2020
+    )
+    assert goal(spec) == D(0)
+    assert expected_at(spec, date(2025, 9, 30)) == D(0)
+    assert status(spec, (date(2025, 12, 31), "0"), today=date(2026, 1, 5)) == TargetStatus.MET
