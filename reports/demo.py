@@ -41,7 +41,7 @@ SEED_003_TARGETS: list[tuple[int, str, int, str | None, int | None]] = [
     (2025, K.DISTRICTS_ADVANCED_BASIC, 1, None, None),
     (2025, K.COMMUNES_NTM, 38, "xa_ntm_2021_2025", None),
     (2025, K.COMMUNES_ADVANCED, 15, "xa_ntm_nang_cao_2021_2025", None),
-    (2025, K.COMMUNES_MODEL, 5, None, None),
+    (2025, K.COMMUNES_MODEL, 5, "xa_ntm_kieu_mau_2021_2025", None),
     (2025, K.COMMUNES_BELOW, 0, "xa_ntm_2021_2025", 15),
     (2025, K.VILLAGES_NTM_PERCENT, 85, None, None),
     (2025, K.VILLAGES_MODEL_PERCENT, 5, "ha_tinh_kdc_kieu_mau_2022", None),
