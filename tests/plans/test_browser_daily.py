@@ -87,7 +87,12 @@ def test_son_bangs_2023_campaign_shows_its_daily_photo_reports(media, browser_pa
     assert "21/03/2023" in page.locator("h1").inner_text()
     village = page.get_by_test_id("village-" + plan.commune.villages.get(name="Thịnh Bằng").code)
     assert village.locator("li").count() >= 1
-    assert village.locator("img").first.evaluate("image => image.complete && image.naturalWidth > 0")
+    # The thumbnail is served (through its permission check) and shown, once loaded: it is a
+    # lazy image, loaded when scrolled to.
+    image = village.locator("img").first
+    assert page.request.get(page.base_url + image.get_attribute("src")).status == 200
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("image => image.complete && image.naturalWidth > 0", arg=image.element_handle())
     assert "Thành viên BCĐ phụ trách thôn Thịnh Bằng" in page.content()
     assert "Ủy ban Mặt trận Tổ quốc xã" in page.get_by_test_id("not-posted").inner_text()
     assert "Tiêu chí 17" in page.get_by_test_id("criterion-photos").inner_text()
