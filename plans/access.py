@@ -3,8 +3,11 @@ units); writing inside one's scope additionally needs the right role (403 otherw
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from communes.access import (
     get_visible_or_404,
@@ -15,7 +18,7 @@ from communes.access import (
 )
 from communes.models import Commune, Village
 
-from .models import DailyReport, Plan, Programme, SocioTarget
+from .models import DailyReport, FundLine, Plan, Programme, SocioTarget
 
 
 def get_plan_or_404(user, pk: int) -> Plan:
@@ -92,12 +95,6 @@ def get_daily_report_or_404(user, pk: int):
     return report
 
 
-def get_plan_target_or_404(plan: Plan, pk: int) -> SocioTarget:
-    """A target the plan page shows (the plan's own, or its commune programme's), 404 else;
-    the plan itself was read through get_plan_or_404."""
-    return get_object_or_404(SocioTarget.objects.of_plan(plan).select_related("plan", "programme"), pk=pk)
-
-
 def get_programme_or_404(user, pk: int) -> Programme:
     return get_visible_or_404(
         Programme.objects.select_related("commune__province", "commune__district", "district", "province"),
@@ -121,3 +118,70 @@ def can_manage_programme(user, programme: Programme) -> bool:
 def require_manage_programme(user, programme: Programme) -> None:
     if not can_manage_programme(user, programme):
         raise PermissionDenied
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A plan or a programme as the pages of its numeric targets and its funds meet it: the
+    object, what the user may do with it, and the names of its pages."""
+
+    plan: Plan | None
+    programme: Programme | None
+    can_manage: bool
+
+    @property
+    def obj(self) -> Plan | Programme:
+        return self.plan or self.programme
+
+    @property
+    def pk(self) -> int:
+        return self.obj.pk
+
+    @property
+    def names(self) -> dict[str, str]:
+        """URL names of the owner's target and fund pages, used by templates as
+        `{% url owner.names.counted owner.pk target.pk %}`."""
+        prefix = "plans:" if self.plan else "plans:programme_"
+        return {name: prefix + name for name in ("funds", "target_actual", "counted", "counted_meets")}
+
+    @property
+    def page_url(self) -> str:
+        if self.plan:
+            return reverse("plans:detail", args=[self.plan.pk])
+        return reverse("plans:programme", args=[self.programme.pk])
+
+    @property
+    def unit(self):
+        """The commune, district or province whose plan or programme it is."""
+        return self.plan.commune if self.plan else self.programme.unit
+
+    def targets(self):
+        """The numeric targets the owner's page lists (a plan: its own and its commune
+        programme's)."""
+        if self.plan:
+            return SocioTarget.objects.of_plan(self.plan)
+        return SocioTarget.objects.filter(programme=self.programme)
+
+    def fund_lines(self):
+        return FundLine.objects.filter(
+            **({"plan": self.plan} if self.plan else {"programme": self.programme})
+        )
+
+
+def get_owner_or_404(user, kind: str, pk: int, *, commune_wide: bool = False) -> Owner:
+    """The plan or programme `pk` (`kind` "plan" or "programme") if the user sees it, with
+    whether they may change its targets and funds. `commune_wide`: a commune's page a village
+    head does not see (the funds)."""
+    if kind == "plan":
+        plan = get_plan_or_404(user, pk)
+        if commune_wide:
+            require_commune_view(user, plan)
+        return Owner(plan=plan, programme=None, can_manage=can_manage(user, plan.commune_id))
+    programme = get_programme_or_404(user, pk)
+    if commune_wide and programme.commune_id:
+        get_visible_or_404(Commune.objects.only("pk"), user, pk=programme.commune_id)
+    return Owner(plan=None, programme=programme, can_manage=can_manage_programme(user, programme))
+
+
+def get_owner_target_or_404(owner: Owner, pk: int) -> SocioTarget:
+    return get_object_or_404(owner.targets().select_related("plan", "programme"), pk=pk)

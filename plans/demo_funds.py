@@ -1,7 +1,8 @@
 """Demo funds: the sources Sơn Bằng's 2023 campaign names (seed 004, "3. Kinh phí thực hiện")
 with the amounts the seed does not give left empty, and illustrative amounts mobilised; and, on
 the new map, illustrative sources and amounts for this year's plans, with amounts mobilised in
-the current quarter so the periodic reports have a figure.
+the current quarter so the periodic reports have a figure; and the sources Liên Minh's
+2021-2025 programme calls on (seed 000), whose five-year total the seed leaves blank.
 
 Idempotent and non-destructive: a plan that already has fund lines is left as it is."""
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from .models import FundActual, FundLine, Plan
+from .models import FundActual, FundLine, Plan, Programme
 
 # Seed 004 names the sources and the resolutions they follow, never an amount.
 SON_BANG_SOURCES: list[tuple[str, str, str]] = [
@@ -37,6 +38,24 @@ CURRENT_SOURCES: list[tuple[str, str]] = [
     (FundLine.Source.PEOPLE, "800"),
 ]
 ILLUSTRATIVE_NOTE = "Số liệu minh họa của dữ liệu mẫu."
+# Seed 000, "Huy động tổng nguồn vốn đầu tư xã hội (trong 5 năm): ............ tỷ đồng" and its
+# section on resources: the budgets above the commune, the commune's budget balanced by its
+# council, businesses, people from the commune living elsewhere and donors, and the people's
+# contributions in money, land, materials and workdays. No amount is given.
+LIEN_MINH_BASIS = "Tài liệu nguồn 000: tổng vốn đầu tư xã hội 5 năm để trống (“............ tỷ đồng”)"
+LIEN_MINH_SOURCES: list[tuple[str, str]] = [
+    (FundLine.Source.CENTRAL_BUDGET, "Hỗ trợ của Trung ương"),
+    (FundLine.Source.PROVINCE_BUDGET, "Hỗ trợ của tỉnh"),
+    (FundLine.Source.DISTRICT_BUDGET, "Hỗ trợ của huyện"),
+    (FundLine.Source.COMMUNE_BUDGET, "HĐND xã cân đối hằng năm"),
+    (FundLine.Source.BUSINESSES, "Doanh nghiệp, con em xa quê, nhà hảo tâm"),
+    (FundLine.Source.PEOPLE, "Tiền của, đất đai, vật tư, ngày công"),
+]
+# Illustrative amounts mobilised (million VND) by the end of 2022 and of 2023, per source above.
+LIEN_MINH_MOBILISED: dict[date, list[str]] = {
+    date(2022, 12, 31): ["1500", "900", "600", "350", "220", "780"],
+    date(2023, 12, 31): ["1100", "700", "450", "300", "180", "640"],
+}
 
 
 def load_demo_funds(son_bang_plan: Plan | None, current_plans: list[Plan], today: date) -> None:
@@ -87,6 +106,25 @@ def _current(plan: Plan, today: date) -> None:
                 line=line,
                 period_end=day,
                 amount=Decimal(planned) / 10,
+                note=ILLUSTRATIVE_NOTE,
+                is_illustrative=True,
+            )
+
+
+def load_demo_programme_funds(programme: Programme) -> None:
+    """Liên Minh's programme's sources with no planned amount (the seed leaves the total
+    blank) and illustrative amounts mobilised; left as it is once it has lines."""
+    if programme.fund_lines.exists():
+        return
+    for index, (source, detail) in enumerate(LIEN_MINH_SOURCES):
+        line = FundLine.objects.create(
+            programme=programme, source=source, detail=detail, basis=LIEN_MINH_BASIS, order=index
+        )
+        for day, amounts in LIEN_MINH_MOBILISED.items():
+            FundActual.objects.create(
+                line=line,
+                period_end=day,
+                amount=Decimal(amounts[index]),
                 note=ILLUSTRATIVE_NOTE,
                 is_illustrative=True,
             )

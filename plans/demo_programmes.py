@@ -15,6 +15,7 @@ from typing import Any
 from communes.models import AdminMap, Commune, Province
 from criteria.models import CriteriaSet
 
+from .demo_funds import load_demo_programme_funds
 from .models import Plan, Programme, ProgrammeTitleTarget, ProgrammeUnitTarget
 
 LIEN_MINH = "legacy-18247"
@@ -84,6 +85,7 @@ def _lien_minh(commune: Commune) -> None:
             criteria_set=villages,
             note="4/4 khu dân cư giữ vững đạt chuẩn khu dân cư NTM kiểu mẫu (văn bản không nêu năm).",
         )
+    load_demo_programme_funds(programme)
 
 
 def _duong_duc(commune: Commune) -> None:

@@ -675,7 +675,15 @@ class FundLineForm(forms.ModelForm):
         _small_widgets(self)
 
 
-FundLineFormSet = forms.inlineformset_factory(Plan, FundLine, form=FundLineForm, extra=1, can_delete=True)
+_FUND_LINE_FORMSETS = {
+    owner: forms.inlineformset_factory(owner, FundLine, form=FundLineForm, extra=1, can_delete=True)
+    for owner in (Plan, Programme)
+}
+
+
+def fund_line_formset(owner: Plan | Programme, data=None):
+    """The table of a plan's or a programme's fund sources."""
+    return _FUND_LINE_FORMSETS[type(owner)](data, instance=owner, prefix="lines")
 
 
 class FundActualForm(forms.ModelForm):

@@ -309,10 +309,12 @@ def plan_update(*, editor) -> Plan:
 
 
 @transaction.atomic
-def plan_funds_update(*, plan: Plan, formset) -> None:
-    """Save the plan's table of fund sources (added, changed, removed lines) together."""
-    formset.instance = plan
-    formset.save()
+def funds_update(*, owner: Plan | Programme, formset) -> None:
+    """Save a plan's or programme's table of fund sources (added, changed, removed lines)
+    together."""
+    formset.instance = owner
+    with transaction.atomic():
+        formset.save()
 
 
 def fund_actual_record(*, form, user) -> FundActual:

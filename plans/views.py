@@ -4,9 +4,9 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,11 +16,11 @@ from communes.models import Commune, District, Province
 
 from . import deadlines, selectors, services
 from .access import (
+    Owner,
     can_manage,
     can_manage_programme,
     can_report,
     get_plan_or_404,
-    get_plan_target_or_404,
     get_plan_village_or_404,
     get_programme_or_404,
     require_commune_view,
@@ -30,14 +30,10 @@ from .access import (
 )
 from .forms import (
     AllocationGridForm,
-    CountedObjectForm,
-    FundActualForm,
-    FundLineFormSet,
     PlanEditor,
     PlanForm,
     ProgrammeEditor,
     ProgrammeForm,
-    TargetActualForm,
     WeeklyReportForm,
     encode_report_base,
     report_merge,
@@ -46,9 +42,8 @@ from .forms import (
 )
 from .models import (
     Allocation,
-    CountedObject,
     DailyReport,
-    FundActual,
+    FundLine,
     Plan,
     Programme,
     SocioTarget,
@@ -87,6 +82,7 @@ def plan_create(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_or_404(request.user, pk)
+    manage = can_manage(request.user, plan.commune_id)
     deadline_rows, assessment = selectors.plan_criterion_status(plan, timezone.localdate())
     inherited = selectors.programme_targets(plan.programme, plan.year) if plan.programme_id else None
     province = plan.commune.province
@@ -107,59 +103,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "waves": plan.waves.all(),
         "progress": selectors.plan_progress(plan),
         "funds": selectors.plan_funds(plan),
-        "can_manage": can_manage(request.user, plan.commune_id),
+        "can_manage": manage,
+        "owner": Owner(plan=plan, programme=None, can_manage=manage),
     }
     return render(request, "plans/plan_detail.html", context)
-
-
-@login_required
-def plan_funds(request: HttpRequest, pk: int) -> HttpResponse:
-    """The plan's fund sources, planned and mobilised: the commune's officer edits the sources
-    and records what each mobilised in a period; the units above read it."""
-    plan = get_plan_or_404(request.user, pk)
-    require_commune_view(request.user, plan)
-    manage = can_manage(request.user, plan.commune_id)
-    if request.method == "POST" and not manage:
-        raise PermissionDenied
-    action = request.POST.get("action")
-    data = request.POST if action == "lines" else None
-    formset = FundLineFormSet(data, instance=plan, prefix="lines")
-    funds = selectors.plan_funds(plan)
-    lines = [row.line for row in funds.rows]
-    today = timezone.localdate()
-    actual_form = FundActualForm(
-        request.POST if action == "actual" else None, lines=lines, today=today, initial={"period_end": today}
-    )
-    if action == "lines" and formset.is_valid():
-        services.plan_funds_update(plan=plan, formset=formset)
-        messages.success(request, _("Đã lưu các nguồn vốn."))
-        return redirect("plans:funds", plan.pk)
-    if action == "actual" and actual_form.is_valid():
-        try:
-            services.fund_actual_record(form=actual_form, user=request.user)
-        except ValidationError as error:
-            actual_form.add_error("period_end", error)
-        else:
-            messages.success(request, _("Đã ghi số vốn huy động."))
-            return redirect("plans:funds", plan.pk)
-    if action == "delete_actual":
-        actual_id = request.POST.get("actual", "")
-        if not actual_id.isdigit():
-            raise Http404
-        actual = get_object_or_404(FundActual, pk=actual_id, line__plan=plan)
-        services.fund_actual_delete(actual=actual)
-        messages.success(request, _("Đã xóa số liệu."))
-        return redirect("plans:funds", plan.pk)
-    if action in ("lines", "actual"):
-        messages.error(request, _("Chưa lưu: kiểm tra các ô được đánh dấu bên dưới."))
-    context = {
-        "plan": plan,
-        "funds": funds,
-        "formset": formset,
-        "actual_form": actual_form,
-        "can_manage": manage,
-    }
-    return render(request, "plans/plan_funds.html", context)
 
 
 @login_required
@@ -174,67 +121,6 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("plans:detail", plan.pk)
         messages.error(request, _("Chưa lưu: kiểm tra các ô được đánh dấu bên dưới."))
     return render(request, "plans/plan_edit.html", {"plan": plan, "editor": editor})
-
-
-@login_required
-def target_actual(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
-    """Enter an actual value of one of the plan's targets ("Nhập số liệu thực hiện")."""
-    plan = get_plan_or_404(request.user, pk)
-    target = get_plan_target_or_404(plan, target_pk)
-    require_manage(request.user, plan.commune_id)
-    today = timezone.localdate()
-    form = TargetActualForm(request.POST or None, target=target, today=today, initial={"as_of": today})
-    if request.method == "POST" and form.is_valid():
-        services.target_actual_record(target=target, user=request.user, **form.cleaned_data)
-        messages.success(
-            request, _("Đã lưu số liệu thực hiện của chỉ tiêu “%(name)s”.") % {"name": target.name}
-        )
-        return redirect(f"{reverse('plans:detail', args=[plan.pk])}#target-{target.pk}")
-    status = 400 if form.is_bound else 200
-    context = {"plan": plan, "target": target, "form": form}
-    return render(request, "plans/target_actual.html", context, status=status)
-
-
-@login_required
-def counted_objects(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
-    """The objects a counted target counts; the commune adds them and marks those that meet."""
-    plan = get_plan_or_404(request.user, pk)
-    target = get_plan_target_or_404(plan, target_pk)
-    if target.kind != SocioTarget.Kind.COUNTED:
-        raise Http404
-    manage = can_manage(request.user, plan.commune_id)
-    today = timezone.localdate()
-    form = CountedObjectForm(request.POST or None, instance=CountedObject(target=target), today=today)
-    if request.method == "POST":
-        require_manage(request.user, plan.commune_id)
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("Đã thêm “%(name)s”.") % {"name": form.instance.name})
-            return redirect("plans:counted", plan.pk, target.pk)
-    context = {
-        "plan": plan,
-        "target": target,
-        "objects": target.counted_objects.all(),
-        "form": form,
-        "can_manage": manage,
-    }
-    return render(request, "plans/counted_objects.html", context, status=400 if form.is_bound else 200)
-
-
-@login_required
-def counted_object_meets(request: HttpRequest, pk: int, target_pk: int, object_pk: int) -> HttpResponse:
-    """Mark an object as meeting the target (or not), POST only."""
-    plan = get_plan_or_404(request.user, pk)
-    target = get_plan_target_or_404(plan, target_pk)
-    require_manage(request.user, plan.commune_id)
-    if request.method != "POST":
-        return redirect("plans:counted", plan.pk, target.pk)
-    obj = get_object_or_404(CountedObject, target=target, pk=object_pk)
-    services.counted_object_mark(
-        counted=obj, meets=request.POST.get("meets") == "1", today=timezone.localdate()
-    )
-    messages.success(request, _("Đã cập nhật “%(name)s”.") % {"name": obj.name})
-    return redirect("plans:counted", plan.pk, target.pk)
 
 
 @login_required
@@ -488,6 +374,12 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(reverse("reports:province", args=[programme.province.key]) + "#targets-heading")
     targets = selectors.programme_targets(programme)
     plans = programme.plans.select_related("commune").order_by("year", "commune__name")
+    manage = can_manage_programme(request.user, programme)
+    # The funds are a commune-wide page: a village head sees the programme's targets only.
+    commune_wide = (
+        not programme.commune_id
+        or Commune.objects.visible_to(request.user).filter(pk=programme.commune_id).exists()
+    )
     context = {
         "programme": programme,
         "targets": targets,
@@ -496,7 +388,11 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "target_rows": selectors.target_rows(
             SocioTarget.objects.filter(programme=programme), timezone.localdate()
         ),
-        "can_manage": can_manage_programme(request.user, programme),
+        "funds": selectors.fund_summary(FundLine.objects.filter(programme=programme))
+        if commune_wide
+        else None,
+        "can_manage": manage,
+        "owner": Owner(plan=None, programme=programme, can_manage=manage),
     }
     return render(request, "plans/programme_detail.html", context)
 

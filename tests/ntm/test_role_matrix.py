@@ -196,7 +196,7 @@ def _plan_post(w: World) -> Call:
     )
 
 
-def _funds_post(w: World) -> Call:
+def _funds_post(w: World, kind: str = "plan") -> Call:
     data = {
         "action": "lines",
         "lines-TOTAL_FORMS": "1",
@@ -204,13 +204,21 @@ def _funds_post(w: World) -> Call:
         "lines-0-source": "people",
         "lines-0-planned": "150,5",
     }
+    if kind == "programme":
+        path = url("plans:programme_funds", w.programme.pk)
+        return Call("post", path, data, path)
     return Call("post", url("plans:funds", w.plan.pk), data, url("plans:funds", w.plan.pk))
 
 
-def _target(w: World, kind: str = "numeric"):
-    """A fresh target of the plan (numeric, in %) or a counted one with one object."""
+def _target(w: World, kind: str = "numeric", owner: str = "plan"):
+    """A fresh target of the plan (or of the programme; numeric, in %) or a counted one with
+    one object."""
     target = SocioTarget.objects.create(
-        plan=w.plan, name=f"Chỉ tiêu {next(YEARS)}", kind=kind, value=Decimal(90), unit="%"
+        **({"plan": w.plan} if owner == "plan" else {"programme": w.programme}),
+        name=f"Chỉ tiêu {next(YEARS)}",
+        kind=kind,
+        value=Decimal(90),
+        unit="%",
     )
     if kind == "counted":
         CountedObject.objects.create(target=target, name="Vườn mẫu 1")
@@ -223,6 +231,20 @@ def _target_actual_post(w: World) -> Call:
     return Call(
         "post", url("plans:target_actual", w.plan.pk, target.pk), data, url("plans:detail", w.plan.pk)
     )
+
+
+def _programme_target_actual_post(w: World) -> Call:
+    target = _target(w, owner="programme")
+    data = {"as_of": timezone.localdate().isoformat(), "value": "91,5"}
+    path = url("plans:programme_target_actual", w.programme.pk, target.pk)
+    return Call("post", path, data, url("plans:programme", w.programme.pk))
+
+
+def _programme_counted_meets(w: World) -> Call:
+    target = _target(w, "counted", owner="programme")
+    obj = target.counted_objects.get()
+    path = url("plans:programme_counted_meets", w.programme.pk, target.pk, obj.pk)
+    return Call("post", path, {"meets": "1"}, url("plans:programme_counted", w.programme.pk, target.pk))
 
 
 def _counted_post(w: World) -> Call:
@@ -679,6 +701,25 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
         lambda w: Call("get", url("plans:programme_edit", w.programme.pk)),
         (IN, OK, NO, NO, NO, NF, OK),
     ),
+    "plans:programme_funds": (
+        lambda w: Call("get", url("plans:programme_funds", w.programme.pk)),
+        (IN, OK, NF, OK, OK, NF, OK),
+    ),
+    "plans:programme_funds POST": (lambda w: _funds_post(w, "programme"), (IN, GO, NF, NO, NO, NF, GO)),
+    "plans:programme_target_actual": (
+        lambda w: Call(
+            "get", url("plans:programme_target_actual", w.programme.pk, _target(w, owner="programme").pk)
+        ),
+        (IN, OK, NO, NO, NO, NF, OK),
+    ),
+    "plans:programme_target_actual POST": (_programme_target_actual_post, (IN, GO, NO, NO, NO, NF, GO)),
+    "plans:programme_counted": (
+        lambda w: Call(
+            "get", url("plans:programme_counted", w.programme.pk, _target(w, "counted", "programme").pk)
+        ),
+        (IN, OK, OK, OK, OK, NF, OK),
+    ),
+    "plans:programme_counted_meets": (_programme_counted_meets, (IN, GO, NO, NO, NO, NF, GO)),
     "plans:edit": (lambda w: Call("get", url("plans:edit", w.plan.pk)), (IN, OK, NO, NO, NO, NF, OK)),
     "plans:edit POST": (_plan_post, (IN, GO, NO, NO, NO, NF, GO)),
     "plans:funds": (lambda w: Call("get", url("plans:funds", w.plan.pk)), (IN, OK, NF, OK, OK, NF, OK)),

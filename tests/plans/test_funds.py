@@ -194,3 +194,82 @@ def test_the_periodic_report_carries_the_funds_mobilised_in_its_period(cast, pla
         for item in funds_mobilised(lines, datetime.date(2024, 4, 1), datetime.date(2024, 6, 30))
     }
     assert by_source == {"province_budget": Decimal(100), "people": Decimal("19.5")}
+
+
+def programme_of(cast) -> Programme:
+    return Programme.objects.create(
+        commune=cast.commune_a, name="Chương trình", start_year=2021, end_year=2025
+    )
+
+
+def test_a_programme_records_its_own_funds_on_the_same_page(client, cast):
+    programme = programme_of(cast)
+    client.force_login(cast.officer_a)
+    url = reverse("plans:programme_funds", args=[programme.pk])
+    data = {
+        "action": "lines",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-source": "businesses",
+        "lines-0-planned": "",
+    }
+    assert client.post(url, data).status_code == 302
+    fund_line = FundLine.objects.get(programme=programme)
+    assert fund_line.plan_id is None and fund_line.planned is None
+    response = client.post(
+        url, {"action": "actual", "line": fund_line.pk, "period_end": "2023-12-31", "amount": "2.400"}
+    )
+    assert response.status_code == 302
+    assert FundActual.objects.get(line=fund_line).amount == Decimal(2400)
+    page = client.get(reverse("plans:programme", args=[programme.pk])).content.decode()
+    assert 'data-testid="programme-funds"' in page and "2.400" in page and "văn bản chưa nêu" in page
+    # A plan's line is not the programme's to delete.
+    other = actual(line(make_plan(cast.commune_a, year=2024)), datetime.date(2024, 3, 31), "5")
+    assert client.post(url, {"action": "delete_actual", "actual": other.pk}).status_code == 404
+    assert FundActual.objects.filter(pk=other.pk).exists()
+
+
+def test_a_bad_programme_figure_is_refused_and_nothing_is_written(client, cast):
+    programme = programme_of(cast)
+    fund_line = FundLine.objects.create(programme=programme, source="people")
+    client.force_login(cast.officer_a)
+    response = client.post(
+        reverse("plans:programme_funds", args=[programme.pk]),
+        {"action": "actual", "line": fund_line.pk, "period_end": "2023-12-31", "amount": "nhiều"},
+    )
+    assert response.status_code == 200
+    assert "Nhập một số" in " ".join(response.context["actual_form"].errors["amount"])
+    assert 'value="nhiều"' in response.content.decode() and not FundActual.objects.exists()
+
+
+def test_a_village_head_sees_the_programme_but_not_its_funds(client, cast):
+    programme = programme_of(cast)
+    FundLine.objects.create(programme=programme, source="people")
+    client.force_login(cast.village_head_a)
+    page = client.get(reverse("plans:programme", args=[programme.pk])).content.decode()
+    assert 'data-testid="programme-funds"' not in page
+    assert client.get(reverse("plans:programme_funds", args=[programme.pk])).status_code == 404
+
+
+def test_the_programme_funds_page_costs_the_same_queries_at_two_sizes(client, cast):
+    programme = programme_of(cast)
+    client.force_login(cast.officer_a)
+
+    def grow_programme(sources, periods):
+        for index in range(sources):
+            fund_line = FundLine.objects.create(
+                programme=programme, source=FundLine.Source.values[index % len(FundLine.Source.values)]
+            )
+            for month in range(1, periods + 1):
+                actual(fund_line, datetime.date(2023, month, 28), "3")
+
+    grow_programme(1, 1)
+    url = reverse("plans:programme_funds", args=[programme.pk])
+    detail = reverse("plans:programme", args=[programme.pk])
+    small, small_detail = (
+        count_queries(lambda: client.get(url), status=200),
+        count_queries(lambda: client.get(detail), status=200),
+    )
+    grow_programme(8, 9)
+    assert count_queries(lambda: client.get(url), status=200) == small
+    assert count_queries(lambda: client.get(detail), status=200) == small_detail

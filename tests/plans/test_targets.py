@@ -236,3 +236,60 @@ def test_the_periodic_report_lists_the_targets_with_their_status(cast, catalogue
     sections = periodic_sections(report, content)
     paragraphs = [text for section in sections for text in section.get("paragraphs", [])]
     assert any("Đúng tiến độ" in text and "4,4 %" in text for text in paragraphs)
+
+
+def test_a_programme_target_gets_its_actual_on_the_programme_itself(client, cast):
+    """Liên Minh's 2025 targets belong to its five-year programme, which has no plan for every
+    year: the actual is entered on the programme."""
+    programme = Programme.objects.create(
+        commune=cast.commune_a, name="Chương trình", start_year=2021, end_year=2030
+    )
+    target = SocioTarget.objects.create(
+        programme=programme, name="Tỷ lệ tham gia bảo hiểm y tế", value=Decimal(95), unit="%"
+    )
+    client.force_login(cast.officer_a)
+    page_url = reverse("plans:programme", args=[programme.pk])
+    enter = reverse("plans:programme_target_actual", args=[programme.pk, target.pk])
+    assert enter in client.get(page_url).content.decode()
+    today = timezone.localdate()
+    response = client.post(enter, {"as_of": today.isoformat(), "value": "120"})
+    assert response.status_code == 400 and not TargetActual.objects.exists()
+    assert 'value="120"' in response.content.decode()
+    response = client.post(enter, {"as_of": today.isoformat(), "value": "96,2"})
+    assert response.status_code == 302 and response.url == f"{page_url}#target-{target.pk}"
+    assert TargetActual.objects.get(target=target).value == Decimal("96.2")
+    page = client.get(page_url).content.decode()
+    assert 'data-status="met"' in page and "96,2 %" in page
+    # Another commune's officer does not see it; the village head sees it but cannot enter.
+    client.force_login(cast.officer_b)
+    assert client.get(enter).status_code == 404
+    client.force_login(cast.village_head_a)
+    assert client.get(enter).status_code == 403
+    assert enter not in client.get(page_url).content.decode()
+    # A plan's target is not reachable through the programme.
+    plan_target = poverty(current_plan(cast))
+    client.force_login(cast.officer_a)
+    other = reverse("plans:programme_target_actual", args=[programme.pk, plan_target.pk])
+    assert client.get(other).status_code == 404
+
+
+def test_a_programme_counts_its_counted_objects(client, cast):
+    programme = Programme.objects.create(
+        commune=cast.commune_a, name="Chương trình", start_year=2021, end_year=2025
+    )
+    target = SocioTarget.objects.create(
+        programme=programme,
+        name="Sản phẩm OCOP 3 sao",
+        kind=SocioTarget.Kind.COUNTED,
+        value=3,
+        unit="sản phẩm",
+    )
+    client.force_login(cast.officer_a)
+    url = reverse("plans:programme_counted", args=[programme.pk, target.pk])
+    assert client.post(url, {"name": "Chè xanh"}).status_code == 302
+    obj = CountedObject.objects.get(target=target)
+    meets = reverse("plans:programme_counted_meets", args=[programme.pk, target.pk, obj.pk])
+    assert client.post(meets, {"meets": "1"}).status_code == 302
+    assert CountedObject.objects.get(pk=obj.pk).meets
+    page = client.get(reverse("plans:programme", args=[programme.pk])).content.decode()
+    assert url in page and "1/1" in page
