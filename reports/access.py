@@ -1,5 +1,5 @@
-"""Who may do what with the reports app's objects: roll-ups, a commune's table import, and a
-unit's documents sent upward.
+"""Who may do what with the reports app's objects: roll-ups, a commune's table import, a
+unit's documents sent upward, and the actuals a province office reports for its targets.
 Views fetch through these helpers; outside the user's units the answer is 404."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from communes.access import (
 )
 from communes.models import Commune, District, Province
 
-from .models import OutgoingDocument, RecognitionFile, RollUp
+from .models import OutgoingDocument, ProvinceTarget, ProvinceTargetActual, RecognitionFile, RollUp
 
 
 @dataclass(frozen=True)
@@ -218,3 +218,22 @@ def get_submissions_unit(request, level: str, code: str):
     if not allowed:
         raise Http404
     return unit
+
+
+# Province targets' reported actuals ---------------------------------------------------------
+
+
+def get_target_for_office(request, pk: int) -> ProvinceTarget:
+    """The province target `pk` if the user is its province's office (or a superuser): only
+    they report its actual values. Anyone else gets 404, whether or not they may see the
+    province's dashboard."""
+    target = get_object_or_404(ProvinceTarget.objects.select_related("province", "programme"), pk=pk)
+    if not (request.user.is_superuser or is_province_office(request.user, target.province_id)):
+        raise Http404
+    return target
+
+
+def get_target_actual_for_office(request, pk: int, actual_pk: int) -> ProvinceTargetActual:
+    """A reported actual of the target `pk`, for its province's office (else Http404)."""
+    target = get_target_for_office(request, pk)
+    return get_object_or_404(ProvinceTargetActual.objects.filter(target=target), pk=actual_pk)

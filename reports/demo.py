@@ -1,6 +1,7 @@
-"""Demo data of the reports app: Hà Tĩnh's province targets and several past weeks of
-evaluation snapshots with a plausible rise over time and one regression. Idempotent and
-non-destructive: existing targets and snapshots are left as they are."""
+"""Demo data of the reports app: Hà Tĩnh's province targets (one with an illustrative actual
+reported by the province office) and several past weeks of evaluation snapshots with a
+plausible rise over time and one regression. Idempotent and non-destructive: existing
+targets and snapshots are left as they are."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from communes.models import AdminMap, Commune, Province
 from criteria.models import Assessment, CriteriaSet, CriterionResult
 from plans.models import Programme
 
-from .models import EvaluationSnapshot, ProvinceTarget, RecognitionFile, RollUp
+from .models import EvaluationSnapshot, ProvinceTarget, ProvinceTargetActual, RecognitionFile, RollUp
 from .snapshots import week_start
 
 DEMO_WEEKS = 8
@@ -111,6 +112,25 @@ def load_demo_province_targets(province_code: str = "42") -> None:
         ProvinceTarget.objects.filter(
             province=province, source=SEED_003_SOURCE, programme__isnull=True
         ).update(programme=programme)
+    _load_demo_reported_actual(province)
+
+
+# One illustrative actual as the province office would report it: seed 003 gives no figure
+# achieved, so the value is marked illustrative and says so in its source.
+SEED_003_REPORTED = (2025, K.DISTRICTS_NTM, Decimal(3), datetime.date(2025, 6, 30))
+SEED_003_REPORTED_SOURCE = "Số liệu minh họa: văn bản nguồn 003 không nêu số thực hiện"
+
+
+def _load_demo_reported_actual(province: Province) -> None:
+    year, kind, value, as_of = SEED_003_REPORTED
+    target = ProvinceTarget.objects.filter(province=province, year=year, kind=kind).first()
+    if target is None:
+        return
+    ProvinceTargetActual.objects.get_or_create(
+        target=target,
+        as_of=as_of,
+        defaults={"value": value, "source": SEED_003_REPORTED_SOURCE, "is_illustrative": True},
+    )
 
 
 def demo_weeks(today: datetime.date) -> list[tuple[int, int]]:

@@ -146,6 +146,47 @@ class ProvinceTarget(models.Model):
         return self.kind in self.PERCENT_KINDS
 
 
+class ProvinceTargetActual(models.Model):
+    """A target's actual value as the province office reports it from its own reports and
+    decisions, for a target the app cannot count itself (districts' titles, coastal
+    communes' villages, targets without a set). The app's own count always wins over it."""
+
+    target = models.ForeignKey(
+        ProvinceTarget, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="reported"
+    )
+    value = models.DecimalField(_("giá trị thực tế"), max_digits=8, decimal_places=2)
+    as_of = models.DateField(_("số liệu tính đến ngày"))
+    source = models.CharField(
+        _("nguồn"), max_length=300, blank=True, help_text=_("Nguồn: báo cáo, quyết định …")
+    )
+    is_illustrative = models.BooleanField(_("giá trị minh họa"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhập"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("số liệu thực tế do tỉnh nhập")
+        verbose_name_plural = _("số liệu thực tế do tỉnh nhập")
+        ordering = ["target", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "as_of"], name="reports_provincetargetactual_unique_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="reports_provincetargetactual_value_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.as_of}: {self.value}"
+
+
 class ExportJobQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Only the person who asked for an export sees it and downloads its file."""

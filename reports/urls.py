@@ -9,6 +9,7 @@ from .views import (
     periodic,
     recognition,
     rollups,
+    targets,
     units,
 )
 
@@ -110,4 +111,10 @@ urlpatterns: list = [
         name="periodic_submissions",
     ),
     path("periodic-dues/provinces/<code:code>/", periodic.periodic_dues, name="periodic_dues"),
+    path("targets/<int:pk>/actuals/", targets.target_actuals, name="target_actuals"),
+    path(
+        "targets/<int:pk>/actuals/<int:actual_pk>/delete/",
+        targets.target_actual_delete,
+        name="target_actual_delete",
+    ),
 ]

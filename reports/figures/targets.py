@@ -2,18 +2,22 @@
 which 15 advanced and 5 model; no commune under 15 criteria; 85 % of villages NTM").
 
 Targets count recognised units (the province's decisions); the confirmed and the eligible
-counts are shown beside them, labelled, never counted against the target."""
+counts are shown beside them, labelled, never counted against the target. A target the app
+cannot count takes the latest actual the province office reported for it (never a made-up
+figure); one the app counts ignores reported actuals."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from criteria.titles import TitleState
 
-from ..models import ProvinceTarget
+from ..models import ProvinceTarget, ProvinceTargetActual
 from .scope import Figures
 
 
@@ -24,8 +28,12 @@ class TargetLine:
     gap: Decimal | None
     confirmed: int | None = None
     eligible: int | None = None
-    # Why the app cannot count the target ("chưa theo dõi được: …"), when actual is None.
+    # Why the app cannot count the target ("chưa theo dõi được: …"), when it cannot.
     untracked: str = ""
+    # Whether the province office may report the actual: the app cannot count the target.
+    reportable: bool = False
+    # The actual the province office reported, when the app cannot count the target itself.
+    reported: ProvinceTargetActual | None = None
 
     @property
     def reached(self) -> bool | None:
@@ -56,15 +64,25 @@ TITLE_KINDS = (
 )
 
 
-def target_lines(targets: list[ProvinceTarget], total: Figures, set_id: int | None) -> list[TargetLine]:
+def target_lines(
+    targets: list[ProvinceTarget], total: Figures, set_id: int | None, today: date | None = None
+) -> list[TargetLine]:
     """Each province target with its actual value and the gap still to close (0 when
-    reached); None where the app does not track that count. `set_id` is the set the figures
-    were counted for (a "below N criteria" line counts that set's criteria)."""
+    reached); None where the app does not track that count and the province office reported
+    no value as of `today`. `set_id` is the set the figures were counted for (a "below N
+    criteria" line counts that set's criteria). Reported actuals are read from
+    `target.reported`, prefetched newest first by the caller (one query for all targets)."""
+    today = today or timezone.localdate()
     lines = []
     for target in sorted(targets, key=lambda item: (item.year, TARGET_ORDER.index(item.kind))):
         line = TargetLine(target, _actual(target, total, set_id), None)
         if line.actual is None:
             line.untracked = untracked_reason(target, set_id)
+        line.reportable = not is_counted_by_app(target)
+        if line.reportable:
+            line.reported = latest_reported(target, today)
+            if line.reported is not None:
+                line.actual = line.reported.value
         if line.actual is not None:
             missing = line.actual - target.value if target.is_ceiling else target.value - line.actual
             line.gap = max(Decimal(0), missing)
@@ -73,6 +91,22 @@ def target_lines(targets: list[ProvinceTarget], total: Figures, set_id: int | No
             line.eligible = total.title_count(target.criteria_set_id, TitleState.ELIGIBLE)
         lines.append(line)
     return lines
+
+
+def latest_reported(target: ProvinceTarget, today: date) -> ProvinceTargetActual | None:
+    """The newest actual reported for `target` as of `today` (None for an unsaved target)."""
+    if target.pk is None:
+        return None
+    ordered = sorted(target.reported.all(), key=lambda actual: actual.as_of, reverse=True)
+    return next((actual for actual in ordered if actual.as_of <= today), None)
+
+
+def is_counted_by_app(target: ProvinceTarget) -> bool:
+    """Whether the app counts `target` itself (on the dashboard of its set, see `_actual`):
+    such a target never takes a reported actual."""
+    if target.kind == ProvinceTarget.Kind.COMMUNES_BELOW:
+        return bool(target.criteria_below)
+    return target.criteria_set_id is not None and (target.kind in TITLE_KINDS or target.is_percent)
 
 
 def untracked_reason(target: ProvinceTarget, set_id: int | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -33,7 +34,7 @@ from ..figures.scope import (
     village_title_lines,
 )
 from ..figures.targets import target_lines
-from ..models import ProvinceTarget
+from ..models import ProvinceTarget, ProvinceTargetActual
 
 FILTER_KEYS = ("band", "status", "title", "state", "track", "regressed", "due", "below", "sort")
 
@@ -143,10 +144,17 @@ def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     total = total_figures(figures)
     context = _base_context(criteria_set, sets, year, villages_sets) | matrix
     districts = list(province.districts.order_by("name"))
+    # The targets with their set and programme, and every reported actual in one more query.
+    reported = Prefetch("reported", queryset=ProvinceTargetActual.objects.order_by("-as_of"))
     targets = target_lines(
-        list(ProvinceTarget.objects.filter(province=province).select_related("criteria_set", "programme")),
+        list(
+            ProvinceTarget.objects.filter(province=province)
+            .select_related("criteria_set", "programme")
+            .prefetch_related(reported)
+        ),
         total,
         criteria_set.pk if criteria_set else None,
+        today,
     )
     context |= {
         "province": province,

@@ -36,7 +36,7 @@ from reports import rollups
 from reports.documents.models import OutgoingDocument, RecognitionFile
 from reports.excel import commune_groups
 from reports.excel.commune_groups import build_commune_groups
-from reports.models import ExportJob, RollUp
+from reports.models import ExportJob, ProvinceTarget, ProvinceTargetActual, RollUp
 from reports.periodic import periodic_report_for, periodic_report_save
 from reports.periods import period_of
 
@@ -346,6 +346,31 @@ def _export_query(w: World) -> str:
 
 
 # --- the province office's units and people -----------------------------------------------
+
+
+def _province_target(w: World) -> ProvinceTarget:
+    """A fresh district target of the province: the app cannot count it, the office reports it."""
+    return ProvinceTarget.objects.create(
+        province=w.cast.province,
+        year=next(YEARS),
+        kind=ProvinceTarget.Kind.DISTRICTS_NTM,
+        value=4,
+        source="t",
+    )
+
+
+def _target_actuals_post(w: World) -> Call:
+    path = url("reports:target_actuals", _province_target(w).pk)
+    data = {"value": "3", "as_of": timezone.localdate().isoformat(), "source": "Báo cáo"}
+    return Call("post", path, data, path)
+
+
+def _target_actual_delete(w: World) -> Call:
+    target = _province_target(w)
+    actual = ProvinceTargetActual.objects.create(target=target, value=3, as_of=timezone.localdate())
+    path = url("reports:target_actual_delete", target.pk, actual.pk)
+    return Call("post", path, {}, url("reports:target_actuals", target.pk))
+
 
 ACCOUNTS = itertools.count(1)
 DECISION = "Quyết định số 1/QĐ-UBND"
@@ -1005,6 +1030,13 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
         lambda w: Call("get", url("reports:periodic_dues", w.cast.province.code)),
         (IN, NF, NF, NF, OK, NF, OK),
     ),
+    # --- actuals the province office reports for the targets the app cannot count ---------------
+    "reports:target_actuals": (
+        lambda w: Call("get", url("reports:target_actuals", _province_target(w).pk)),
+        (IN, NF, NF, NF, OK, NF, OK),
+    ),
+    "reports:target_actuals POST": (_target_actuals_post, (IN, NF, NF, NF, GO, NF, GO)),
+    "reports:target_actual_delete": (_target_actual_delete, (IN, NF, NF, NF, GO, NF, GO)),
 }
 
 
