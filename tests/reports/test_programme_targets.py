@@ -72,3 +72,15 @@ def test_a_province_programme_opens_on_the_dashboards_targets(client, cast, cata
     assert response.url == reverse("reports:province", args=[cast.province.key]) + "#targets-heading"
     client.force_login(cast.village_head_a)
     assert client.get(reverse("plans:programme", args=[programme.pk])).status_code == 404
+
+
+def test_a_province_programmes_funds_are_one_click_from_its_targets(client, cast, catalogue):
+    programme = _programme(cast.province)
+    ProvinceTarget.objects.create(
+        province=cast.province, programme=programme, year=2025, kind=K.DISTRICTS_NTM, value=4, source="t"
+    )
+    client.force_login(cast.province_office)
+    page = client.get(reverse("reports:province", args=[cast.province.key]) + "?year=2024").content.decode()
+    funds = reverse("plans:programme_funds", args=[programme.pk])
+    assert funds in page
+    assert client.get(funds).status_code == 200
