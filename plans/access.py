@@ -168,6 +168,14 @@ class Owner:
         )
 
 
+def plan_owner(user, plan: Plan) -> Owner:
+    return Owner(plan=plan, programme=None, can_manage=can_manage(user, plan.commune_id))
+
+
+def programme_owner(user, programme: Programme) -> Owner:
+    return Owner(plan=None, programme=programme, can_manage=can_manage_programme(user, programme))
+
+
 def get_owner_or_404(user, kind: str, pk: int, *, commune_wide: bool = False) -> Owner:
     """The plan or programme `pk` (`kind` "plan" or "programme") if the user sees it, with
     whether they may change its targets and funds. `commune_wide`: a commune's page a village
@@ -176,11 +184,11 @@ def get_owner_or_404(user, kind: str, pk: int, *, commune_wide: bool = False) ->
         plan = get_plan_or_404(user, pk)
         if commune_wide:
             require_commune_view(user, plan)
-        return Owner(plan=plan, programme=None, can_manage=can_manage(user, plan.commune_id))
+        return plan_owner(user, plan)
     programme = get_programme_or_404(user, pk)
     if commune_wide and programme.commune_id:
         get_visible_or_404(Commune.objects.only("pk"), user, pk=programme.commune_id)
-    return Owner(plan=None, programme=programme, can_manage=can_manage_programme(user, programme))
+    return programme_owner(user, programme)
 
 
 def get_owner_target_or_404(owner: Owner, pk: int) -> SocioTarget:

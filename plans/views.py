@@ -16,13 +16,14 @@ from communes.models import Commune, District, Province
 
 from . import deadlines, selectors, services
 from .access import (
-    Owner,
     can_manage,
     can_manage_programme,
     can_report,
     get_plan_or_404,
     get_plan_village_or_404,
     get_programme_or_404,
+    plan_owner,
+    programme_owner,
     require_commune_view,
     require_manage,
     require_manage_programme,
@@ -104,7 +105,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": selectors.plan_progress(plan),
         "funds": selectors.plan_funds(plan),
         "can_manage": manage,
-        "owner": Owner(plan=plan, programme=None, can_manage=manage),
+        "owner": plan_owner(request.user, plan),
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -392,7 +393,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if commune_wide
         else None,
         "can_manage": manage,
-        "owner": Owner(plan=None, programme=programme, can_manage=manage),
+        "owner": programme_owner(request.user, programme),
     }
     return render(request, "plans/programme_detail.html", context)
 

@@ -60,7 +60,7 @@ class TargetActualForm(forms.Form):
         if as_of > self.today:
             raise ValidationError(_("Ngày tính số liệu không được sau hôm nay."))
         if ProvinceTargetActual.objects.filter(target=self.target, as_of=as_of).exists():
-            raise ValidationError(_("Ngày tính số liệu: chỉ tiêu đã có số liệu tính đến ngày này."))
+            raise ValidationError(ProvinceTargetActual.DUPLICATE_DAY)
         return as_of
 
     def clean(self):

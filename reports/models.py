@@ -183,6 +183,8 @@ class ProvinceTargetActual(models.Model):
             ),
         ]
 
+    DUPLICATE_DAY = _("Ngày tính số liệu: chỉ tiêu đã có số liệu tính đến ngày này.")
+
     def __str__(self) -> str:
         return f"{self.target_id} {self.as_of}: {self.value}"
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from ..access import get_target_actual_for_office, get_target_for_office
 from ..figures.targets import is_counted_by_app
 from ..forms_targets import TargetActualForm
+from ..models import ProvinceTargetActual
 from ..target_actuals import province_target_actual_delete, province_target_actual_record
 
 
@@ -30,7 +31,7 @@ def target_actuals(request: HttpRequest, pk: int) -> HttpResponse:
                 province_target_actual_record(target=target, user=request.user, **form.cleaned_data)
         except IntegrityError:
             # Another entry for the same day was saved between the check and this write.
-            form.add_error("as_of", _("Ngày tính số liệu: chỉ tiêu đã có số liệu tính đến ngày này."))
+            form.add_error("as_of", ProvinceTargetActual.DUPLICATE_DAY)
         else:
             messages.success(request, _("Đã lưu số liệu thực tế của chỉ tiêu."))
             return redirect("reports:target_actuals", target.pk)
