@@ -79,7 +79,12 @@ def test_the_village_head_posts_a_photo_sees_it_in_the_feed_and_in_the_weekly_re
     report = DailyReport.objects.filter(posted_by__username="truongthon.huongson").latest("pk")
     post = page.get_by_test_id(f"daily-post-{report.pk}")
     assert "Trồng hàng rào xanh đầu thôn" in post.inner_text()
-    assert post.locator("img").evaluate("image => image.complete && image.naturalWidth > 0")
+    # A lazy thumbnail: loaded once scrolled to.
+    thumbnail = post.locator("img")
+    thumbnail.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "image => image.complete && image.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
     assert "Thịnh Bằng" in page.get_by_test_id("posted").inner_text()
     check_page(page)
     page.screenshot(path="/tmp/ntm-daily-feed-phone.png", full_page=True)
