@@ -492,3 +492,23 @@ def test_the_edit_page_runs_the_same_queries_whatever_the_number_of_villages_and
     # The confirmation: the same, the report's work item instead of the items and allocations.
     delete = reverse("plans:daily_delete", args=[report.pk])
     assert count_queries(lambda: client.get(delete), status=200) == 8
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_officer_corrects_a_committee_members_post_which_stays_the_members(client, cast):
+    from plans.models import PlanReporter
+
+    plan = make_plan(cast.commune_a, villages=[cast.village_a])
+    member = PlanReporter.objects.create(plan=plan, kind="committee_member", name="Thành viên BCĐ")
+    client.force_login(cast.officer_a)
+    data = _form(plan, cast.village_a, sender=f"r{member.pk}", work_item="", quantity="")
+    assert client.post(reverse("plans:daily_post", args=[plan.pk]), data).status_code == 302
+    report = DailyReport.objects.get()
+    url = reverse("plans:daily_edit", args=[report.pk])
+    assert "Thành viên BCĐ" in client.get(url).content.decode()
+    # A sender typed into the form is ignored: the post stays the member's.
+    item = plan.work_items.get()
+    edit = _edit_form(report, sender=f"v{cast.village_a.pk}", work_item=item.pk, quantity="7")
+    assert client.post(url, edit).status_code == 302
+    report.refresh_from_db()
+    assert (report.reporter, report.village, report.work_item, report.quantity) == (member, None, item, 7)
