@@ -95,6 +95,19 @@ def get_daily_report_or_404(user, pk: int):
     return report
 
 
+def can_change_daily_report(user, report: DailyReport) -> bool:
+    """Who may correct or delete a daily report: the user who posted it, and whoever manages
+    the plan (the commune's officer)."""
+    return (report.posted_by_id is not None and report.posted_by_id == user.pk) or can_manage(
+        user, report.plan.commune_id
+    )
+
+
+def require_change_daily_report(user, report: DailyReport) -> None:
+    if not can_change_daily_report(user, report):
+        raise PermissionDenied
+
+
 def get_programme_or_404(user, pk: int) -> Programme:
     return get_visible_or_404(
         Programme.objects.select_related("commune__province", "commune__district", "district", "province"),

@@ -15,6 +15,7 @@ from .models import DailyReport, WorkItem
 from .photos import photo_process
 
 PHOTO_LABEL = _("Ảnh")
+REPLACE_PHOTO_LABEL = _("Ảnh mới")
 
 
 class DailyReportForm(forms.Form):
@@ -107,6 +108,56 @@ class DailyReportForm(forms.Form):
             "reporter": reporter,
             "day": self.cleaned_data["day"],
             "work_item": item,
+            "quantity": self.cleaned_data["quantity"],
+            "note": self.cleaned_data["note"].strip(),
+            "photo": self.cleaned_data["photo"],
+            "keep_location": self.cleaned_data["keep_location"],
+        }
+
+
+class DailyReportEditForm(DailyReportForm):
+    """Correcting a daily report: its sender stays (shown, not changeable), a new photo is
+    optional (the same processing as posting), and unticking "keep location" deletes the
+    stored position for good."""
+
+    def __init__(
+        self, *args, report: DailyReport, items: list[WorkItem], allocated: dict[int, set[int]], **kwargs
+    ):
+        sender = report.reporter or report.village
+        key = f"r{report.reporter_id}" if report.reporter_id else f"v{report.village_id}"
+        kwargs.setdefault(
+            "initial",
+            {
+                "sender": key,
+                "day": report.day,
+                "work_item": report.work_item_id,
+                "quantity": report.quantity,
+                "note": report.note,
+                "keep_location": report.keep_location,
+            },
+        )
+        super().__init__(*args, senders={key: sender}, items=items, allocated=allocated, **kwargs)
+        self.fields["sender"].disabled = True
+        self.fields["photo"].label = REPLACE_PHOTO_LABEL
+        self.fields["photo"].help_text = _(
+            "Không bắt buộc: để trống thì giữ ảnh cũ; ảnh mới được thu nhỏ khi lưu."
+        )
+        self.fields["keep_location"].help_text = _(
+            "Bỏ đánh dấu: vị trí đã lưu bị xóa hẳn. Đánh dấu lại không lấy lại được vị trí đã xóa "
+            "(chỉ vị trí của một ảnh mới chọn)."
+        )
+
+    def clean_photo(self):
+        if not self.cleaned_data.get("photo"):
+            return None
+        return photo_process(self.cleaned_data["photo"], label=str(REPLACE_PHOTO_LABEL))
+
+    def edit_args(self) -> dict:
+        """The edit service's arguments from the cleaned form."""
+        item_id = self.cleaned_data["work_item"]
+        return {
+            "day": self.cleaned_data["day"],
+            "work_item": self.items.get(item_id) if item_id else None,
             "quantity": self.cleaned_data["quantity"],
             "note": self.cleaned_data["note"].strip(),
             "photo": self.cleaned_data["photo"],

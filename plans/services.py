@@ -372,6 +372,56 @@ def daily_report_post(
     """Store a daily report with its processed photo. The position read from the photo is kept
     (in the model's fields; the stored file never carries it) only when `keep_location`."""
     now = now or timezone.now()
+    _daily_check(
+        plan=plan,
+        village=village,
+        reporter=reporter,
+        day=day,
+        work_item=work_item,
+        quantity=quantity,
+        now=now,
+    )
+    keep = keep_location and photo.latitude is not None
+    report = DailyReport(
+        plan=plan,
+        village=village,
+        reporter=reporter,
+        day=day,
+        work_item=work_item,
+        quantity=quantity,
+        note=note,
+        keep_location=keep,
+        latitude=photo.latitude if keep else None,
+        longitude=photo.longitude if keep else None,
+        posted_by=user,
+        posted_at=now,
+        is_illustrative=is_illustrative,
+    )
+    _daily_photo_store(report, photo)
+    try:
+        with transaction.atomic():
+            report.save()
+    except Exception:
+        # Nothing half-written: the files of a refused row are removed.
+        report.photo.delete(save=False)
+        report.thumbnail.delete(save=False)
+        raise
+    return report
+
+
+def _daily_check(
+    *,
+    plan: Plan,
+    village: Village | None,
+    reporter: PlanReporter | None,
+    day: date,
+    work_item: WorkItem | None,
+    quantity: Decimal | None,
+    now: datetime,
+) -> None:
+    """What a daily report must be, posted or corrected: a day of the plan's reporting span,
+    not in the future; a sender of the plan; a work item of the plan (a village's board: one
+    allocated to the village), needed for a quantity."""
     daily_day_check(plan=plan, day=day, now=now)
     if village is None and reporter is None:
         raise ValidationError(_("Chọn thôn hoặc người báo cáo."))
@@ -385,36 +435,79 @@ def daily_report_post(
         raise ValidationError(_("Khối lượng: chọn hạng mục công việc trước khi nhập khối lượng."))
     if reporter is None and work_item is not None and not _allocated(work_item, village):
         raise ValidationError(_("Hạng mục: chỉ báo cáo được các hạng mục đã giao cho thôn."))
-    keep = keep_location and photo.latitude is not None
-    report = DailyReport(
-        plan=plan,
-        village=village,
-        reporter=reporter,
+
+
+def _daily_photo_store(report: DailyReport, photo: ProcessedPhoto) -> None:
+    """Write the processed photo and its thumbnail under new names (the row is saved by the
+    caller), with the photo's size and shooting time."""
+    report.photo.save("photo.jpg", ContentFile(photo.content), save=False)
+    report.thumbnail.save("thumb.jpg", ContentFile(photo.thumbnail), save=False)
+    report.photo_width, report.photo_height = photo.width, photo.height
+    report.photo_taken_at = photo.taken_at
+
+
+def _daily_files_delete(storage, names: list[str]) -> None:
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
+def daily_report_edit(
+    *,
+    report: DailyReport,
+    day: date,
+    work_item: WorkItem | None,
+    quantity: Decimal | None,
+    note: str,
+    keep_location: bool,
+    photo: ProcessedPhoto | None = None,
+    now: datetime | None = None,
+) -> DailyReport:
+    """Correct a daily report with the posting rules. Unticking `keep_location` deletes the
+    stored position; ticking it keeps only a position still stored (or the new photo's): a
+    position once removed is not brought back. A new `photo` replaces the files, the old ones
+    deleted after the commit. The sender, who posted it and when, and is_illustrative stay."""
+    now = now or timezone.now()
+    _daily_check(
+        plan=report.plan,
+        village=report.village,
+        reporter=report.reporter,
         day=day,
         work_item=work_item,
         quantity=quantity,
-        note=note,
-        photo_width=photo.width,
-        photo_height=photo.height,
-        photo_taken_at=photo.taken_at,
-        keep_location=keep,
-        latitude=photo.latitude if keep else None,
-        longitude=photo.longitude if keep else None,
-        posted_by=user,
-        posted_at=now,
-        is_illustrative=is_illustrative,
+        now=now,
     )
-    report.photo.save("photo.jpg", ContentFile(photo.content), save=False)
-    report.thumbnail.save("thumb.jpg", ContentFile(photo.thumbnail), save=False)
+    old_files = [report.photo.name, report.thumbnail.name]
+    storage = report.photo.storage
+    if photo is not None:
+        latitude, longitude = photo.latitude, photo.longitude
+    else:
+        latitude, longitude = report.latitude, report.longitude
+    keep = keep_location and latitude is not None
+    report.day, report.work_item, report.quantity, report.note = day, work_item, quantity, note
+    report.keep_location = keep
+    report.latitude, report.longitude = (latitude, longitude) if keep else (None, None)
+    if photo is not None:
+        _daily_photo_store(report, photo)
     try:
         with transaction.atomic():
             report.save()
+            if photo is not None:
+                transaction.on_commit(lambda: _daily_files_delete(storage, old_files))
     except Exception:
-        # Nothing half-written: the files of a refused row are removed.
-        report.photo.delete(save=False)
-        report.thumbnail.delete(save=False)
+        if photo is not None:
+            _daily_files_delete(storage, [report.photo.name, report.thumbnail.name])
         raise
     return report
+
+
+def daily_report_delete(*, report: DailyReport) -> None:
+    """Delete the report; its photo and thumbnail files go once the deletion is committed."""
+    files = [report.photo.name, report.thumbnail.name]
+    storage = report.photo.storage
+    with transaction.atomic():
+        report.delete()
+        transaction.on_commit(lambda: _daily_files_delete(storage, files))
 
 
 def _allocated(work_item: WorkItem, village: Village | None) -> bool:

@@ -24,6 +24,8 @@ urlpatterns = [
     path("<int:pk>/daily/", views_daily.daily_feed, name="daily"),
     path("<int:pk>/daily/new/", views_daily.daily_post, name="daily_post"),
     path("daily/<int:pk>/photo/", views_daily.daily_photo, name="daily_photo"),
+    path("daily/<int:pk>/edit/", views_daily.daily_edit, name="daily_edit"),
+    path("daily/<int:pk>/delete/", views_daily.daily_delete, name="daily_delete"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme"),
     path("programmes/<int:pk>/edit/", views.programme_edit, name="programme_edit"),
     # A programme's own numeric targets and funds: the same pages as a plan's.

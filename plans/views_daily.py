@@ -18,9 +18,16 @@ from communes.models import Village
 
 from . import feed as daily_feed_module
 from . import services
-from .access import can_see_commune, daily_senders, get_daily_report_or_404, get_plan_or_404
-from .forms_daily import DailyReportForm
-from .models import Allocation
+from .access import (
+    can_manage,
+    can_see_commune,
+    daily_senders,
+    get_daily_report_or_404,
+    get_plan_or_404,
+    require_change_daily_report,
+)
+from .forms_daily import DailyReportEditForm, DailyReportForm
+from .models import Allocation, Plan
 
 
 @login_required
@@ -33,11 +40,7 @@ def daily_post(request: HttpRequest, pk: int) -> HttpResponse:
     if not senders:
         # Seeing the plan (district, province, another village's head) is not reporting on it.
         raise PermissionDenied
-    allocated: dict[int, set[int]] = {}
-    for item_id, village_id in Allocation.objects.filter(work_item__plan=plan, quantity__gt=0).values_list(
-        "work_item_id", "village_id"
-    ):
-        allocated.setdefault(village_id, set()).add(item_id)
+    allocated = _allocated(plan)
     initial = {"day": timezone.localdate(), "sender": _initial_sender(request, senders)}
     form = DailyReportForm(
         request.POST or None,
@@ -57,6 +60,70 @@ def daily_post(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{reverse('plans:daily', args=[plan.pk])}?day={report.day:%Y-%m-%d}")
     context = {"plan": plan, "form": form, "reselect_photo": form.is_bound and bool(form.errors)}
     return render(request, "plans/daily_form.html", context, status=400 if form.is_bound else 200)
+
+
+def _allocated(plan: Plan, village_id: int | None = None) -> dict[int, set[int]]:
+    """Village id → the ids of the work items allocated to it (one village's with `village_id`).
+    One query."""
+    rows = Allocation.objects.filter(work_item__plan=plan, quantity__gt=0)
+    if village_id is not None:
+        rows = rows.filter(village_id=village_id)
+    allocated: dict[int, set[int]] = {}
+    for item_id, village_id in rows.values_list("work_item_id", "village_id"):
+        allocated.setdefault(village_id, set()).add(item_id)
+    return allocated
+
+
+def _feed_url(report) -> str:
+    return f"{reverse('plans:daily', args=[report.plan_id])}?day={report.day:%Y-%m-%d}"
+
+
+def _changeable_report(request: HttpRequest, pk: int):
+    """The report `pk` with its plan, sender and work item, if the user may change it: 404
+    when they do not see it, 403 when they see it but neither posted it nor manage the plan."""
+    report = get_daily_report_or_404(request.user, pk)
+    require_change_daily_report(request.user, report)
+    return report
+
+
+@login_required
+def daily_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _changeable_report(request, pk)
+    plan = get_plan_or_404(request.user, report.plan_id)
+    form = DailyReportEditForm(
+        request.POST or None,
+        request.FILES or None,
+        report=report,
+        items=list(plan.work_items.all()),
+        allocated=_allocated(plan, report.village_id) if report.reporter_id is None else {},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.daily_report_edit(report=report, **form.edit_args())
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã lưu báo cáo hằng ngày đã sửa."))
+            return redirect(_feed_url(report))
+    context = {
+        "plan": plan,
+        "report": report,
+        "form": form,
+        "reselect_photo": form.is_bound and bool(form.errors) and bool(request.FILES),
+    }
+    return render(request, "plans/daily_edit.html", context, status=400 if form.is_bound else 200)
+
+
+@login_required
+def daily_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _changeable_report(request, pk)
+    if request.method == "POST":
+        feed_url = _feed_url(report)
+        services.daily_report_delete(report=report)
+        messages.success(request, _("Đã xóa báo cáo hằng ngày."))
+        return redirect(feed_url)
+    plan = get_plan_or_404(request.user, report.plan_id)
+    return render(request, "plans/daily_delete.html", {"plan": plan, "report": report})
 
 
 def _initial_sender(request: HttpRequest, senders: dict) -> str:
@@ -102,6 +169,8 @@ def daily_feed(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
         "commune_view": commune_view,
         "criterion_id": criterion_id,
+        # Each post shows its edit and delete links to its poster and to the plan's manager.
+        "can_manage": can_manage(request.user, plan.commune_id),
     }
     return render(request, "plans/daily_feed.html", context)
 

@@ -92,18 +92,7 @@ class World:
         )
         self.year = timezone.localdate().isocalendar().year
         self.plan = make_plan(cast.commune_a, year=self.year, villages=[cast.village_a])
-        self.daily = daily_report_post(
-            plan=self.plan,
-            village=cast.village_a,
-            reporter=None,
-            day=timezone.localdate(),
-            work_item=None,
-            quantity=None,
-            note="",
-            photo=photo_process(io.BytesIO(make_jpeg(400, 300)), label="Ảnh"),
-            keep_location=False,
-            user=cast.village_head_a,
-        )
+        self.daily = self.fresh_daily()
         self.programme = Programme.objects.create(
             commune=cast.commune_a, name="Chương trình", start_year=2021, end_year=2030
         )
@@ -158,6 +147,21 @@ class World:
         Assessment.objects.filter(pk=assessment.pk).update(status=status)
         assessment.status = status
         return assessment
+
+    def fresh_daily(self):
+        """A daily report of village A1, posted by its head."""
+        return daily_report_post(
+            plan=self.plan,
+            village=self.cast.village_a,
+            reporter=None,
+            day=timezone.localdate(),
+            work_item=None,
+            quantity=None,
+            note="",
+            photo=photo_process(io.BytesIO(make_jpeg(400, 300)), label="Ảnh"),
+            keep_location=False,
+            user=self.cast.village_head_a,
+        )
 
     def fresh_evidence(self):
         return evidence_add(assessment=self.fresh(), indicator=self.road, user=self.cast.admin, upload=pdf())
@@ -283,6 +287,15 @@ def _daily_post(w: World) -> Call:
     photo = SimpleUploadedFile("IMG_1.jpg", make_jpeg(600, 400), content_type="image/jpeg")
     data = {"sender": f"v{w.cast.village_a.pk}", "day": timezone.localdate().isoformat(), "photo": photo}
     return Call("post", url("plans:daily_post", w.plan.pk), data, url("plans:daily", w.plan.pk))
+
+
+def _daily_edit(w: World) -> Call:
+    data = {"day": timezone.localdate().isoformat(), "work_item": "", "quantity": "", "note": "Sửa lại"}
+    return Call("post", url("plans:daily_edit", w.daily.pk), data, url("plans:daily", w.plan.pk))
+
+
+def _daily_delete(w: World) -> Call:
+    return Call("post", url("plans:daily_delete", w.fresh_daily().pk), {}, url("plans:daily", w.plan.pk))
 
 
 def _import_apply(w: World) -> Call:
@@ -785,6 +798,17 @@ MATRIX: dict[str, tuple[Callable[[World], Call], tuple]] = {
         lambda w: Call("get", url("plans:daily_photo", w.daily.pk)),
         (IN, OK, OK, OK, OK, NF, OK),
     ),
+    # The poster (village A1's head) and the plan's manager correct or delete a daily report.
+    "plans:daily_edit": (
+        lambda w: Call("get", url("plans:daily_edit", w.daily.pk)),
+        (IN, OK, OK, NO, NO, NF, OK),
+    ),
+    "plans:daily_edit POST": (_daily_edit, (IN, GO, GO, NO, NO, NF, GO)),
+    "plans:daily_delete": (
+        lambda w: Call("get", url("plans:daily_delete", w.daily.pk)),
+        (IN, OK, OK, NO, NO, NF, OK),
+    ),
+    "plans:daily_delete POST": (_daily_delete, (IN, GO, GO, NO, NO, NF, GO)),
     # --- dashboards -----------------------------------------------------------------------------
     "reports:commune": (
         lambda w: Call("get", url("reports:commune", w.cast.commune_a.code)),

@@ -6,6 +6,7 @@ demo shows its daily photo reports (seed 004)."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone, translation
@@ -20,6 +21,26 @@ from ..plans_helpers import has_gps, make_jpeg
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
+NARROW = {"width": 360, "height": 780}
+SHOTS = "/work/shots"
+
+
+def _keep_location_reads_well(page) -> None:
+    """At 360 and 390 px the "keep location" box sits beside its label, vertically centred
+    on the label's first line, and the help text is on its own line below, as wide as the
+    form, not squeezed beside the box."""
+    size = page.viewport_size
+    for viewport in (NARROW, PHONE):
+        page.set_viewport_size(viewport)
+        box = page.locator("#id_keep_location").bounding_box()
+        label = page.locator("label[for=id_keep_location]").bounding_box()
+        help_text = page.locator("#id_keep_location_helptext").bounding_box()
+        form = page.locator("form.daily-form").bounding_box()
+        assert box["x"] + box["width"] <= label["x"]
+        assert label["y"] <= box["y"] + box["height"] / 2 <= label["y"] + label["height"]
+        assert help_text["y"] >= label["y"] + label["height"] - 1
+        assert help_text["x"] <= box["x"] + 1 and help_text["width"] >= form["width"] - 2
+    page.set_viewport_size(size)
 
 
 @pytest.fixture
@@ -48,18 +69,41 @@ def test_the_village_head_posts_a_photo_sees_it_in_the_feed_and_in_the_weekly_re
     page.fill("input[name=quantity]", "35")
     page.fill("textarea[name=note]", "Trồng hàng rào xanh đầu thôn")
     check_page(page)
+    _keep_location_reads_well(page)
     page.screenshot(path="/tmp/ntm-daily-form-phone.png", full_page=True)
+    page.set_viewport_size(NARROW)
+    page.screenshot(path=f"{SHOTS}/daily_form_360.png", full_page=True)
+    page.set_viewport_size(PHONE)
     page.get_by_test_id("submit-daily").click()
     page.wait_for_url(f"**/plans/{plan.pk}/daily/?day=*")
     report = DailyReport.objects.filter(posted_by__username="truongthon.huongson").latest("pk")
     post = page.get_by_test_id(f"daily-post-{report.pk}")
     assert "Trồng hàng rào xanh đầu thôn" in post.inner_text()
-    assert post.locator("img").evaluate("image => image.complete && image.naturalWidth > 0")
+    # A lazy thumbnail: loaded once scrolled to.
+    thumbnail = post.locator("img")
+    thumbnail.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "image => image.complete && image.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
     assert "Thịnh Bằng" in page.get_by_test_id("posted").inner_text()
     check_page(page)
     page.screenshot(path="/tmp/ntm-daily-feed-phone.png", full_page=True)
+    # The head corrects the quantity from the feed; the feed shows the new one.
+    post.get_by_test_id(f"daily-edit-{report.pk}").click()
+    page.wait_for_url(f"**/plans/daily/{report.pk}/edit/")
+    assert page.locator("input[name=quantity]").input_value() == "35"
+    page.fill("input[name=quantity]", "42,5")
+    check_page(page)
+    _keep_location_reads_well(page)
+    page.screenshot(path=f"{SHOTS}/daily_edit_390.png", full_page=True)
+    page.get_by_test_id("submit-daily-edit").click()
+    page.wait_for_url(f"**/plans/{plan.pk}/daily/?day=*")
+    assert "42,5" in page.get_by_test_id(f"daily-post-{report.pk}").inner_text()
+    check_page(page)
+    page.screenshot(path=f"{SHOTS}/daily_feed_390.png", full_page=True)
+    report.refresh_from_db()
     # The stored photo: resized, without GPS (the box was not ticked), its shooting time kept.
-    assert (report.latitude, report.longitude, report.quantity) == (None, None, 35)
+    assert (report.latitude, report.longitude, report.quantity) == (None, None, Decimal("42.5"))
     assert max(report.photo_width, report.photo_height) == 1600
     assert report.photo_taken_at is not None
     assert not has_gps(report.photo.read())
@@ -73,7 +117,7 @@ def test_the_village_head_posts_a_photo_sees_it_in_the_feed_and_in_the_weekly_re
     with translation.override("vi"):
         expected = format_number(sums[item.pk]).replace("\u00a0", "")
     assert page.locator(f"input[name=item_{item.pk}]").input_value() == expected
-    assert sums[item.pk] >= 35
+    assert sums[item.pk] >= Decimal("42.5")
     check_page(page)
 
 

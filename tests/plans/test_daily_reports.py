@@ -14,12 +14,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from communes.models import Role
 from plans import photos
 from plans.deadlines import VN_TZ
-from plans.models import CampaignWave, DailyReport
+from plans.models import CampaignWave, DailyReport, WorkItem
 from plans.services import daily_report_post
 
 from ..conftest import count_queries
+from ..factories import user_with_role
 from ..plans_helpers import add_villages, has_gps, make_jpeg, make_plan
 
 NOW = datetime(2024, 3, 21, 10, 0, tzinfo=VN_TZ)  # Thursday of ISO week 2024-W12
@@ -270,3 +272,243 @@ def test_the_officer_posts_for_a_committee_member_assigned_to_a_village(client, 
     assert (report.reporter, report.village, report.quantity) == (member, cast.village_a, None)
     page = client.get(reverse("plans:daily", args=[plan.pk]) + "?day=2024-03-20").content.decode()
     assert f"daily-post-{report.pk}" in page and "Thành viên BCĐ" in page
+
+
+# --- Correcting and deleting a post -------------------------------------------------------------
+
+
+def _posted(plan, village, *, user, keep=False, day=date(2024, 3, 20), quantity=Decimal(5)):
+    report = _post(plan, village, day=day, keep=keep, quantity=quantity)
+    DailyReport.objects.filter(pk=report.pk).update(posted_by=user)
+    report.refresh_from_db()
+    return report
+
+
+def _edit_form(report, **values):
+    data = {"day": f"{report.day:%Y-%m-%d}", "work_item": report.work_item_id or "", "note": report.note}
+    return data | {"quantity": "12,5"} | values
+
+
+def _state(report) -> tuple:
+    report = DailyReport.objects.get(pk=report.pk)
+    return (
+        report.day,
+        report.work_item_id,
+        report.quantity,
+        report.note,
+        report.keep_location,
+        report.latitude,
+        report.longitude,
+        report.photo.name,
+        report.thumbnail.name,
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("who", ["village_head_a", "officer_a"])
+def test_the_poster_and_the_commune_officer_correct_a_post(client, cast, who):
+    plan = make_plan(cast.commune_a, villages=[cast.village_a])
+    report = _posted(plan, cast.village_a, user=cast.village_head_a)
+    client.force_login(getattr(cast, who))
+    url = reverse("plans:daily_edit", args=[report.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="quantity" value="5"' in page.content.decode()
+    response = client.post(url, _edit_form(report, day="2024-03-19", note="Sửa: 12,5 m"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plans:daily", args=[plan.pk]) + "?day=2024-03-19"
+    report.refresh_from_db()
+    assert (report.day, report.quantity, report.note) == (date(2024, 3, 19), Decimal("12.5"), "Sửa: 12,5 m")
+    assert (report.posted_by, report.village, report.reporter) == (cast.village_head_a, cast.village_a, None)
+    feed = client.get(response["Location"]).content.decode()
+    assert "Đã lưu báo cáo hằng ngày đã sửa." in feed and "12,5" in feed
+
+
+@time_machine.travel(NOW, tick=False)
+def test_others_cannot_correct_or_delete_a_post(client, cast):
+    plan = make_plan(cast.commune_a, villages=[cast.village_a, *add_villages(cast.commune_a, 1)])
+    other_village = plan.commune.villages.exclude(pk=cast.village_a.pk).get()
+    other_head = user_with_role("head_a2", Role.Kind.VILLAGE_HEAD, village=other_village)
+    # The officer posted for village A1: its head did not post it and does not manage the plan.
+    report = _posted(plan, cast.village_a, user=cast.officer_a)
+    before = _state(report)
+    urls = [reverse("plans:daily_edit", args=[report.pk]), reverse("plans:daily_delete", args=[report.pk])]
+    for user, status in [
+        (cast.village_head_a, 403),
+        (other_head, 404),
+        (cast.district_member_a, 403),
+        (cast.province_office, 403),
+        (cast.officer_b, 404),
+    ]:
+        client.force_login(user)
+        assert [client.get(url).status_code for url in urls] == [status, status], user
+        assert client.post(urls[0], _edit_form(report, note="x")).status_code == status
+        assert client.post(urls[1]).status_code == status
+    assert _state(report) == before
+    # The feed shows the links only on the posts the user may change.
+    client.force_login(cast.village_head_a)
+    feed = client.get(reverse("plans:daily", args=[plan.pk]) + "?day=2024-03-20").content.decode()
+    assert f"daily-post-{report.pk}" in feed and f"daily-edit-{report.pk}" not in feed
+    own = _posted(plan, cast.village_a, user=cast.village_head_a)
+    feed = client.get(reverse("plans:daily", args=[plan.pk]) + "?day=2024-03-20").content.decode()
+    assert f"daily-edit-{own.pk}" in feed and f"daily-delete-{own.pk}" in feed
+    assert f"daily-edit-{report.pk}" not in feed
+
+
+@time_machine.travel(NOW, tick=False)
+def test_unticking_keep_location_deletes_the_position_and_ticking_does_not_bring_it_back(client, cast):
+    plan = make_plan(cast.commune_a, villages=[cast.village_a])
+    report = _posted(plan, cast.village_a, user=cast.village_head_a, keep=True)
+    assert report.latitude is not None
+    client.force_login(cast.village_head_a)
+    url = reverse("plans:daily_edit", args=[report.pk])
+    assert "lấy lại được vị trí đã xóa" in client.get(url).content.decode()
+    assert client.post(url, _edit_form(report)).status_code == 302  # the box left unticked
+    report.refresh_from_db()
+    assert (report.keep_location, report.latitude, report.longitude) == (False, None, None)
+    assert client.post(url, _edit_form(report, keep_location="on")).status_code == 302
+    report.refresh_from_db()
+    assert (report.keep_location, report.latitude, report.longitude) == (False, None, None)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_future_day_in_the_edit_form_is_refused_naming_the_field_and_nothing_changes(client, cast):
+    plan = make_plan(cast.commune_a, villages=[cast.village_a])
+    report = _posted(plan, cast.village_a, user=cast.village_head_a, keep=True)
+    before = _state(report)
+    client.force_login(cast.village_head_a)
+    data = _edit_form(report, day="2024-03-25", quantity="99", note="Ghi chú mới", keep_location="on")
+    response = client.post(reverse("plans:daily_edit", args=[report.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Ngày: không thể báo cáo cho ngày chưa đến." in page
+    assert 'value="2024-03-25"' in page and 'value="99"' in page and "Ghi chú mới" in page
+    assert _state(report) == before
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_day_outside_the_campaign_and_a_bad_quantity_are_refused_and_nothing_changes(client, cast):
+    plan = make_plan(cast.commune_a, villages=[cast.village_a])
+    CampaignWave.objects.create(plan=plan, name="Đợt 1", start=date(2024, 3, 18), end=date(2024, 3, 21))
+    report = _posted(plan, cast.village_a, user=cast.village_head_a)
+    before = _state(report)
+    client.force_login(cast.officer_a)
+    url = reverse("plans:daily_edit", args=[report.pk])
+    response = client.post(url, _edit_form(report, day="2024-03-15"))
+    assert response.status_code == 400 and "không nằm trong đợt cao điểm" in response.content.decode()
+    response = client.post(url, _edit_form(report, quantity="mười"))
+    assert response.status_code == 400 and "Khối lượng: nhập một số" in response.content.decode()
+    response = client.post(url, _edit_form(report, photo=upload(b"not an image", "x.jpg")))
+    page = response.content.decode()
+    assert response.status_code == 400 and "Ảnh mới: tệp này không phải là ảnh" in page
+    assert "chọn lại ảnh mới" in page
+    assert _state(report) == before
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_replaced_photo_goes_through_the_pipeline_and_the_old_files_are_deleted(
+    client, cast, django_capture_on_commit_callbacks
+):
+    plan = make_plan(cast.commune_a, villages=[cast.village_a])
+    report = _posted(plan, cast.village_a, user=cast.village_head_a)
+    storage, old = report.photo.storage, [report.photo.name, report.thumbnail.name]
+    client.force_login(cast.village_head_a)
+    data = _edit_form(report, photo=upload(make_jpeg(2400, 1800)), keep_location="on")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("plans:daily_edit", args=[report.pk]), data)
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.photo.name not in old and max(report.photo_width, report.photo_height) == 1600
+    assert (report.keep_location, report.latitude) == (True, Decimal("18.520139"))  # the new photo's
+    assert not has_gps(report.photo.read())
+    assert not any(storage.exists(name) for name in old)
+    assert storage.exists(report.thumbnail.name)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_illustrative_post_stays_illustrative_when_corrected(client, cast):
+    plan = make_plan(cast.commune_a, villages=[cast.village_a])
+    report = _posted(plan, cast.village_a, user=None)
+    DailyReport.objects.filter(pk=report.pk).update(is_illustrative=True)
+    client.force_login(cast.officer_a)
+    assert client.post(reverse("plans:daily_edit", args=[report.pk]), _edit_form(report)).status_code == 302
+    report.refresh_from_db()
+    assert (report.is_illustrative, report.quantity, report.posted_by) == (True, Decimal("12.5"), None)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_deleting_a_post_asks_first_then_removes_the_row_and_its_files(
+    client, cast, django_capture_on_commit_callbacks
+):
+    plan = make_plan(cast.commune_a, villages=[cast.village_a])
+    report = _posted(plan, cast.village_a, user=cast.village_head_a)
+    storage, files = report.photo.storage, [report.photo.name, report.thumbnail.name]
+    client.force_login(cast.village_head_a)
+    url = reverse("plans:daily_delete", args=[report.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'data-testid="daily-delete-confirm"' in page.content.decode()
+    assert DailyReport.objects.filter(pk=report.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plans:daily", args=[plan.pk]) + "?day=2024-03-20"
+    assert not DailyReport.objects.filter(pk=report.pk).exists()
+    assert not any(storage.exists(name) for name in files)
+    assert "Đã xóa báo cáo hằng ngày." in client.get(response["Location"]).content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_corrected_quantity_shows_in_the_next_weekly_prefill(client, cast):
+    plan = make_plan(cast.commune_a, villages=[cast.village_a])
+    _post(plan, cast.village_a, day=date(2024, 3, 18), quantity=Decimal("120"))
+    report = _posted(plan, cast.village_a, user=cast.village_head_a, quantity=Decimal("35.5"))
+    client.force_login(cast.village_head_a)
+    item = plan.work_items.get()
+    week = reverse("plans:report", args=[plan.pk, cast.village_a.code, 2024, 12])
+    assert f'name="item_{item.pk}" value="155,5"' in client.get(week).content.decode()
+    edit = client.post(reverse("plans:daily_edit", args=[report.pk]), _edit_form(report, quantity="40"))
+    assert edit.status_code == 302
+    assert DailyReport.objects.week_sums(plan=plan, village=cast.village_a, monday=date(2024, 3, 18)) == {
+        item.pk: Decimal(160)
+    }
+    assert f'name="item_{item.pk}" value="160"' in client.get(week).content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("villages,posts", [(1, 1), (4, 3)])
+def test_the_edit_page_runs_the_same_queries_whatever_the_number_of_villages_and_posts(
+    client, cast, villages, posts
+):
+    plan = _feed_world(cast, villages, posts)
+    for index in range(villages):
+        WorkItem.objects.create(
+            plan=plan, name=f"Hạng mục {index}", unit="m", quantity=Decimal(10), order=index + 1
+        )
+    report = DailyReport.objects.filter(plan=plan, village=cast.village_a).first()
+    client.force_login(cast.officer_a)
+    url = reverse("plans:daily_edit", args=[report.pk])
+    # session, user, roles (3); the report with its plan (1), its village seen (1); the plan
+    # with its commune (1); the village (1); the work items (1); the village's allocations (1).
+    assert count_queries(lambda: client.get(url), status=200) == 9
+    # The confirmation: the same, the report's work item instead of the items and allocations.
+    delete = reverse("plans:daily_delete", args=[report.pk])
+    assert count_queries(lambda: client.get(delete), status=200) == 8
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_officer_corrects_a_committee_members_post_which_stays_the_members(client, cast):
+    from plans.models import PlanReporter
+
+    plan = make_plan(cast.commune_a, villages=[cast.village_a])
+    member = PlanReporter.objects.create(plan=plan, kind="committee_member", name="Thành viên BCĐ")
+    client.force_login(cast.officer_a)
+    data = _form(plan, cast.village_a, sender=f"r{member.pk}", work_item="", quantity="")
+    assert client.post(reverse("plans:daily_post", args=[plan.pk]), data).status_code == 302
+    report = DailyReport.objects.get()
+    url = reverse("plans:daily_edit", args=[report.pk])
+    assert "Thành viên BCĐ" in client.get(url).content.decode()
+    # A sender typed into the form is ignored: the post stays the member's.
+    item = plan.work_items.get()
+    edit = _edit_form(report, sender=f"v{cast.village_a.pk}", work_item=item.pk, quantity="7")
+    assert client.post(url, edit).status_code == 302
+    report.refresh_from_db()
+    assert (report.reporter, report.village, report.work_item, report.quantity) == (member, None, item, 7)
