@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from communes.models import AdminMap, Province
+from criteria.models import Assessment
 from plans.models import Plan, Programme, SocioTarget
 from reports.demo import SEED_003_TARGETS
 from reports.models import ProvinceTarget, ProvinceTargetActual
@@ -150,3 +151,37 @@ def test_programme_target_and_fund_pages_fit_a_phone(browser_page, demo):
         except AssertionError as error:
             failures.append(f"{name}: {error}")
     assert not failures, "\n".join(failures)
+
+
+def test_son_bang_assessment_shows_its_campaign_photos_and_the_feed_leads_back(browser_page, demo):
+    """Sơn Bằng's 2023 campaign posted illustrative daily photos against work items of
+    criteria 2 and 17: its 2023 assessment shows them, and the filtered feed leads back."""
+    assessment = Assessment.objects.get(
+        commune__code="18190", commune__map=AdminMap.LEGACY, year=2023, criteria_set__code="xa_ntm_2021_2025"
+    )
+    page = browser_page
+    log_in(page, "canbo.sonbang")
+    page.wait_for_load_state()
+    page.set_viewport_size(PHONE)
+    page.goto(page.base_url + reverse("criteria:entry", args=[assessment.pk]))
+    for code in ("2", "17"):
+        photos = page.get_by_test_id(f"daily-photos-{code}")
+        photos.scroll_into_view_if_needed()
+        assert "ảnh báo cáo hằng ngày" in photos.inner_text()
+        thumbs = photos.locator("img")
+        assert 1 <= thumbs.count() <= 3
+        thumbs.first.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "(img) => img.complete && img.naturalWidth > 0", arg=thumbs.first.element_handle()
+        )
+    page.get_by_test_id("daily-photos-17").screenshot(path=str(SHOTS / "ev_assessment_photos.png"))
+    check_page(page)
+    page.get_by_test_id("daily-photos-link-17").click()
+    page.wait_for_url(lambda url: "criterion=" in url)
+    assert "tiêu chí 17" in page.get_by_test_id("criterion-heading").inner_text()
+    assert page.get_by_test_id("criterion-posts").locator("li").count() >= 3
+    _shoot(page, "daily_criterion")
+    check_page(page)
+    page.get_by_test_id("assessment-back").click()
+    page.wait_for_url(lambda url: reverse("criteria:entry", args=[assessment.pk]) in url)
+    assert page.get_by_test_id("daily-photos-17").is_visible()
