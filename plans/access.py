@@ -69,6 +69,17 @@ def can_see_commune(user, plan: Plan) -> bool:
     return Commune.objects.visible_to(user).filter(pk=plan.commune_id).exists()
 
 
+def feed_villages(user, plan: Plan) -> set[int] | None:
+    """Whose posts the user sees in the plan's daily feed: None for the whole commune (its
+    officer, the district and province above it), else the ids of the user's own villages of
+    the commune (a village head; empty for someone who sees neither). One or two queries."""
+    if can_see_commune(user, plan):
+        return None
+    return set(
+        Village.objects.visible_to(user).filter(commune_id=plan.commune_id).values_list("pk", flat=True)
+    )
+
+
 def daily_senders(user, plan: Plan, villages: list[Village], reporters: list) -> dict[str, object]:
     """Whom the user may post a daily report for, by key ("v<id>" a village's board, "r<id>"
     a reporter): the commune's officer for every village and reporter, a village head for

@@ -51,6 +51,16 @@ class Feed:
         return sum(len(row.posts) for row in self.by_village + self.by_reporter)
 
 
+def feed_scope(plan: Plan, village_ids: set[int] | None = None):
+    """The plan's daily reports its feed shows (`village_ids`: only those villages', a village
+    head's view; see plans.access.feed_villages). The feed and the assessment page count the
+    photos per criterion among these."""
+    scope = DailyReport.objects.filter(plan=plan)
+    if village_ids is not None:
+        scope = scope.filter(village_id__in=village_ids)
+    return scope
+
+
 def daily_feed(
     plan: Plan, day: date, *, village_ids: set[int] | None = None, criterion_id: int | None = None
 ) -> Feed:
@@ -73,9 +83,7 @@ def daily_feed(
             by_reporter[post.reporter_id].posts.append(post)
         elif post.reporter_id is None and post.village_id in by_village:
             by_village[post.village_id].posts.append(post)
-    scope = DailyReport.objects.filter(plan=plan)
-    if village_ids is not None:
-        scope = scope.filter(village_id__in=village_ids)
+    scope = feed_scope(plan, village_ids)
     days = list(scope.order_by("-day").values_list("day", flat=True).distinct()[:31])
     criterion_posts = None
     if criterion_id is not None:

@@ -172,6 +172,12 @@ class Programme(models.Model):
         return f"{self.name} ({self.start_year}-{self.end_year})"
 
     @property
+    def label(self) -> str:
+        """The name with its period, unless the name already says it."""
+        period = f"{self.start_year}-{self.end_year}"
+        return self.name if period in self.name else str(self)
+
+    @property
     def unit(self):
         return self.commune or self.district or self.province
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Sum, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Sum, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Province, Village
@@ -23,10 +25,13 @@ from criteria.models import (
 from criteria.titles import TitleState, title_state
 
 from . import deadlines, target_status
+from .access import feed_villages
+from .feed import feed_scope
 from .models import (
     Allocation,
     CampaignWave,
     CriterionDeadline,
+    DailyReport,
     DeadlineRule,
     FundActual,
     FundLine,
@@ -691,3 +696,60 @@ def commune_strip(commune, year: int) -> CommuneStrip:
             .first()
         )
     return CommuneStrip(plan, programme)
+
+
+# --- Daily photos as evidence on an assessment's page ---------------------------------------
+
+EVIDENCE_THUMBS = 3
+
+
+@dataclass
+class CriterionPhotos:
+    """The daily photos that count as evidence of one criterion: how many the user may see,
+    the plan's feed filtered by the criterion, and the latest few to show."""
+
+    count: int
+    feed_url: str
+    latest: list[DailyReport] = field(default_factory=list)
+
+
+def assessment_daily_photos(user, assessment: Assessment) -> dict[int, CriterionPhotos]:
+    """Criterion id → the daily photos of a commune assessment's criterion: those posted on the
+    commune's plan of the assessment's year (its campaign) against a work item serving the
+    criterion, among the posts the user sees in that plan's feed (plans.access.feed_villages).
+    The counts are the feed's (DailyReportQuerySet.per_criterion). Empty for a village's
+    assessment, or when the commune has no plan that year the user sees. Queries: the plan (1),
+    the feed's scope (1-2), the counts (1), the latest photos of every criterion (1)."""
+    if not assessment.commune_id:
+        return {}
+    plan = (
+        Plan.objects.visible_to(user).filter(commune_id=assessment.commune_id, year=assessment.year).first()
+    )
+    if plan is None:
+        return {}
+    scope = feed_scope(plan, feed_villages(user, plan))
+    counts = {criterion.pk: criterion.photos for criterion in scope.per_criterion()}
+    if not counts:
+        return {}
+    feed_url = reverse("plans:daily", args=[plan.pk])
+    photos = {
+        pk: CriterionPhotos(count, f"{feed_url}?criterion={pk}#criterion-posts")
+        for pk, count in counts.items()
+    }
+    latest = (
+        scope.filter(work_item__criterion_id__in=list(counts))
+        .annotate(
+            criterion_id=F("work_item__criterion_id"),
+            rank=Window(
+                RowNumber(),
+                partition_by=F("work_item__criterion_id"),
+                order_by=[F("day").desc(), F("posted_at").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(rank__lte=EVIDENCE_THUMBS)
+        .select_related("work_item")
+        .order_by("work_item__criterion_id", "rank")
+    )
+    for report in latest:
+        photos[report.criterion_id].latest.append(report)
+    return photos

@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import Village
+from criteria.models import Assessment, Criterion
 
 from . import feed as daily_feed_module
 from . import services
 from .access import (
     can_manage,
-    can_see_commune,
     daily_senders,
+    feed_villages,
     get_daily_report_or_404,
     get_plan_or_404,
     require_change_daily_report,
@@ -144,14 +145,8 @@ def _parse_day(text: str | None) -> date | None:
 @login_required
 def daily_feed(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_or_404(request.user, pk)
-    commune_view = can_see_commune(request.user, plan)
-    village_ids = None
-    if not commune_view:
-        village_ids = set(
-            Village.objects.visible_to(request.user)
-            .filter(commune_id=plan.commune_id)
-            .values_list("pk", flat=True)
-        )
+    village_ids = feed_villages(request.user, plan)
+    commune_view = village_ids is None
     day = _parse_day(request.GET.get("day")) or timezone.localdate()
     try:
         criterion_id = int(request.GET["criterion"]) if request.GET.get("criterion") else None
@@ -163,6 +158,7 @@ def daily_feed(request: HttpRequest, pk: int) -> HttpResponse:
         feed = daily_feed_module.daily_feed(
             plan, feed.days[0], village_ids=village_ids, criterion_id=criterion_id
         )
+    criterion, assessment = _criterion_and_assessment(request.user, plan, criterion_id)
     context = {
         "plan": plan,
         "feed": feed,
@@ -171,8 +167,26 @@ def daily_feed(request: HttpRequest, pk: int) -> HttpResponse:
         "criterion_id": criterion_id,
         # Each post shows its edit and delete links to its poster and to the plan's manager.
         "can_manage": can_manage(request.user, plan.commune_id),
+        "criterion": criterion,
+        "assessment": assessment,
     }
     return render(request, "plans/daily_feed.html", context)
+
+
+def _criterion_and_assessment(user, plan, criterion_id: int | None):
+    """The criterion the feed is filtered by, and the commune's assessment of the plan's year
+    on that criterion's set that the user may see (the way back to it), if any."""
+    if criterion_id is None:
+        return None, None
+    criterion = Criterion.objects.select_related("criteria_set").filter(pk=criterion_id).first()
+    if criterion is None:
+        return None, None
+    assessment = (
+        Assessment.objects.visible_to(user)
+        .filter(commune_id=plan.commune_id, year=plan.year, criteria_set_id=criterion.criteria_set_id)
+        .first()
+    )
+    return criterion, assessment
 
 
 @login_required

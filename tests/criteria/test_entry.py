@@ -353,6 +353,7 @@ def test_entry_page_and_save_cost_the_same_queries_at_two_catalogue_sizes(client
     grow_catalogue(catalogue, 8 if connection.vendor == "sqlite" else 60)
     assert measure(2025) == small
     # Page: session, user, roles, assessment, catalogue (3), values, regions, evidence,
-    # transitions. Save: the same reads, row lock, bulk insert + history, version save + history,
-    # evaluation store (statuses, results, totals, prerequisite, dependents).
+    # transitions, the commune's plan of the year (its daily photos). Save: the same reads,
+    # row lock, bulk insert + history, version save + history, evaluation store (statuses,
+    # results, totals, prerequisite, dependents).
     assert small <= (13 if size == "page" else 26)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from PIL import Image
 
 from communes.models import Role
+from criteria.models import Criterion
 from plans import photos
 from plans.deadlines import VN_TZ
 from plans.models import CampaignWave, DailyReport, WorkItem
@@ -240,11 +241,13 @@ def test_the_feed_runs_the_same_queries_whatever_the_number_of_villages_and_post
 ):
     plan = _feed_world(cast, villages, posts)
     client.force_login(cast.officer_a)
-    url = reverse("plans:daily", args=[plan.pk]) + "?day=2024-03-20&criterion=1"
+    criterion = Criterion.objects.order_by("pk").first()
+    url = reverse("plans:daily", args=[plan.pk]) + f"?day=2024-03-20&criterion={criterion.pk}"
     # session, user, roles (3); the plan with its commune (1); can_see_commune (1); villages with
     # allocations (1); reporters and their villages (2); the day's posts (1); the days with
-    # posts (1); the criterion's photos (1); photos per criterion (1).
-    assert count_queries(lambda: client.get(url), status=200) == 12
+    # posts (1); the criterion's photos (1); photos per criterion (1); the criterion and the
+    # commune's assessment on its set, the way back (2).
+    assert count_queries(lambda: client.get(url), status=200) == 14
 
 
 @time_machine.travel(NOW, tick=False)
