@@ -157,9 +157,14 @@ class UnitContext:
     classifier_label: str
 
 
-def unit_context(criteria_set: CriteriaSet, commune: Commune, regions: dict[str, Region]) -> UnitContext:
-    """The classifier value (after special rules) of `commune`, or of a village's commune."""
+def unit_context(
+    criteria_set: CriteriaSet, commune: Commune, regions: dict[str, Region] | None = None
+) -> UnitContext:
+    """The classifier value (after special rules) of `commune`, or of a village's commune.
+    `regions` (code → region) names a region other than the commune's own that a special rule
+    gives; read when needed if not given."""
     classifier = criteria_set.classifier
+    region = None
     if classifier == CriteriaSet.Classifier.REGION:
         region = commune.region_id and commune.region or commune.province.region
         own = region.code if region else ""
@@ -169,7 +174,11 @@ def unit_context(criteria_set: CriteriaSet, commune: Commune, regions: dict[str,
         own = ""
     value = evaluation.classifier_value_for(own, commune.flags, criteria_set.rules())
     if classifier == CriteriaSet.Classifier.REGION:
-        label = regions[value].name if value in regions else ""
+        if region is not None and value == region.code:
+            label = region.name
+        else:
+            regions = regions if regions is not None else regions_by_code()
+            label = regions[value].name if value in regions else ""
     elif value:
         label = _("nhóm %(group)s") % {"group": value}
     else:
@@ -296,9 +305,7 @@ def assessment_values(assessment: Assessment) -> dict[int, IndicatorValue]:
 
 def assessment_context(assessment: Assessment, regions: dict[str, Region] | None = None) -> UnitContext:
     commune = assessment.commune or assessment.village.commune
-    return unit_context(
-        assessment.criteria_set, commune, regions if regions is not None else regions_by_code()
-    )
+    return unit_context(assessment.criteria_set, commune, regions)
 
 
 def assessment_evaluation(assessment: Assessment, catalogue: SetCatalogue | None = None) -> Evaluation:
@@ -314,7 +321,8 @@ def _evaluate_rows(assessment: Assessment, catalogue: SetCatalogue | None, rows:
     )
 
 
-@transaction.atomic
+# No savepoint of their own: a failure rolls back the caller's block (or this one, outermost).
+@transaction.atomic(savepoint=False)
 def assessment_store_evaluation(
     *, assessment: Assessment, outcome: Evaluation, rows: dict[int, IndicatorValue]
 ) -> None:
@@ -324,8 +332,11 @@ def assessment_store_evaluation(
 
 Evaluated = tuple[Assessment, Evaluation, dict[int, IndicatorValue]]
 
+# The stored evaluation on an assessment's row.
+TOTAL_FIELDS = ["criteria_met", "criteria_total", "indicators_met", "indicators_total", "title_qualified"]
 
-@transaction.atomic
+
+@transaction.atomic(savepoint=False)
 def assessments_store_evaluations(*, evaluated: list[Evaluated]) -> None:
     """Write the evaluations of several assessments in a fixed number of queries, whatever their
     number. Give an assessment after the assessment of the set it requires (NTM before
@@ -369,10 +380,16 @@ def assessments_store_evaluations(*, evaluated: list[Evaluated]) -> None:
             None if prerequisite_id is None else (prerequisite_id, *_unit_key(assessment)) in qualified,
             content_complete=outcome.content_complete,
         )
-    Assessment.objects.bulk_update(
-        [assessment for assessment, _outcome, _rows in evaluated],
-        ["criteria_met", "criteria_total", "indicators_met", "indicators_total", "title_qualified"],
-    )
+    if len(evaluated) == 1:
+        # One assessment: a plain UPDATE, not a CASE per column.
+        assessment = evaluated[0][0]
+        Assessment.objects.filter(pk=assessment.pk).update(
+            **{name: getattr(assessment, name) for name in TOTAL_FIELDS}
+        )
+    else:
+        Assessment.objects.bulk_update(
+            [assessment for assessment, _outcome, _rows in evaluated], TOTAL_FIELDS
+        )
     _refresh_dependent_titles([assessment for assessment, _outcome, _rows in evaluated])
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from communes.models import Commune
 from criteria import evaluation
 from criteria.models import Assessment, CriteriaSet
-from criteria.services import Evaluation, evaluate, regions_by_code, set_catalogue, unit_context
+from criteria.services import Evaluation, evaluate, set_catalogue, unit_context
 from reports.documents.letterhead import DocumentType, Letterhead, letterhead_for
 
 
@@ -38,7 +38,7 @@ def commune_table_data(*, commune: Commune, criteria_set: CriteriaSet, year: int
     catalogue = set_catalogue(criteria_set, commune.province_id)
     assessment = Assessment.objects.filter(commune=commune, criteria_set=criteria_set, year=year).first()
     rows = {row.indicator_id: row for row in assessment.values.all()} if assessment else {}
-    context = unit_context(criteria_set, commune, regions_by_code())
+    context = unit_context(criteria_set, commune)
     values = {
         indicator.pk: _stored(indicator.kind, rows.get(indicator.pk)) for indicator in catalogue.indicators
     }
