@@ -266,15 +266,22 @@ class CommuneWeek:
     villages: int
 
 
-def commune_this_week(commune, now: datetime) -> CommuneWeek:
-    """Five queries: the plan, the deadline rule, the waves, the villages, this week's reports."""
+def commune_this_week(
+    commune, now: datetime, *, plan: Plan | None = None, village_count: int | None = None
+) -> CommuneWeek:
+    """Five queries: the plan, the deadline rule, the waves, the villages, this week's reports;
+    fewer when the caller already holds the plan of the week's year (`plan`) or the number of
+    the commune's villages."""
     week = deadlines.current_week(now)
     weekday, at = DeadlineRule.for_commune(commune)
     deadline = deadlines.report_deadline(week, weekday, at)
-    plan = Plan.objects.filter(commune=commune, year=week.isocalendar().year).first()
+    year = week.isocalendar().year
+    if plan is None or plan.commune_id != commune.pk or plan.year != year:
+        plan = Plan.objects.filter(commune=commune, year=year).first()
     is_due = plan is not None and plan.reporting_span(weekday, at).covers(week)
     reported = WeeklyReport.objects.filter(plan=plan, week=week).count() if plan else 0
-    return CommuneWeek(plan, week, deadline, is_due, reported, commune.villages.count())
+    villages = commune.villages.count() if village_count is None else village_count
+    return CommuneWeek(plan, week, deadline, is_due, reported, villages)
 
 
 @dataclass

@@ -91,11 +91,12 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
                 r.criteria_set_id == criteria_set.pk and r.in_force_on(today) for r in recognitions
             ),
         )
+    strip = commune_strip(commune, year or commune.open_year(today))
     return render(
         request,
         "reports/commune_detail.html",
         {
-            "next_steps": _next_steps(request.user, commune, sets, unit_assessments),
+            "next_steps": _next_steps(request.user, commune, sets, unit_assessments, villages, strip),
             "recognitions": [
                 (item, [r for r in recognitions if r.criteria_set_id == item.pk]) for item in sets
             ],
@@ -110,14 +111,17 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
             "villages": villages,
             "unit_assessments": unit_assessments,
             "lineage": commune_lineage(commune),
-            "strip": commune_strip(commune, year or commune.open_year(today)),
+            "strip": strip,
         },
     )
 
 
-def _next_steps(user, commune: Commune, sets: list[CriteriaSet], unit_assessments) -> dict | None:
+def _next_steps(
+    user, commune: Commune, sets: list[CriteriaSet], unit_assessments, villages, strip
+) -> dict | None:
     """For the commune's officer, what to do next, whatever year the page shows: this year's
-    assessment on the set in force (or opening it), this year's plan and this week's reports."""
+    assessment on the set in force (or opening it), this year's plan and this week's reports
+    (the page's villages and plan strip spare their queries)."""
     if not can_manage(user, commune.pk):
         return None
     year = commune.open_year(timezone.localdate())
@@ -134,7 +138,7 @@ def _next_steps(user, commune: Commune, sets: list[CriteriaSet], unit_assessment
         "year": year,
         "criteria_set": criteria_set,
         "assessment": assessment,
-        "week": commune_this_week(commune, timezone.now()),
+        "week": commune_this_week(commune, timezone.now(), plan=strip.plan, village_count=len(villages)),
     }
 
 
