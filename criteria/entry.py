@@ -1,6 +1,6 @@
 """What the entry page shows: sections per criterion with bound fields, results, evidence and
 the dossier checklist, plus the data the page script evaluates from. No queries beyond a fixed
-few (evidence, transitions, regions, daily photos), whatever the size of the catalogue."""
+few (evidence, transitions, regions), whatever the size of the catalogue."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-
-from plans.selectors import CriterionPhotos, assessment_daily_photos
 
 from .access import AssessmentPermissions
 from .evaluation import Result, Status
@@ -38,8 +36,6 @@ class Section:
     item: object
     rows: list[IndicatorRow] = field(default_factory=list)
     checklist: list[dict] = field(default_factory=list)
-    # The daily photos that count as the criterion's evidence (plans.selectors), if any.
-    photos: CriterionPhotos | None = None
 
     @property
     def checklist_done(self) -> int:
@@ -68,9 +64,6 @@ def entry_context(
     for item in Evidence.objects.filter(assessment=assessment):
         evidence[item.indicator_id].append(item)
     sections = [_section(item, form, evidence) for item in outcome.criteria]
-    photos = assessment_daily_photos(request.user, assessment)
-    for section in sections:
-        section.photos = photos.get(section.item.criterion.pk)
     transitions = list(assessment.transitions.select_related("by")[:20])
     editable = assessment.is_editable and permissions.can_edit
     if not editable:

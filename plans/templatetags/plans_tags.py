@@ -13,6 +13,7 @@ from criteria.evaluation import format_number
 
 from .. import deadlines
 from ..models import Plan
+from ..selectors import CriterionPhotos, assessment_daily_photos
 
 register = template.Library()
 
@@ -72,3 +73,16 @@ def assessment_plans(assessment):
     else:
         plans = Plan.objects.filter(year=assessment.year, commune_id=assessment.commune_id)
     return {"plans": list(plans.select_related("programme").distinct())}
+
+
+@register.simple_tag(takes_context=True)
+def daily_photos(context, assessment) -> dict[int, CriterionPhotos]:
+    """{% daily_photos assessment as photos %}: criterion id → the daily photos that count as
+    the criterion's evidence on the assessment's page, among those the user sees (a fixed few
+    queries, see plans.selectors.assessment_daily_photos)."""
+    return assessment_daily_photos(context["request"].user, assessment)
+
+
+@register.filter
+def of_criterion(photos: dict, criterion_id) -> CriterionPhotos | None:
+    return photos.get(criterion_id)
