@@ -65,11 +65,12 @@ BUDGETS = {
     # the committee) the submissions waiting for review.
     "province": 19,
     # sets with their latest year; report window; scope figures (as above); catalogue
-    # (criteria, indicators, thresholds), values, regions; snapshots; villages, report counts;
+    # (criteria, indicators, thresholds), values (regions only when a special rule names
+    # another region than the commune's own); snapshots; villages, report counts;
     # work items, allocations, report lines; villages; the commune's lineage (its predecessors
     # or successors across the 2025 reorganisation); the plan and the programme of the strip
     # at the top.
-    "commune": 29,
+    "commune": 28,
 }
 
 
