@@ -372,15 +372,6 @@ def daily_report_post(
     """Store a daily report with its processed photo. The position read from the photo is kept
     (in the model's fields; the stored file never carries it) only when `keep_location`."""
     now = now or timezone.now()
-    _daily_check(
-        plan=plan,
-        village=village,
-        reporter=reporter,
-        day=day,
-        work_item=work_item,
-        quantity=quantity,
-        now=now,
-    )
     keep = keep_location and photo.latitude is not None
     report = DailyReport(
         plan=plan,
@@ -397,6 +388,7 @@ def daily_report_post(
         posted_at=now,
         is_illustrative=is_illustrative,
     )
+    _daily_check(report, now)
     _daily_photo_store(report, photo)
     try:
         with transaction.atomic():
@@ -409,20 +401,13 @@ def daily_report_post(
     return report
 
 
-def _daily_check(
-    *,
-    plan: Plan,
-    village: Village | None,
-    reporter: PlanReporter | None,
-    day: date,
-    work_item: WorkItem | None,
-    quantity: Decimal | None,
-    now: datetime,
-) -> None:
+def _daily_check(report: DailyReport, now: datetime) -> None:
     """What a daily report must be, posted or corrected: a day of the plan's reporting span,
     not in the future; a sender of the plan; a work item of the plan (a village's board: one
     allocated to the village), needed for a quantity."""
-    daily_day_check(plan=plan, day=day, now=now)
+    plan, village, reporter = report.plan, report.village, report.reporter
+    work_item, quantity = report.work_item, report.quantity
+    daily_day_check(plan=plan, day=report.day, now=now)
     if village is None and reporter is None:
         raise ValidationError(_("Chọn thôn hoặc người báo cáo."))
     if village is not None and village.commune_id != plan.commune_id:
@@ -468,15 +453,14 @@ def daily_report_edit(
     position once removed is not brought back. A new `photo` replaces the files, the old ones
     deleted after the commit. The sender, who posted it and when, and is_illustrative stay."""
     now = now or timezone.now()
-    _daily_check(
-        plan=report.plan,
-        village=report.village,
-        reporter=report.reporter,
-        day=day,
-        work_item=work_item,
-        quantity=quantity,
-        now=now,
-    )
+    stored = report.day, report.work_item, report.quantity
+    report.day, report.work_item, report.quantity = day, work_item, quantity
+    try:
+        _daily_check(report, now)
+    except ValidationError:
+        # Refused: the report stays as stored, for the page shown again.
+        report.day, report.work_item, report.quantity = stored
+        raise
     old_files = [report.photo.name, report.thumbnail.name]
     storage = report.photo.storage
     if photo is not None:
@@ -484,8 +468,7 @@ def daily_report_edit(
     else:
         latitude, longitude = report.latitude, report.longitude
     keep = keep_location and latitude is not None
-    report.day, report.work_item, report.quantity, report.note = day, work_item, quantity, note
-    report.keep_location = keep
+    report.note, report.keep_location = note, keep
     report.latitude, report.longitude = (latitude, longitude) if keep else (None, None)
     if photo is not None:
         _daily_photo_store(report, photo)
