@@ -44,13 +44,18 @@ run: setup
 
 # The browser journeys need Debian's Chromium (and npm for axe-core); the PDFs of the Excel
 # tables and of the Word documents need LibreOffice Calc and Writer with the Liberation fonts:
-# install whichever is missing when allowed to (as root).
-OFFICE_PACKAGES = libreoffice-calc-nogui libreoffice-writer-nogui fonts-liberation
+# install only whichever is missing, when allowed to (as root). Only what is missing: a machine
+# whose npm came with Node.js itself cannot also take Debian's npm package.
 system-packages:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v soffice >/dev/null || ! command -v npm >/dev/null \
-		|| [ ! -e /usr/lib/libreoffice/program/libswlo.so ] || ! fc-list 2>/dev/null | grep "Liberation Serif" >/dev/null; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium $(OFFICE_PACKAGES) npm; \
-		else echo "Missing system packages: apt-get install chromium $(OFFICE_PACKAGES) npm"; exit 1; fi; \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-calc-nogui"; \
+	[ -e /usr/lib/libreoffice/program/libswlo.so ] || missing="$$missing libreoffice-writer-nogui"; \
+	fc-list 2>/dev/null | grep "Liberation Serif" >/dev/null || missing="$$missing fonts-liberation"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q $$missing; \
+		else echo "Missing system packages: apt-get install$$missing"; exit 1; fi; \
 	fi
 
 # axe-core, which the browser journeys inject to check each page's accessibility: the version
