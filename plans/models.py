@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,24 +72,19 @@ class DeadlineRule(models.Model):
         return rule.weekday, rule.time
 
     @classmethod
-    def for_units(cls, units: Iterable[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, time]]:
-        """The weekday and time for each (district id, province id) pair, as `for_commune`
-        decides them, in one query for all pairs."""
-        units = set(units)
-        if not units:
-            return {}
-        rules = cls.objects.filter(
-            Q(district_id__in={district for district, _ in units})
-            | Q(province_id__in={province for _, province in units})
-        )
-        by_district = {rule.district_id: rule for rule in rules if rule.district_id}
-        by_province = {rule.province_id: rule for rule in rules if rule.province_id}
-        default = (deadlines.DEFAULT_WEEKDAY, deadlines.DEFAULT_TIME)
-        result = {}
-        for district, province in units:
-            rule = by_district.get(district) or by_province.get(province)
-            result[(district, province)] = (rule.weekday, rule.time) if rule else default
-        return result
+    def annotations(cls, commune: str = "commune") -> dict:
+        """`deadline_weekday` and `deadline_time`, as `for_commune` decides them, for the commune
+        at `commune` (a field path of the annotated rows): no query of their own."""
+
+        def rule(field: str, default):
+            district = cls.objects.filter(district_id=OuterRef(f"{commune}__district_id")).values(field)[:1]
+            province = cls.objects.filter(province_id=OuterRef(f"{commune}__province_id")).values(field)[:1]
+            return Coalesce(Subquery(district), Subquery(province), Value(default))
+
+        return {
+            "deadline_weekday": rule("weekday", deadlines.DEFAULT_WEEKDAY),
+            "deadline_time": rule("time", deadlines.DEFAULT_TIME),
+        }
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -195,19 +191,19 @@ class PlanQuerySet(models.QuerySet):
         )
 
     def reporting_spans(self) -> dict[int, deadlines.ReportingSpan]:
-        """Plan id → when its villages owe weekly reports. Three queries however many plans:
-        the plans with their communes, all their campaign waves, the deadline rules."""
+        """Plan id → when its villages owe weekly reports. Two queries however many plans:
+        the plans with their communes and deadline rules, all their campaign waves."""
         return {plan.pk: span for plan, span in self.with_spans()}
 
     def due_weeks(self, now: datetime, among: Iterable[date] | None = None) -> dict[int, list[date]]:
         """Plan id → the Mondays whose report was due at `now` (only those of `among` when
-        given). Three queries (see reporting_spans)."""
+        given). Two queries (see reporting_spans)."""
         return {plan.pk: span.due_weeks(now, among) for plan, span in self.with_spans()}
 
     def due_commune_weeks(self, now: datetime, weeks: Iterable[date]) -> set[tuple[int, date]]:
         """The (commune id, Monday) pairs among `weeks` for which the commune's villages owed
         a report at `now`, for counting expected and missing reports over many communes and
-        years (filter the plans to the communes, and to the years of `weeks`, first). Three
+        years (filter the plans to the communes, and to the years of `weeks`, first). Two
         queries (see with_spans)."""
         return self.due_pairs(self.with_spans(), now, weeks)
 
@@ -222,19 +218,24 @@ class PlanQuerySet(models.QuerySet):
         return {(plan.commune_id, monday) for plan, span in plans for monday in span.due_weeks(now, weeks)}
 
     def with_spans(self) -> list[tuple[Plan, deadlines.ReportingSpan]]:
-        """The plans, each with its reporting span: three queries (the plans, the deadline
-        rules, the campaign waves), two when no plan has waves."""
+        """The plans, each with its reporting span: two queries (the plans with their deadline
+        rule, the campaign waves), one when no plan has waves."""
         has_waves = Exists(CampaignWave.objects.filter(plan=OuterRef("pk")))
-        plans = list(self.select_related("commune").annotate(has_waves=has_waves).order_by())
+        plans = list(
+            self.select_related("commune")
+            .annotate(has_waves=has_waves, **DeadlineRule.annotations())
+            .order_by()
+        )
         waves: dict[int, list[tuple[date, date]]] = {plan.pk: [] for plan in plans}
         with_waves = [plan.pk for plan in plans if plan.has_waves]
         if with_waves:
             rows = CampaignWave.objects.filter(plan_id__in=with_waves).order_by("start")
             for plan_id, start, end in rows.values_list("plan_id", "start", "end"):
                 waves[plan_id].append((start, end))
-        units = {plan.pk: (plan.commune.district_id, plan.commune.province_id) for plan in plans}
-        rules = DeadlineRule.for_units(units.values())
-        return [(plan, plan.reporting_span(*rules[units[plan.pk]], waves=waves[plan.pk])) for plan in plans]
+        return [
+            (plan, plan.reporting_span(plan.deadline_weekday, plan.deadline_time, waves=waves[plan.pk]))
+            for plan in plans
+        ]
 
 
 class Plan(models.Model):

@@ -145,7 +145,8 @@ def rollup_build(*, rollup_id: int, send_mail: bool = True) -> RollUp:
         .exclude(served)
         .update(status=RollUp.State.RUNNING, token=token, started_at=now, attempts=F("attempts") + 1)
     )
-    rollup = RollUp.objects.select_related("district", "province").get(pk=rollup_id)
+    # The district with its province: the letterhead names both.
+    rollup = RollUp.objects.select_related("district__province", "province").get(pk=rollup_id)
     if not claimed:
         return rollup
     started = time.monotonic()
@@ -164,7 +165,6 @@ def rollup_build(*, rollup_id: int, send_mail: bool = True) -> RollUp:
         return rollup
     if not _store(rollup, token, data, content, int((time.monotonic() - started) * 1000)):
         return rollup
-    rollup.refresh_from_db()
     if send_mail:
         rollup_send(rollup=rollup, content=content)
     return rollup
@@ -175,20 +175,23 @@ def _store(rollup: RollUp, token: str, data: dict, content: bytes, duration_ms: 
     storage = rollup.file.storage
     name = storage.save(f"rollups/{rollup.iso_year}/{rollup_filename(rollup)}", ContentFile(content))
     old = rollup.file.name
-    stored = RollUp.objects.filter(pk=rollup.pk, token=token).update(
-        status=RollUp.State.DONE,
-        data=data,
-        file=name,
-        filename=rollup_filename(rollup),
-        error="",
-        finished_at=timezone.now(),
-        duration_ms=duration_ms,
-    )
-    if not stored:
+    fields = {
+        "status": RollUp.State.DONE,
+        "data": data,
+        "file": name,
+        "filename": rollup_filename(rollup),
+        "error": "",
+        "finished_at": timezone.now(),
+        "duration_ms": duration_ms,
+    }
+    if not RollUp.objects.filter(pk=rollup.pk, token=token).update(**fields):
         storage.delete(name)
         return False
     if old and old != name:
         storage.delete(old)
+    # The row as stored, without reading it back.
+    for field, value in fields.items():
+        setattr(rollup, field, value)
     return True
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from ..figures.periodic import province_of
-from . import bodies, pdf, word
+from . import bodies, pdf
 from .letterhead import DocumentType, letterhead_for
 from .models import OutgoingDocument
 
@@ -18,6 +18,10 @@ from .models import OutgoingDocument
 def document_files(job, on_progress) -> tuple[str, bytes, bytes | None, str]:
     """The .docx of the job's document and its PDF: (file name, docx, pdf or None, why no
     PDF). Official documents are in Vietnamese whatever the interface language."""
+    # python-docx, docxtpl and Jinja load only in a process that builds a document: a worker
+    # that only builds roll-ups and workbooks stays lighter by their 20 MB.
+    from . import word
+
     document = OutgoingDocument.objects.select_related(
         "commune__province", "commune__district", "district__province", "province"
     ).get(job=job)

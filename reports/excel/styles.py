@@ -116,10 +116,15 @@ def merge_boxed(ws: Worksheet, first_row: int, first_column: int, last_row: int,
 
 
 def merge_text(ws: Worksheet, row: int, first: int, last: int, text: str, **style) -> Cell:
-    """Text spread over columns `first`..`last` of one row (a title line)."""
+    """Text spread over columns `first`..`last` of one row (a title line). A line without a
+    border is merged as a plain range: no covered cell needs a style of its own (openpyxl's
+    merge_cells would create each one and derive its border from the first cell, the most
+    time of a small workbook); a bordered line is merged as a box (`merge_boxed`)."""
     cell = put(ws, row, first, text, **({"alignment": CENTER} | style))
-    if last > first:
-        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    if last > first and "border" in style:
+        merge_boxed(ws, row, first, row, last)
+    elif last > first:
+        ws.merged_cells.add(MergedCellRange(ws, f"{cell.coordinate}:{get_column_letter(last)}{row}"))
     return cell
 
 

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from criteria.models import Assessment
@@ -72,8 +72,8 @@ def plan_track(progress: PlanProgress, year: int, today: datetime.date) -> str:
 
 def scope_plans(commune_ids: list[int], years: set[int]) -> list[tuple[Plan, deadlines.ReportingSpan]]:
     """The communes' plans of `years`, each with its reporting span: the plans a scope's
-    progress and due weeks are read from, fetched once (three queries, two when no plan
-    has campaign waves)."""
+    progress and due weeks are read from, with their deadline rules, fetched once (two
+    queries, one when no plan has campaign waves)."""
     plans = Plan.objects.filter(commune_id__in=commune_ids, year__in=years).select_related("target_set")
     return plans.with_spans()
 
@@ -146,20 +146,28 @@ class Compliance:
         return deadlines.percent(Decimal(self.on_time), Decimal(self.expected))
 
 
-def compliance_weeks(villages: QuerySet, year: int, today: datetime.date) -> list[datetime.date]:
+def last_report_week(year: int):
+    """The Monday of the last weekly report of a year's plan from any village of the commune
+    (an annotation of communes): what a scope's communes carry so that a past year's
+    compliance weeks cost no query of their own (`compliance_weeks_ending`)."""
+    return Subquery(
+        WeeklyReport.objects.filter(village__commune_id=OuterRef("pk"), plan__year=year)
+        .order_by("-week")
+        .values("week")[:1]
+    )
+
+
+def compliance_weeks_ending(
+    last_report: datetime.date | None, year: int, today: datetime.date
+) -> list[datetime.date]:
     """The weeks (Mondays, oldest first) a year's dashboard counts reports over: the last
     complete weeks during the current year; for a past year, the weeks ending with the last
-    week any village of the scope reported in (as the plans app's weekly overview opens),
-    else the year's last weeks. One query for a past year."""
+    week any village of the scope reported in (`last_report`, as the plans app's weekly
+    overview opens), else the year's last weeks."""
     if year >= today.year:
         last = deadlines.week_monday(today) - datetime.timedelta(weeks=1)
     else:
-        latest = (
-            WeeklyReport.objects.filter(village__in=villages, plan__year=year)
-            .order_by()
-            .aggregate(last=Max("week"))
-        )["last"]
-        last = latest or deadlines.week_monday(datetime.date(year, 12, 28))
+        last = last_report or deadlines.week_monday(datetime.date(year, 12, 28))
     return deadlines.weeks_ending(last, COMPLIANCE_WEEKS)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,7 +20,7 @@ from plans.selectors import commune_strip
 
 from .. import charts
 from ..figures.lineage import commune_lineage
-from ..figures.plans import compliance_weeks, report_compliance, total_compliance, work_progress
+from ..figures.plans import report_compliance, total_compliance, work_progress
 from ..figures.scope import (
     Scope,
     district_lines,
@@ -58,9 +59,8 @@ def _selected(request: HttpRequest, sets: list[CriteriaSet], unit) -> tuple[Crit
 def _scope_context(request, communes, villages, sets, criteria_set, year, today) -> tuple[Scope, dict]:
     """The matrix rows of a scope (filtered and sorted for display), their weekly report
     compliance per commune and the counts drawn from them."""
-    weeks = compliance_weeks(villages, year, today)
-    scope = scope_rows(communes, criteria_set, year, sets, today, weeks)
-    criteria, rows = scope.criteria, scope.rows
+    scope = scope_rows(communes, criteria_set, year, sets, today, compliance=True)
+    criteria, rows, weeks = scope.criteria, scope.rows, scope.weeks
     counts = {
         (row.commune.pk, row.commune.pk): row.commune.village_count
         for row in rows
@@ -100,18 +100,29 @@ def _base_context(criteria_set, sets, year, village_sets) -> dict:
     }
 
 
-def _awaiting_review(user, *, district_id: int | None, province_id: int) -> int | None:
-    """For the committee of the scope, how many submitted assessments wait for it (one query);
-    None for anyone else (the dashboard then shows no review card)."""
+def _awaiting_review(**unit):
+    """How many submitted assessments wait for the unit's committee (`unit`: district_id= or
+    province_id=, the outer unit's pk): an annotation of the unit's own read."""
+    rows = Assessment.objects.awaiting_committee(**unit).order_by().values("status").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n")), 0)
+
+
+def _review_card(user, unit, *, district_id: int | None, province_id: int) -> int | None:
+    """For the committee of the scope, the assessments waiting for it; None for anyone else
+    (the dashboard then shows no review card)."""
     if not is_committee(user, district_id=district_id, province_id=province_id):
         return None
-    return Assessment.objects.awaiting_committee(district_id=district_id, province_id=province_id).count()
+    return unit.awaiting_review
 
 
 @login_required
 def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     district = get_visible_or_404(
-        District.objects.select_related("province"), request.user, **unit_lookup(code)
+        District.objects.select_related("province").annotate(
+            awaiting_review=_awaiting_review(district_id=OuterRef("pk"))
+        ),
+        request.user,
+        **unit_lookup(code),
     )
     sets, villages_sets = province_sets(district.province_id)
     criteria_set, year = _selected(request, sets, district)
@@ -124,8 +135,8 @@ def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     context |= {
         "district": district,
         "figures": figures,
-        "awaiting_review": _awaiting_review(
-            request.user, district_id=district.pk, province_id=district.province_id
+        "awaiting_review": _review_card(
+            request.user, district, district_id=district.pk, province_id=district.province_id
         ),
     }
     return render(request, "reports/dashboard_district.html", context)
@@ -133,7 +144,10 @@ def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    province = get_visible_or_404(Province, request.user, **unit_lookup(code))
+    awaiting = _awaiting_review(province_id=OuterRef("pk"))
+    province = get_visible_or_404(
+        Province.objects.annotate(awaiting_review=awaiting), request.user, **unit_lookup(code)
+    )
     sets, villages_sets = province_sets(province.pk)
     criteria_set, year = _selected(request, sets, province)
     today = timezone.localdate()
@@ -159,7 +173,7 @@ def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     context |= {
         "province": province,
         "is_office": is_province_office(request.user, province.pk),
-        "awaiting_review": _awaiting_review(request.user, district_id=None, province_id=province.pk),
+        "awaiting_review": _review_card(request.user, province, district_id=None, province_id=province.pk),
         "total": total,
         "districts": district_lines(districts, figures, context["rows"], context["weeks"]),
         "targets": targets,
@@ -194,9 +208,10 @@ def commune_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     criteria_set, year = _selected(request, sets, commune)
     today = timezone.localdate()
     villages = Village.objects.filter(commune=commune)
-    weeks = compliance_weeks(villages, year, today)
-    scope = scope_rows(Commune.objects.filter(pk=commune.pk), criteria_set, year, sets, today, weeks)
-    row = scope.rows[0]
+    scope = scope_rows(
+        Commune.objects.filter(pk=commune.pk), criteria_set, year, sets, today, compliance=True
+    )
+    row, weeks = scope.rows[0], scope.weeks
     assessment = row.assessment
     if assessment is not None:
         assessment.criteria_set, assessment.commune = criteria_set, commune

@@ -16,8 +16,8 @@ from plans.deadlines import DeadlineStatus, parse_iso_week
 from plans.models import Programme
 from reports import charts
 from reports.demo import demo_weeks
-from reports.figures.plans import DueItem, PlanProgress, compliance_weeks, plan_track, reference_day
-from reports.figures.scope import Figures, filter_rows
+from reports.figures.plans import DueItem, PlanProgress, plan_track, reference_day
+from reports.figures.scope import Figures, commune_sets, filter_rows, main_set, scope_rows
 from reports.figures.targets import target_lines
 from reports.models import EvaluationSnapshot, ProvinceTarget
 from reports.tasks import snapshots_take
@@ -182,10 +182,13 @@ def test_the_lang_giang_dashboard_shows_duong_duc_criterion_8_due_in_q4_and_over
 
 
 def test_compliance_counts_the_weeks_ending_with_the_last_report_of_a_past_year(demo):
-    from communes.models import Village
-
-    weeks = compliance_weeks(Village.objects.filter(commune__code="18190"), 2023, TODAY)
-    assert weeks[-1] == datetime.date.fromisocalendar(2023, 15, 1) and len(weeks) == 8
+    communes = Commune.objects.filter(code="18190")
+    sets = commune_sets(communes.get().province_id)
+    scope = scope_rows(communes, main_set(sets, 2023), 2023, sets, TODAY, compliance=True)
+    assert scope.weeks[-1] == datetime.date.fromisocalendar(2023, 15, 1) and len(scope.weeks) == 8
+    # The current year counts the complete weeks before this one.
+    this_year = scope_rows(communes, main_set(sets, 2024), 2024, sets, TODAY, compliance=True)
+    assert this_year.weeks[-1] == datetime.date(2024, 11, 11) and len(this_year.weeks) == 8
 
 
 @pytest.mark.redis

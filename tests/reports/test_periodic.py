@@ -309,13 +309,14 @@ def test_the_content_costs_the_same_queries_at_two_sizes(cast, catalogue, extra,
         periodic_report_content(province_report, today=datetime.date(2024, 11, 15))
 
 
-# The due date (1), the sets in force (1), scope_rows (10: communes, assessments, criteria,
-# criterion results, recognitions, plans, deadline rules, criterion deadlines and, with
-# their joins, the plans' waves), the snapshot at the start (1), plan_progress (2), the plan's
-# numeric targets (1, none here: their actuals, objects and assessment values are read only
-# when there are targets), report_compliance (2: villages by group, reports), the
-# recognitions (1) and the funds mobilised in the period by source (1) = 18 at most.
-COMMUNE_CONTENT_QUERIES = 18
+# The due date (1), the sets in force (1), scope_rows (8: communes with their recognitions,
+# assessments, criteria, criterion results, plans with their deadline rules, criterion
+# deadlines and, with their joins, the plans' waves), the snapshot at the start (1),
+# plan_progress (2), the plan's numeric targets (1, none here: their actuals, objects and
+# assessment values are read only when there are targets), report_compliance (2: villages by
+# group, reports), the recognitions (1) and the funds mobilised in the period by source (1)
+# = 16 at most.
+COMMUNE_CONTENT_QUERIES = 16
 # The due date, the districts, who submitted (due date, reports), the sets, scope_rows,
 # group_figures' village counts, report_compliance, the recognitions and the funds.
-PROVINCE_CONTENT_QUERIES = 19
+PROVINCE_CONTENT_QUERIES = 17

@@ -246,9 +246,9 @@ def sized(request, cast, catalogue):
 
 # Session and user (2), roles (1), the commune (1), the stored reports (1), the dues (1).
 LIST_QUERIES = 6
-# Session, user, roles, the commune, the report, the content (19 with the dues, the snapshot,
+# Session, user, roles, the commune, the report, the content (17 with the dues, the snapshot,
 # the plan's numeric targets and the funds), the transitions, the report's documents.
-REPORT_QUERIES = 26
+REPORT_QUERIES = 24
 # Session, user, roles, the province, the districts, the communes, the due, the reports, the due.
 SUBMISSIONS_QUERIES = 9
 # Session, user, roles, the dues with who set them.
