@@ -147,11 +147,11 @@ class Compliance:
 
 
 def last_report_week(year: int):
-    """The Monday of the last weekly report of a year's plan from any village of the commune
-    (an annotation of communes): what a scope's communes carry so that a past year's
+    """The Monday of the last weekly report under the commune's plan of `year` (an annotation
+    of communes, one index probe each): what a scope's communes carry so that a past year's
     compliance weeks cost no query of their own (`compliance_weeks_ending`)."""
     return Subquery(
-        WeeklyReport.objects.filter(village__commune_id=OuterRef("pk"), plan__year=year)
+        WeeklyReport.objects.filter(plan__commune_id=OuterRef("pk"), plan__year=year)
         .order_by("-week")
         .values("week")[:1]
     )
