@@ -185,6 +185,8 @@ def start_gunicorn() -> subprocess.Popen:
 
 
 def start_worker(concurrency: int = 2) -> subprocess.Popen:
+    """The Celery worker with the server's production settings: with DEBUG on, each process
+    would also keep its last 9,000 queries' SQL (the roll-ups' frozen JSON among them)."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -201,6 +203,7 @@ def start_worker(concurrency: int = 2) -> subprocess.Popen:
             f"bench-{os.getpid()}@%h",
         ],
         cwd=ROOT,
+        env=os.environ | SERVER_ENV,
         stdout=subprocess.DEVNULL,
         stderr=open(ROOT / "bench" / "worker.log", "w"),
     )

@@ -4,6 +4,11 @@ import os
 from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ntm.settings")
+# Django's system checks run where the project is deployed (`manage.py migrate`, `check`).
+# Run again at a worker's start, they would import every view, and with them the Word and
+# Excel builders, into the worker's parent process, which never builds anything (about 35 MB
+# of its memory); each worker process loads the builders when it first runs a task.
+os.environ.setdefault("CELERY_SKIP_CHECKS", "1")
 
 app = Celery("ntm")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from . import rollups, services, snapshots
+from . import rollups, snapshots
 
 ROLLUP_MAX_RETRIES = 5
 
@@ -46,7 +46,11 @@ def rollup_build(self, rollup_id: int) -> str:
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
 def export_job_run(job_id: int) -> str:
-    """Build one export job's file; returns its final status."""
+    """Build one export job's file; returns its final status. The export builders (openpyxl,
+    which brings numpy when installed) load in the worker process that first runs one, not in
+    every process that registers the tasks (the worker's parent never builds anything)."""
+    from . import services
+
     return services.export_job_run(job_id=job_id).status
 
 
