@@ -62,23 +62,21 @@ class DeadlineRule(models.Model):
 
     @classmethod
     def for_commune(cls, commune: Commune) -> tuple[int, time]:
-        """The weekday and time that apply to the villages of `commune` (one query)."""
-        rules = list(
-            cls.objects.filter(Q(district_id=commune.district_id) | Q(province_id=commune.province_id))
-        )
-        rule = next((r for r in rules if r.district_id), None) or next(iter(rules), None)
-        if rule is None:
-            return deadlines.DEFAULT_WEEKDAY, deadlines.DEFAULT_TIME
-        return rule.weekday, rule.time
+        """The weekday and time that apply to the villages of `commune` (one query): the rule
+        of `annotations`, read for one commune."""
+        rows = Commune.objects.filter(pk=commune.pk).annotate(**cls.annotations(commune=""))
+        return rows.values_list("deadline_weekday", "deadline_time").get()
 
     @classmethod
     def annotations(cls, commune: str = "commune") -> dict:
-        """`deadline_weekday` and `deadline_time`, as `for_commune` decides them, for the commune
-        at `commune` (a field path of the annotated rows): no query of their own."""
+        """`deadline_weekday` and `deadline_time` for the commune at `commune` (a field path of
+        the annotated rows; "" when the rows are communes): its district's rule, else its
+        province's, else the default. No query of their own."""
+        prefix = f"{commune}__" if commune else ""
 
         def rule(field: str, default):
-            district = cls.objects.filter(district_id=OuterRef(f"{commune}__district_id")).values(field)[:1]
-            province = cls.objects.filter(province_id=OuterRef(f"{commune}__province_id")).values(field)[:1]
+            district = cls.objects.filter(district_id=OuterRef(f"{prefix}district_id")).values(field)[:1]
+            province = cls.objects.filter(province_id=OuterRef(f"{prefix}province_id")).values(field)[:1]
             return Coalesce(Subquery(district), Subquery(province), Value(default))
 
         return {

@@ -226,16 +226,16 @@ def scope_rows(
         f"recognised_{item.pk}": Exists(in_force.filter(commune_id=OuterRef("pk"), criteria_set_id=item.pk))
         for item in sets
     }
-    past_compliance = compliance and weeks is None and year < today.year
-    if past_compliance:
+    compliance = compliance and weeks is None
+    if compliance and year < today.year:
         marks["last_report_week"] = last_report_week(year)
     communes = list(
         communes.select_related("district").with_village_counts().annotate(**marks).order_by("name", "code")
     )
     ids = [commune.pk for commune in communes]
-    if compliance and weeks is None:
-        reported = [c.last_report_week for c in communes if past_compliance and c.last_report_week]
-        weeks = compliance_weeks_ending(max(reported, default=None), year, today)
+    if compliance:
+        reported = [getattr(c, "last_report_week", None) for c in communes]
+        weeks = compliance_weeks_ending(max(filter(None, reported), default=None), year, today)
     recognised = {
         (commune.pk, item.pk)
         for commune in communes

@@ -144,9 +144,10 @@ def district_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    awaiting = _awaiting_review(province_id=OuterRef("pk"))
     province = get_visible_or_404(
-        Province.objects.annotate(awaiting_review=awaiting), request.user, **unit_lookup(code)
+        Province.objects.annotate(awaiting_review=_awaiting_review(province_id=OuterRef("pk"))),
+        request.user,
+        **unit_lookup(code),
     )
     sets, villages_sets = province_sets(province.pk)
     criteria_set, year = _selected(request, sets, province)
